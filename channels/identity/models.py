@@ -1,0 +1,1 @@
+"""Citizens and their channel accounts."""

@@ -1,0 +1,89 @@
+"""Tortoise wiring: one app per capability, each with its own operations-based migrations.
+
+Operations-based migrations (tortoise 1.x) apply to SQLite and PostgreSQL alike, so the
+embedded default and production run the very same migration files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from tortoise import Tortoise, connections
+from tortoise.transactions import in_transaction
+
+from config import jobs
+from config.settings import Settings
+
+# label -> package holding `models.py` and `migrations/`; cross-app foreign keys use "label.Model".
+APPS: dict[str, str] = {
+    "gateway": "gateway",
+    "identity": "channels.identity",
+    "staff": "services.staff",
+    "catalog": "services.catalog",
+    "notify": "notify",
+}
+
+
+def database_url(settings: Settings) -> str:
+    url = settings.database_url
+    if url.startswith("postgresql://"):
+        url = "postgres://" + url.removeprefix("postgresql://")
+    if url.startswith("postgres://") and "maxsize=" not in url:
+        url += ("&" if "?" in url else "?") + f"maxsize={settings.db_pool_max}"
+    return url
+
+
+def tortoise_config(settings: Settings) -> dict[str, Any]:
+    return {
+        "connections": {"default": database_url(settings)},
+        "apps": {
+            label: {
+                "models": [f"{package}.models"],
+                "default_connection": "default",
+                "migrations": f"{package}.migrations",
+            }
+            for label, package in APPS.items()
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def ensure_sqlite_folder(settings: Settings) -> None:
+    from pathlib import Path
+
+    if settings.database_url.startswith("sqlite://"):
+        path = settings.database_url.removeprefix("sqlite://")
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+async def init_db(settings: Settings) -> None:
+    ensure_sqlite_folder(settings)
+    await Tortoise.init(config=tortoise_config(settings))
+
+
+async def close_db() -> None:
+    await connections.close_all()
+
+
+async def migrate(settings: Settings, progress: Any = None) -> None:
+    """Applies every pending migration; running it again does nothing."""
+    from tortoise.migrations.api.migrate import migrate as run_migrations
+
+    ensure_sqlite_folder(settings)
+    await run_migrations(config=tortoise_config(settings), progress=progress)
+
+
+async def ping_db() -> None:
+    await connections.get("default").execute_query("SELECT 1")
+
+
+@asynccontextmanager
+async def unit_of_work() -> AsyncIterator[Any]:
+    """One transaction; jobs queued inside are sent only after it commits, dropped on rollback."""
+    async with jobs.buffer() as pending, in_transaction() as connection:
+        yield connection
+    await jobs.flush(pending)

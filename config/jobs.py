@@ -1,0 +1,76 @@
+"""Background jobs on taskiq: a Redis list broker in production, in-process when embedded.
+
+Jobs asked for inside a unit of work wait in a context-local buffer and go out only once the
+transaction has committed (a rolled-back request sends nothing).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from taskiq import AsyncBroker, AsyncTaskiqDecoratedTask, InMemoryBroker
+
+from config.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+
+def make_broker(redis_url: str | None) -> AsyncBroker:
+    if redis_url is None:
+        return InMemoryBroker(propagate_exceptions=False)
+    from taskiq_redis import ListQueueBroker
+
+    return ListQueueBroker(url=redis_url, queue_name="govhub:jobs")
+
+
+broker: AsyncBroker = make_broker(get_settings().redis_url)
+
+
+@dataclass
+class PendingJobs:
+    items: list[tuple[AsyncTaskiqDecoratedTask[Any, Any], tuple[Any, ...], dict[str, Any]]] = field(
+        default_factory=list
+    )
+
+
+_pending: ContextVar[PendingJobs | None] = ContextVar("govhub_pending_jobs", default=None)
+
+
+@asynccontextmanager
+async def buffer() -> AsyncIterator[PendingJobs]:
+    outer = _pending.get()
+    if outer is not None:  # nested unit of work: the outermost one sends
+        yield outer
+        return
+    pending = PendingJobs()
+    token = _pending.set(pending)
+    try:
+        yield pending
+    finally:
+        _pending.reset(token)
+
+
+async def enqueue(task: AsyncTaskiqDecoratedTask[Any, Any], *args: Any, **kwargs: Any) -> None:
+    """Sends now outside a unit of work, after commit inside one."""
+    pending = _pending.get()
+    if pending is not None:
+        pending.items.append((task, args, kwargs))
+        return
+    await task.kiq(*args, **kwargs)
+
+
+async def flush(pending: PendingJobs) -> None:
+    if _pending.get() is pending:  # still inside an outer unit of work
+        return
+    items, pending.items = pending.items, []
+    for task, args, kwargs in items:
+        try:
+            await task.kiq(*args, **kwargs)
+        except Exception:
+            # The database already holds the work (outbox rows); periodic sweeps pick it up.
+            logger.exception("job %s could not be queued", task.task_name)

@@ -1,0 +1,263 @@
+"""A small key-value contract over Redis, with an in-process twin for the embedded default.
+
+Only what GovHub needs: TTL keys, atomic counters, locks and rate-limit windows. The database
+stays the source of truth; anything here may be lost with Redis and rebuilt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Protocol
+
+from redis.asyncio import Redis
+
+
+class LockNotAcquired(RuntimeError):
+    """Another holder kept the lock for longer than we were willing to wait."""
+
+
+@dataclass(frozen=True, slots=True)
+class WindowResult:
+    """Outcome of counting one hit in a fixed rate-limit window."""
+
+    allowed: bool
+    count: int
+    retry_after: int
+
+
+class Store(Protocol):
+    """What the rest of the code may ask of Redis. Keys and values are plain strings."""
+
+    async def get(self, key: str) -> str | None:
+        """The value, or None when missing or expired."""
+
+    async def set(self, key: str, value: str, ttl: float | None = None) -> None:
+        """Stores a value, expiring after `ttl` seconds when given."""
+
+    async def set_if_absent(self, key: str, value: str, ttl: float | None = None) -> bool:
+        """Stores only when the key is missing; True when this call stored it."""
+
+    async def delete(self, *keys: str) -> None:
+        """Removes keys; missing ones are ignored."""
+
+    async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
+        """Adds atomically and returns the new value; `ttl` is set when the key is created."""
+
+    async def ttl(self, key: str) -> float | None:
+        """Seconds left, or None for a missing key or one that never expires."""
+
+    async def hit_window(self, key: str, limit: int, window: int) -> WindowResult:
+        """Counts one hit in the current fixed window of `window` seconds."""
+
+    def lock(self, key: str, ttl: float = 10.0, wait: float = 5.0) -> LockContext:
+        """An exclusive lock held at most `ttl` seconds; waits up to `wait` to get it."""
+
+    async def ping(self) -> None:
+        """Raises when the backing service cannot be reached."""
+
+    async def close(self) -> None:
+        """Releases connections."""
+
+
+class LockContext(Protocol):
+    async def __aenter__(self) -> None: ...
+
+    async def __aexit__(self, *exc: object) -> None: ...
+
+
+def _window_key(key: str, window: int) -> tuple[str, int]:
+    now = int(time.time())
+    start = now - now % window
+    return f"{key}:{start}", start + window - now
+
+
+class MemoryStore:
+    """The embedded store: one process, one dict. Refused when several workers are asked for."""
+
+    def __init__(self) -> None:
+        self._data: dict[str, tuple[str, float | None]] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    def _live(self, key: str) -> tuple[str, float | None] | None:
+        item = self._data.get(key)
+        if item is None:
+            return None
+        if item[1] is not None and item[1] <= time.monotonic():
+            del self._data[key]
+            return None
+        return item
+
+    @staticmethod
+    def _deadline(ttl: float | None) -> float | None:
+        return None if ttl is None else time.monotonic() + ttl
+
+    async def get(self, key: str) -> str | None:
+        item = self._live(key)
+        return None if item is None else item[0]
+
+    async def set(self, key: str, value: str, ttl: float | None = None) -> None:
+        self._data[key] = (value, self._deadline(ttl))
+        if len(self._data) > 100_000:
+            self._evict_expired()
+
+    async def set_if_absent(self, key: str, value: str, ttl: float | None = None) -> bool:
+        if self._live(key) is not None:
+            return False
+        self._data[key] = (value, self._deadline(ttl))
+        return True
+
+    async def delete(self, *keys: str) -> None:
+        for key in keys:
+            self._data.pop(key, None)
+
+    async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
+        item = self._live(key)
+        if item is None:
+            value, deadline = amount, self._deadline(ttl)
+        else:
+            value, deadline = int(item[0]) + amount, item[1]
+        self._data[key] = (str(value), deadline)
+        return value
+
+    async def ttl(self, key: str) -> float | None:
+        item = self._live(key)
+        if item is None or item[1] is None:
+            return None
+        return max(0.0, item[1] - time.monotonic())
+
+    async def hit_window(self, key: str, limit: int, window: int) -> WindowResult:
+        window_key, remaining = _window_key(key, window)
+        count = await self.incr(window_key, ttl=window)
+        return WindowResult(count <= limit, count, remaining)
+
+    def lock(self, key: str, ttl: float = 10.0, wait: float = 5.0) -> LockContext:
+        return _MemoryLock(self._locks.setdefault(key, asyncio.Lock()), wait)
+
+    async def ping(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        self._data.clear()
+
+    def _evict_expired(self) -> None:
+        now = time.monotonic()
+        for key in [k for k, (_, d) in self._data.items() if d is not None and d <= now]:
+            del self._data[key]
+
+
+class _MemoryLock:
+    def __init__(self, lock: asyncio.Lock, wait: float) -> None:
+        self._lock = lock
+        self._wait = wait
+
+    async def __aenter__(self) -> None:
+        try:
+            await asyncio.wait_for(self._lock.acquire(), self._wait)
+        except TimeoutError:
+            raise LockNotAcquired("lock busy") from None
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._lock.release()
+
+
+_RELEASE = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0
+"""
+
+_INCR_WITH_TTL = """
+local value = redis.call('incrby', KEYS[1], ARGV[1])
+if tonumber(ARGV[2]) > 0 and redis.call('pttl', KEYS[1]) == -1 then
+  redis.call('pexpire', KEYS[1], ARGV[2])
+end
+return value
+"""
+
+
+class RedisStore:
+    """The production store; every operation is one round trip and atomic on the server."""
+
+    def __init__(self, url: str, prefix: str = "govhub:") -> None:
+        self.redis: Redis = Redis.from_url(url, decode_responses=True, socket_timeout=5)
+        self.prefix = prefix
+        self._incr = self.redis.register_script(_INCR_WITH_TTL)
+        self._release = self.redis.register_script(_RELEASE)
+
+    def _k(self, key: str) -> str:
+        return self.prefix + key
+
+    async def get(self, key: str) -> str | None:
+        value = await self.redis.get(self._k(key))
+        return None if value is None else str(value)
+
+    async def set(self, key: str, value: str, ttl: float | None = None) -> None:
+        await self.redis.set(self._k(key), value, px=None if ttl is None else int(ttl * 1000))
+
+    async def set_if_absent(self, key: str, value: str, ttl: float | None = None) -> bool:
+        px = None if ttl is None else int(ttl * 1000)
+        return bool(await self.redis.set(self._k(key), value, px=px, nx=True))
+
+    async def delete(self, *keys: str) -> None:
+        if keys:
+            await self.redis.delete(*(self._k(k) for k in keys))
+
+    async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
+        ttl_ms = 0 if ttl is None else int(ttl * 1000)
+        return int(await self._incr(keys=[self._k(key)], args=[amount, ttl_ms]))
+
+    async def ttl(self, key: str) -> float | None:
+        millis = int(await self.redis.pttl(self._k(key)))
+        return None if millis < 0 else millis / 1000
+
+    async def hit_window(self, key: str, limit: int, window: int) -> WindowResult:
+        window_key, remaining = _window_key(key, window)
+        count = await self.incr(window_key, ttl=window)
+        return WindowResult(count <= limit, count, remaining)
+
+    def lock(self, key: str, ttl: float = 10.0, wait: float = 5.0) -> LockContext:
+        return _RedisLock(self, self._k("lock:" + key), ttl, wait)
+
+    async def ping(self) -> None:
+        await self.redis.ping()
+
+    async def close(self) -> None:
+        await self.redis.aclose()
+
+
+class _RedisLock:
+    """SET NX PX with a random token, released only by its holder (a Lua compare-and-delete)."""
+
+    def __init__(self, store: RedisStore, key: str, ttl: float, wait: float) -> None:
+        self._store = store
+        self._key = key
+        self._ttl_ms = int(ttl * 1000)
+        self._wait = wait
+        self._token = secrets.token_hex(16)
+
+    async def __aenter__(self) -> None:
+        deadline = time.monotonic() + self._wait
+        delay = 0.005
+        while True:
+            if await self._store.redis.set(self._key, self._token, px=self._ttl_ms, nx=True):
+                return
+            if time.monotonic() >= deadline:
+                raise LockNotAcquired(self._key)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.1)
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._store._release(keys=[self._key], args=[self._token])
+
+
+@asynccontextmanager
+async def open_store(redis_url: str | None) -> AsyncIterator[Store]:
+    store: Store = MemoryStore() if redis_url is None else RedisStore(redis_url)
+    try:
+        yield store
+    finally:
+        await store.close()

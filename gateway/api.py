@@ -1,0 +1,21 @@
+"""Every router of the application, included by hand so the list is read in one place."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from channels.app.router import router as app_auth_router
+from config.settings import Settings
+from gateway.health import router as health_router
+from gateway.router import router as gateway_router
+from notify.router import dev_router as notify_dev_router
+from services.staff.router import router as staff_router
+
+
+def include_routers(app: FastAPI, settings: Settings) -> None:
+    app.include_router(health_router)
+    app.include_router(gateway_router)
+    app.include_router(app_auth_router)
+    app.include_router(staff_router)
+    if settings.dev_endpoints_enabled:
+        app.include_router(notify_dev_router)

@@ -1,0 +1,57 @@
+"""The FastAPI application: runtime, gateway and every router, wired in one place."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+
+from config import logging as log_config
+from config.runtime import started
+from config.settings import Settings, get_settings
+from gateway.api import include_routers
+from gateway.audit import AuditSink
+from gateway.http import RequestIdMiddleware, install_error_handlers
+from gateway.registry import Registry
+from gateway.service import Gateway
+
+
+def create_app(
+    settings: Settings | None = None, *, http: httpx.AsyncClient | None = None
+) -> FastAPI:
+    settings = settings or get_settings()
+    log_config.configure(settings.log_level, settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from channels.identity.service import authenticate
+        from services.registry import SERVICES
+
+        async with started(settings, http=http) as rt:
+            audit = AuditSink()
+            app.state.gateway = Gateway(
+                Registry(SERVICES),
+                rt.store,
+                authenticator=authenticate,
+                audit=audit,
+                rate_limit_per_ip=settings.rate_limit_per_ip,
+            )
+            audit.start()
+            try:
+                yield
+            finally:
+                await audit.stop()
+
+    app = FastAPI(
+        title="GovHub",
+        version="0.1.0",
+        description="City government services for WeChat, Alipay and the app, through one gateway.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    include_routers(app, settings)
+    app.add_middleware(RequestIdMiddleware)
+    return app

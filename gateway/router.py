@@ -1,0 +1,117 @@
+"""The invocation endpoint and service discovery. Thin: everything else is in `Gateway.invoke`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Depends, Path, Request
+from starlette.responses import Response
+
+from config.logging import request_id_var
+from gateway.codes import SPECS
+from gateway.errors import GovError
+from gateway.http import JSONBytes, locale_of, ok
+from gateway.schemas import Channel, ServiceRequest
+from gateway.service import Gateway
+
+router = APIRouter(prefix="/api/v1", tags=["gateway"])
+
+
+def get_gateway(request: Request) -> Gateway:
+    gateway: Gateway = request.app.state.gateway
+    return gateway
+
+
+GatewayDep = Annotated[Gateway, Depends(get_gateway)]
+_CHANNELS = {c.value: c for c in Channel}
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if header and header[:7].lower() == "bearer ":
+        return header[7:].strip() or None
+    return None
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "-"
+
+
+@router.post(
+    "/services/{service}/{action}",
+    summary="Invoke one action of one service",
+    response_class=JSONBytes,
+    responses={200: {"description": "`{code: OK, message, data, request_id}`"}},
+)
+async def invoke(
+    gateway: GatewayDep,
+    request: Request,
+    service: Annotated[str, Path(max_length=64)],
+    action: Annotated[str, Path(max_length=64)],
+) -> Response:
+    """Send the action's params as a JSON object; see `GET /api/v1/services` for the schemas.
+
+    Headers: `Authorization: Bearer <access token>` for signed-in residents and staff,
+    `Idempotency-Key` to make a retry safe, `Accept-Language` (`zh-CN` or `en`),
+    `X-Channel` for anonymous callers (`web`, `app`, `wechat_oa`, …).
+    """
+    body = await request.body()
+    params = _parse_params(body)
+    service_request = ServiceRequest(
+        service=service,
+        action=action,
+        params=params,
+        channel=_CHANNELS.get(request.headers.get("x-channel", ""), Channel.WEB),
+        credentials=bearer_token(request),
+        idempotency_key=request.headers.get("idempotency-key"),
+        request_id=request_id_var.get(),
+        locale=locale_of(request),
+        client_ip=client_ip(request),
+    )
+    result = await gateway.invoke(service_request)
+    content = orjson.dumps(
+        {
+            "code": result.code,
+            "message": result.message,
+            "data": result.data,
+            "request_id": service_request.request_id,
+        }
+    )
+    headers = dict(result.headers)
+    if result.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return JSONBytes(content, status_code=result.status, headers=headers)
+
+
+def _parse_params(body: bytes) -> dict[str, Any]:
+    from gateway.codes import Code
+
+    if not body.strip():
+        return {}
+    try:
+        params = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise GovError(Code.BAD_REQUEST, reason="body is not valid JSON") from None
+    if not isinstance(params, dict):
+        raise GovError(Code.BAD_REQUEST, reason="body must be a JSON object")
+    return params
+
+
+@router.get("/services", summary="Every service, its actions and their JSON schemas")
+async def list_services(gateway: GatewayDep) -> Response:
+    return ok(gateway.registry.describe())
+
+
+@router.get("/errors", summary="Every error code with its HTTP status and messages")
+async def list_errors() -> Response:
+    return ok(
+        [
+            {
+                "code": code.value,
+                "status": spec.status,
+                "message": {"zh-CN": spec.zh, "en": spec.en},
+            }
+            for code, spec in SPECS.items()
+        ]
+    )

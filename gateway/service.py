@@ -1,0 +1,248 @@
+"""`Gateway.invoke`: the one pipeline every channel's request goes through.
+
+authenticate → authorize → rate-limit → de-duplicate (Idempotency-Key) → validate → call →
+audit → map errors. Channel adapters build a `ServiceRequest`; they never call services directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import orjson
+from prometheus_client import Counter, Histogram
+from pydantic import ValidationError
+from tortoise.exceptions import IntegrityError
+
+from config.store import Store
+from gateway.audit import AuditSink
+from gateway.codes import Code
+from gateway.errors import GovError
+from gateway.masking import mask_params
+from gateway.models import IdempotencyRecord
+from gateway.registry import Action, RateLimit, Registry
+from gateway.schemas import (
+    CitizenPrincipal,
+    IdentityLevel,
+    Principal,
+    ServiceRequest,
+    ServiceResult,
+    StaffPrincipal,
+)
+
+logger = logging.getLogger(__name__)
+
+Authenticator = Callable[[str], Awaitable[Principal]]
+
+INVOCATIONS = Counter(
+    "govhub_invocations_total", "Service invocations", ["service", "action", "channel", "code"]
+)
+LATENCY = Histogram(
+    "govhub_invocation_seconds",
+    "Service invocation latency",
+    ["service", "action"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+
+
+async def _no_authenticator(token: str) -> Principal:
+    raise GovError(Code.TOKEN_INVALID)
+
+
+def validation_details(exc: ValidationError) -> list[dict[str, Any]]:
+    return [
+        {"field": ".".join(str(p) for p in err["loc"]), "message": err["msg"], "type": err["type"]}
+        for err in exc.errors(include_url=False, include_context=False, include_input=False)
+    ]
+
+
+class Gateway:
+    def __init__(
+        self,
+        registry: Registry,
+        store: Store,
+        *,
+        authenticator: Authenticator = _no_authenticator,
+        audit: AuditSink | None = None,
+        rate_limit_per_ip: int = 600,
+    ) -> None:
+        self.registry = registry
+        self.store = store
+        self.authenticator = authenticator
+        self.audit = audit or AuditSink()
+        self.rate_limit_per_ip = rate_limit_per_ip
+
+    async def invoke(self, request: ServiceRequest) -> ServiceResult:
+        started = time.perf_counter()
+        action = self.registry.find(request.service, request.action)
+        try:
+            if action is None:
+                raise self._unknown(request)
+            result = await self._run(action, request)
+        except GovError as error:
+            result = error_result(error, request.locale)
+        except Exception:
+            logger.exception("action %s.%s failed", request.service, request.action)
+            result = error_result(GovError(Code.INTERNAL_ERROR), request.locale)
+        elapsed = time.perf_counter() - started
+        await self._audit(request, action, result, elapsed)
+        return result
+
+    def _unknown(self, request: ServiceRequest) -> GovError:
+        if not self.registry.has_service(request.service):
+            return GovError(Code.UNKNOWN_SERVICE, service=request.service)
+        return GovError(Code.UNKNOWN_ACTION, service=request.service, action=request.action)
+
+    async def _run(self, action: Action, request: ServiceRequest) -> ServiceResult:
+        if request.credentials and request.principal is None:
+            request.principal = await self.authenticator(request.credentials)
+        self._authorize(action, request)
+        await self._rate_limit(action, request)
+        if request.idempotency_key:
+            return await self._run_once(action, request)
+        return await self._call(action, request)
+
+    async def _call(self, action: Action, request: ServiceRequest) -> ServiceResult:
+        try:
+            params = action.params.model_validate(request.params)
+        except ValidationError as exc:
+            raise GovError(Code.VALIDATION_FAILED, data=validation_details(exc)) from None
+        data = await action.handler(request, params)
+        return ServiceResult(data=action.result.dump_python(data, mode="json"))
+
+    @staticmethod
+    def _authorize(action: Action, request: ServiceRequest) -> None:
+        if request.channel not in action.channels:
+            raise GovError(Code.CHANNEL_NOT_ALLOWED, channel=request.channel.value)
+        principal = request.principal
+        if action.permission is not None:
+            if not isinstance(principal, StaffPrincipal):
+                raise GovError(Code.STAFF_ONLY if principal else Code.LOGIN_REQUIRED)
+            if not principal.has(action.permission):
+                raise GovError(Code.PERMISSION_DENIED)
+            return
+        if action.identity == IdentityLevel.ANONYMOUS:
+            return
+        if not isinstance(principal, CitizenPrincipal):
+            raise GovError(Code.LOGIN_REQUIRED)
+        if principal.level < action.identity:
+            raise GovError(Code.REAL_NAME_REQUIRED)
+
+    async def _rate_limit(self, action: Action, request: ServiceRequest) -> None:
+        await self._hit(f"rl:ip:{request.client_ip}", RateLimit(self.rate_limit_per_ip, 60))
+        limit = action.rate_limit
+        if limit is None:
+            return
+        name = f"{action.service}.{action.name}"
+        await self._hit(f"rl:{name}:ip:{request.client_ip}", limit)
+        if request.principal is not None:
+            await self._hit(f"rl:{name}:who:{actor_key(request.principal)}", limit)
+
+    async def _hit(self, key: str, limit: RateLimit) -> None:
+        window = await self.store.hit_window(key, limit.limit, limit.window)
+        if not window.allowed:
+            raise GovError(
+                Code.RATE_LIMITED,
+                retry_after=window.retry_after,
+                headers={"Retry-After": str(window.retry_after)},
+            )
+
+    async def _run_once(self, action: Action, request: ServiceRequest) -> ServiceResult:
+        """Runs the action once per key; the same key and body replay the first answer."""
+        assert request.idempotency_key is not None
+        who = actor_key(request.principal) if request.principal else f"ip:{request.client_ip}"
+        scope = f"{action.service}.{action.name}:{who}"
+        fingerprint = hashlib.sha256(
+            orjson.dumps(request.params, option=orjson.OPT_SORT_KEYS)
+        ).hexdigest()
+        try:
+            record = await IdempotencyRecord.create(
+                scope=scope, key=request.idempotency_key, fingerprint=fingerprint
+            )
+        except IntegrityError:
+            existing = await IdempotencyRecord.get(scope=scope, key=request.idempotency_key)
+            if existing.fingerprint != fingerprint:
+                raise GovError(Code.IDEMPOTENCY_CONFLICT) from None
+            if not existing.completed:
+                raise GovError(Code.IDEMPOTENCY_IN_PROGRESS) from None
+            return ServiceResult(
+                data=existing.body,
+                code=existing.code or "OK",
+                status=existing.status or 200,
+                message="OK"
+                if existing.code in (None, "OK")
+                else GovError(Code(existing.code)).message(request.locale),
+                replayed=True,
+            )
+        try:
+            result = await self._call(action, request)
+        except GovError as error:
+            if error.status >= 500:
+                await record.delete()
+                raise
+            await self._complete(record, error.status, str(error.code), error.data)
+            raise
+        except BaseException:
+            await record.delete()  # nothing was decided: the client may try again
+            raise
+        await self._complete(record, result.status, result.code, result.data)
+        return result
+
+    @staticmethod
+    async def _complete(record: IdempotencyRecord, status: int, code: str, data: Any) -> None:
+        record.completed, record.status, record.code, record.body = True, status, code, data
+        await record.save(update_fields=["completed", "status", "code", "body"])
+
+    async def _audit(
+        self, request: ServiceRequest, action: Action | None, result: ServiceResult, elapsed: float
+    ) -> None:
+        INVOCATIONS.labels(
+            request.service, request.action, request.channel.value, result.code
+        ).inc()
+        if action is None:
+            return
+        LATENCY.labels(request.service, request.action).observe(elapsed)
+        principal = request.principal
+        actor_type, actor_id = (
+            ("staff", principal.staff_id)
+            if isinstance(principal, StaffPrincipal)
+            else ("citizen", principal.citizen_id)
+            if isinstance(principal, CitizenPrincipal)
+            else ("anonymous", None)
+        )
+        try:
+            await self.audit.write(
+                immediate=action.mutates or action.staff_only,
+                request_id=request.request_id,
+                channel=request.channel.value,
+                actor_type=actor_type,
+                actor_id=actor_id,
+                service=request.service,
+                action=request.action,
+                outcome=result.code,
+                status=result.status,
+                latency_ms=round(elapsed * 1000, 3),
+                client_ip=request.client_ip,
+                params=mask_params(request.params) if request.params else None,
+            )
+        except Exception:
+            logger.exception("audit row for %s.%s not written", request.service, request.action)
+
+
+def error_result(error: GovError, locale: str) -> ServiceResult:
+    return ServiceResult(
+        data=error.data,
+        code=str(error.code),
+        message=error.message(locale),
+        status=error.status,
+        headers=error.headers,
+    )
+
+
+def actor_key(principal: Principal) -> str:
+    if isinstance(principal, StaffPrincipal):
+        return f"staff:{principal.staff_id}"
+    return f"citizen:{principal.citizen_id}"

@@ -1,0 +1,1 @@
+"""Catalogue: regions, departments, halls, themes, items."""

@@ -1,0 +1,167 @@
+"""The suite runs on one backend per pytest run, chosen by GOVHUB_TEST_BACKEND.
+
+`services`: real PostgreSQL and Redis (GOVHUB_TEST_DATABASE_URL, GOVHUB_TEST_REDIS_URL); when
+either is down the run fails under CI=true and is skipped elsewhere. `embedded`: a SQLite file
+and the in-process store, as `make run` uses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import tempfile
+from collections.abc import AsyncIterator
+
+BACKEND = os.environ.get("GOVHUB_TEST_BACKEND", "embedded")
+PG_URL = os.environ.get("GOVHUB_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("GOVHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+_tmp = tempfile.mkdtemp(prefix="govhub-test-")
+
+# Settings are read at import time by the job broker: fix them before importing GovHub.
+os.environ["GOVHUB_ENV"] = "test"
+os.environ["GOVHUB_SECRET_KEY"] = "test-secret-key-for-the-suite-only-000000000000"
+os.environ["GOVHUB_RATE_LIMIT_PER_IP"] = "100000"
+if BACKEND == "services":
+    os.environ["GOVHUB_DATABASE_URL"] = PG_URL
+    os.environ["GOVHUB_REDIS_URL"] = REDIS_URL
+else:
+    os.environ["GOVHUB_DATABASE_URL"] = f"sqlite://{_tmp}/test.sqlite3"
+    os.environ.pop("GOVHUB_REDIS_URL", None)
+
+import httpx  # noqa: E402
+import pytest  # noqa: E402
+import pytest_asyncio  # noqa: E402
+from asgi_lifespan import LifespanManager  # noqa: E402
+from fastapi import FastAPI  # noqa: E402
+from tortoise import Tortoise, connections  # noqa: E402
+
+from config import database  # noqa: E402
+from config.runtime import Runtime, runtime  # noqa: E402
+from config.settings import Settings, get_settings  # noqa: E402
+
+
+def _services_reachable() -> str | None:
+    import asyncpg
+    import redis
+
+    async def pg() -> None:
+        conn = await asyncpg.connect(PG_URL.replace("postgres://", "postgresql://"), timeout=3)
+        await conn.close()
+
+    try:
+        asyncio.run(pg())
+    except Exception as exc:
+        return f"PostgreSQL at {PG_URL}: {exc}"
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_timeout=3).ping()
+    except Exception as exc:
+        return f"Redis at {REDIS_URL}: {exc}"
+    return None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if BACKEND != "services":
+        return
+    problem = _services_reachable()
+    if problem is None:
+        return
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.exit(f"CI needs the real services and one is down: {problem}", returncode=1)
+    pytest.exit(f"skipping the PostgreSQL + Redis run: {problem}", returncode=0)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    shutil.rmtree(_tmp, ignore_errors=True)
+
+
+def pytest_report_header() -> str:
+    return f"govhub backend: {BACKEND} ({get_settings().database_url.split('@')[-1]})"
+
+
+async def _reset_database(settings: Settings) -> None:
+    """Drops everything so the migrations build the schema from nothing, as in production."""
+    if BACKEND != "services":
+        return
+    import asyncpg
+
+    conn = await asyncpg.connect(settings.database_url.replace("postgres://", "postgresql://"))
+    try:
+        await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return get_settings()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def migrated(settings: Settings) -> None:
+    await _reset_database(settings)
+    if BACKEND == "services":
+        import redis.asyncio as aioredis
+
+        client = aioredis.Redis.from_url(REDIS_URL)
+        await client.flushdb()
+        await client.aclose()
+    await database.migrate(settings)
+    await database.close_db()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def app(migrated: None, settings: Settings) -> AsyncIterator[FastAPI]:
+    from gateway.app import create_app
+
+    application = create_app(settings)
+    async with LifespanManager(application):
+        yield application
+
+
+@pytest_asyncio.fixture(scope="session")
+async def rt(app: FastAPI) -> Runtime:
+    return runtime()
+
+
+async def truncate_all() -> None:
+    connection = connections.get("default")
+    tables = [
+        model._meta.db_table for models in Tortoise.apps.values() for model in models.values()
+    ]
+    if BACKEND == "services":
+        quoted = ", ".join(f'"{t}"' for t in tables)
+        await connection.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+    else:
+        script = "PRAGMA foreign_keys=OFF;" + "".join(f'DELETE FROM "{t}";' for t in tables)
+        await connection.execute_script(script + "PRAGMA foreign_keys=ON;")
+
+
+async def clear_store(rt: Runtime) -> None:
+    from config.store import MemoryStore, RedisStore
+
+    if isinstance(rt.store, RedisStore):
+        await rt.store.redis.flushdb()
+    elif isinstance(rt.store, MemoryStore):
+        await rt.store.close()
+
+
+@pytest_asyncio.fixture
+async def db(app: FastAPI, rt: Runtime) -> AsyncIterator[None]:
+    """A clean database and store for one test."""
+    await app.state.gateway.audit.flush()  # rows of the previous test must not leak into this one
+    await truncate_all()
+    await clear_store(rt)
+    yield
+
+
+@pytest_asyncio.fixture
+async def client(app: FastAPI, db: None) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("10.1.2.3", 5555))
+    async with httpx.AsyncClient(transport=transport, base_url="http://govhub.test") as c:
+        yield c
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
