@@ -23,6 +23,8 @@ APPS: dict[str, str] = {
     "staff": "services.staff",
     "catalog": "services.catalog",
     "notify": "notify",
+    "wechat": "channels.wechat",
+    "payments": "payments",
 }
 
 

@@ -93,6 +93,7 @@ def migrate() -> None:
 
 @app.command()
 def makemigrations(
+    apps: Annotated[list[str] | None, typer.Argument(help="app labels (default: all)")] = None,
     name: Annotated[str | None, typer.Option(help="name of the migration")] = None,
 ) -> None:
     """Writes migrations for model changes (developers)."""
@@ -107,7 +108,9 @@ def makemigrations(
     holder.TORTOISE_ORM = database.tortoise_config(settings)  # type: ignore[attr-defined]
     sys.modules[module] = holder
     database.ensure_sqlite_folder(settings)
-    _run(write_migrations(CLIContext(f"{module}.TORTOISE_ORM", None), (), False, name))
+    _run(
+        write_migrations(CLIContext(f"{module}.TORTOISE_ORM", None), tuple(apps or ()), False, name)
+    )
 
 
 @app.command()

@@ -58,6 +58,8 @@ class Code(StrEnum):
     # Notifications
     NOTIFY_TEMPLATE_UNKNOWN = "NOTIFY_TEMPLATE_UNKNOWN"
     NOTIFY_PARAM_MISSING = "NOTIFY_PARAM_MISSING"
+    # Channels (WeChat, Alipay)
+    # Payments
 
 
 SPECS: dict[Code, Spec] = {

@@ -1,0 +1,1 @@
+"""WeChat official-account records (message de-duplication)."""

@@ -1,0 +1,1 @@
+"""Payment orders, events, refunds and the payment outbox."""
