@@ -20,15 +20,15 @@ from config.settings import get_settings
 logger = logging.getLogger(__name__)
 
 
-def make_broker(redis_url: str | None) -> AsyncBroker:
+def make_broker(redis_url: str | None, prefix: str) -> AsyncBroker:
     if redis_url is None:
         return InMemoryBroker(propagate_exceptions=False)
     from taskiq_redis import ListQueueBroker
 
-    return ListQueueBroker(url=redis_url, queue_name="govhub:jobs")
+    return ListQueueBroker(url=redis_url, queue_name=f"{prefix}jobs")
 
 
-broker: AsyncBroker = make_broker(get_settings().redis_url)
+broker: AsyncBroker = make_broker(get_settings().redis_url, get_settings().redis_prefix)
 
 
 @dataclass

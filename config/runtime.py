@@ -52,7 +52,9 @@ async def started(
         if with_db:
             await database.init_db(settings)
             stack.push_async_callback(database.close_db)
-        store = await stack.enter_async_context(open_store(settings.redis_url))
+        store = await stack.enter_async_context(
+            open_store(settings.redis_url, settings.redis_prefix)
+        )
         client = http or default_http_client()
         if http is None:
             stack.push_async_callback(client.aclose)

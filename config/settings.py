@@ -89,6 +89,7 @@ class Settings(BlockSettings):
     redis_url: str | None = Field(
         None, description="redis://host:6379/0; unset runs the embedded store and job runner"
     )
+    redis_prefix: str = Field("govhub:", description="prefix of every Redis key GovHub writes")
     secret_key: SecretStr = Field(
         SecretStr(DEV_SECRET_KEY), description="signs tokens and keys the hashes of phones and IDs"
     )

@@ -255,8 +255,8 @@ class _RedisLock:
 
 
 @asynccontextmanager
-async def open_store(redis_url: str | None) -> AsyncIterator[Store]:
-    store: Store = MemoryStore() if redis_url is None else RedisStore(redis_url)
+async def open_store(redis_url: str | None, prefix: str = "govhub:") -> AsyncIterator[Store]:
+    store: Store = MemoryStore() if redis_url is None else RedisStore(redis_url, prefix)
     try:
         yield store
     finally:

@@ -182,7 +182,7 @@ def check() -> None:
             typer.echo("redis: not configured (embedded store, one process)")
             return healthy
         try:
-            async with open_store(settings.redis_url) as store:
+            async with open_store(settings.redis_url, settings.redis_prefix) as store:
                 await store.ping()
             typer.secho("redis: ok", fg="green")
         except Exception as exc:

@@ -16,6 +16,10 @@ from collections.abc import AsyncIterator
 BACKEND = os.environ.get("GOVHUB_TEST_BACKEND", "embedded")
 PG_URL = os.environ.get("GOVHUB_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("GOVHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Each run gets its own database and Redis key prefix, so runs side by side never collide.
+RUN_ID = f"{os.getpid()}_{int(__import__('time').time())}"
+RUN_DB_URL = PG_URL.rsplit("/", 1)[0] + f"/govhub_test_{RUN_ID}"
+REDIS_PREFIX = f"govhub-test-{RUN_ID}:"
 _tmp = tempfile.mkdtemp(prefix="govhub-test-")
 
 # Settings are read at import time by the job broker: fix them before importing GovHub.
@@ -23,8 +27,9 @@ os.environ["GOVHUB_ENV"] = "test"
 os.environ["GOVHUB_SECRET_KEY"] = "test-secret-key-for-the-suite-only-000000000000"
 os.environ["GOVHUB_RATE_LIMIT_PER_IP"] = "100000"
 if BACKEND == "services":
-    os.environ["GOVHUB_DATABASE_URL"] = PG_URL
+    os.environ["GOVHUB_DATABASE_URL"] = RUN_DB_URL
     os.environ["GOVHUB_REDIS_URL"] = REDIS_URL
+    os.environ["GOVHUB_REDIS_PREFIX"] = REDIS_PREFIX
 else:
     os.environ["GOVHUB_DATABASE_URL"] = f"sqlite://{_tmp}/test.sqlite3"
     os.environ.pop("GOVHUB_REDIS_URL", None)
@@ -73,23 +78,38 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     shutil.rmtree(_tmp, ignore_errors=True)
+    if BACKEND == "services" and _services_reachable() is None:
+        name = RUN_DB_URL.rsplit("/", 1)[1]
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        import redis
+
+        client = redis.Redis.from_url(REDIS_URL)
+        keys = list(client.scan_iter(f"{REDIS_PREFIX}*"))
+        if keys:
+            client.delete(*keys)
 
 
 def pytest_report_header() -> str:
     return f"govhub backend: {BACKEND} ({get_settings().database_url.split('@')[-1]})"
 
 
-async def _reset_database(settings: Settings) -> None:
-    """Drops everything so the migrations build the schema from nothing, as in production."""
-    if BACKEND != "services":
-        return
+async def _admin(sql: str) -> None:
     import asyncpg
 
-    conn = await asyncpg.connect(settings.database_url.replace("postgres://", "postgresql://"))
+    conn = await asyncpg.connect(PG_URL.replace("postgres://", "postgresql://"))
     try:
-        await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        await conn.execute(sql)
     finally:
         await conn.close()
+
+
+async def _reset_database(settings: Settings) -> None:
+    """A new empty database, so the migrations build the schema from nothing, as in production."""
+    if BACKEND != "services":
+        return
+    name = RUN_DB_URL.rsplit("/", 1)[1]
+    await _admin(f'DROP DATABASE IF EXISTS "{name}"')
+    await _admin(f'CREATE DATABASE "{name}"')
 
 
 @pytest.fixture(scope="session")
@@ -100,12 +120,6 @@ def settings() -> Settings:
 @pytest_asyncio.fixture(scope="session")
 async def migrated(settings: Settings) -> None:
     await _reset_database(settings)
-    if BACKEND == "services":
-        import redis.asyncio as aioredis
-
-        client = aioredis.Redis.from_url(REDIS_URL)
-        await client.flushdb()
-        await client.aclose()
     await database.migrate(settings)
     await database.close_db()
 
@@ -141,7 +155,9 @@ async def clear_store(rt: Runtime) -> None:
     from config.store import MemoryStore, RedisStore
 
     if isinstance(rt.store, RedisStore):
-        await rt.store.redis.flushdb()
+        keys = [k async for k in rt.store.redis.scan_iter(f"{rt.store.prefix}*")]
+        if keys:
+            await rt.store.redis.delete(*keys)
     elif isinstance(rt.store, MemoryStore):
         await rt.store.close()
 
