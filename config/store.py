@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 
 class LockNotAcquired(RuntimeError):
@@ -183,7 +183,11 @@ class RedisStore:
     """The production store; every operation is one round trip and atomic on the server."""
 
     def __init__(self, url: str, prefix: str = "govhub:") -> None:
-        self.redis: Redis = Redis.from_url(url, decode_responses=True, socket_timeout=5)
+        # A blocking pool makes a burst wait for a free connection instead of failing.
+        pool = BlockingConnectionPool.from_url(
+            url, decode_responses=True, socket_timeout=5, max_connections=64, timeout=5
+        )
+        self.redis: Redis = Redis(connection_pool=pool)
         self.prefix = prefix
         self._incr = self.redis.register_script(_INCR_WITH_TTL)
         self._release = self.redis.register_script(_RELEASE)

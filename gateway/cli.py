@@ -27,6 +27,12 @@ def _settings() -> Settings:
         raise typer.Exit(2) from None
 
 
+@app.callback()
+def _validate_settings() -> None:
+    """Checks the settings before any command, so a bad variable is named up front."""
+    _settings()
+
+
 def _run(coro: Coroutine[Any, Any, None]) -> None:
     asyncio.run(coro)
 

@@ -99,6 +99,9 @@ class Gateway:
     async def _run(self, action: Action, request: ServiceRequest) -> ServiceResult:
         if request.credentials and request.principal is None:
             request.principal = await self.authenticator(request.credentials)
+        principal = request.principal
+        if isinstance(principal, CitizenPrincipal) and principal.channel is not None:
+            request.channel = principal.channel  # the session knows its channel; a header may lie
         self._authorize(action, request)
         await self._rate_limit(action, request)
         if request.idempotency_key:

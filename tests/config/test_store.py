@@ -1,0 +1,116 @@
+"""The store contract, run against the in-process store and, on the services backend, Redis."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+
+from config.runtime import Runtime
+from config.store import LockNotAcquired, MemoryStore, RedisStore, Store
+from tests.conftest import BACKEND, REDIS_PREFIX, REDIS_URL
+
+KINDS = ["memory", "redis"] if BACKEND == "services" else ["memory"]
+
+
+@pytest_asyncio.fixture(params=KINDS)
+async def store(request: pytest.FixtureRequest, rt: Runtime) -> AsyncIterator[Store]:
+    instance: Store
+    if request.param == "memory":
+        instance = MemoryStore()
+    else:
+        instance = RedisStore(REDIS_URL, prefix=f"{REDIS_PREFIX}contract:")
+    yield instance
+    if isinstance(instance, RedisStore):
+        keys = [k async for k in instance.redis.scan_iter(f"{instance.prefix}*")]
+        if keys:
+            await instance.redis.delete(*keys)
+    await instance.close()
+
+
+class TestKeys:
+    @pytest.mark.asyncio
+    async def test_set_get_delete(self, store: Store) -> None:
+        assert await store.get("a") is None
+        await store.set("a", "1")
+        assert await store.get("a") == "1"
+        await store.delete("a", "missing")
+        assert await store.get("a") is None
+
+    @pytest.mark.asyncio
+    async def test_ttl_expires(self, store: Store) -> None:
+        await store.set("short", "x", ttl=0.2)
+        remaining = await store.ttl("short")
+        assert remaining is not None
+        assert 0 < remaining <= 0.2
+        await asyncio.sleep(0.3)
+        assert await store.get("short") is None
+        assert await store.ttl("short") is None
+
+    @pytest.mark.asyncio
+    async def test_set_if_absent_is_exclusive(self, store: Store) -> None:
+        results = await asyncio.gather(*(store.set_if_absent("once", str(i)) for i in range(20)))
+        assert results.count(True) == 1
+        assert await store.get("once") == str(results.index(True))
+
+
+class TestCounters:
+    @pytest.mark.asyncio
+    async def test_concurrent_increments_never_collide(self, store: Store) -> None:
+        values = await asyncio.gather(*(store.incr("n") for _ in range(200)))
+        assert sorted(values) == list(range(1, 201))
+
+    @pytest.mark.asyncio
+    async def test_ttl_is_set_on_creation_only(self, store: Store) -> None:
+        await store.incr("c", ttl=0.3)
+        await asyncio.sleep(0.2)
+        await store.incr("c", ttl=10)
+        await asyncio.sleep(0.2)
+        assert await store.get("c") is None
+
+    @pytest.mark.asyncio
+    async def test_amount(self, store: Store) -> None:
+        assert await store.incr("m", 5) == 5
+        assert await store.incr("m", -2) == 3
+
+
+class TestRateWindows:
+    @pytest.mark.asyncio
+    async def test_window_allows_the_limit_then_refuses(self, store: Store) -> None:
+        results = [await store.hit_window("w", 3, 60) for _ in range(5)]
+        assert [r.allowed for r in results] == [True, True, True, False, False]
+        assert [r.count for r in results] == [1, 2, 3, 4, 5]
+        assert all(1 <= r.retry_after <= 60 for r in results)
+
+
+class TestLocks:
+    @pytest.mark.asyncio
+    async def test_lock_excludes_other_holders(self, store: Store) -> None:
+        inside = 0
+        peak = 0
+
+        async def critical() -> None:
+            nonlocal inside, peak
+            async with store.lock("l", ttl=5, wait=5):
+                inside += 1
+                peak = max(peak, inside)
+                await asyncio.sleep(0.01)
+                inside -= 1
+
+        await asyncio.gather(*(critical() for _ in range(10)))
+        assert peak == 1
+
+    @pytest.mark.asyncio
+    async def test_waiting_gives_up(self, store: Store) -> None:
+        async with store.lock("busy", ttl=5, wait=1):
+            with pytest.raises(LockNotAcquired):
+                async with store.lock("busy", ttl=5, wait=0.1):
+                    pass
+
+
+class TestPing:
+    @pytest.mark.asyncio
+    async def test_ping(self, store: Store) -> None:
+        await store.ping()
