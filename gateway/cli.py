@@ -10,7 +10,10 @@ from typing import Annotated, Any
 
 import typer
 
+from channels.identity.cli import app as identity_cli
 from config.settings import Settings, SettingsError, describe, get_settings
+from notify.cli import app as notify_cli
+from services.staff.cli import app as staff_cli
 
 app = typer.Typer(
     help="GovHub: city government services on WeChat, Alipay and the app.",
@@ -199,6 +202,10 @@ def check() -> None:
     if not asyncio.run(run()):
         raise typer.Exit(1)
 
+
+app.add_typer(identity_cli, name="identity")
+app.add_typer(staff_cli, name="staff")
+app.add_typer(notify_cli, name="notify")
 
 if __name__ == "__main__":
     app()

@@ -51,15 +51,73 @@ class Code(StrEnum):
     STAFF_LOGIN_FAILED = "STAFF_LOGIN_FAILED"
     STAFF_LOCKED = "STAFF_LOCKED"
     STAFF_DISABLED = "STAFF_DISABLED"
+    REAL_NAME_MISMATCH = "REAL_NAME_MISMATCH"
+    REAL_NAME_ALREADY_VERIFIED = "REAL_NAME_ALREADY_VERIFIED"
+    ID_NUMBER_TAKEN = "ID_NUMBER_TAKEN"
+    CHANNEL_ACCOUNT_NOT_FOUND = "CHANNEL_ACCOUNT_NOT_FOUND"
+    CHANNEL_ACCOUNT_LAST = "CHANNEL_ACCOUNT_LAST"
     # Catalogue
     CATALOG_ITEM_NOT_FOUND = "CATALOG_ITEM_NOT_FOUND"
     CATALOG_THEME_NOT_FOUND = "CATALOG_THEME_NOT_FOUND"
     REGION_NOT_FOUND = "REGION_NOT_FOUND"
+    CATALOG_LIFE_EVENT_NOT_FOUND = "CATALOG_LIFE_EVENT_NOT_FOUND"
+    CATALOG_TARGET_GROUP_NOT_FOUND = "CATALOG_TARGET_GROUP_NOT_FOUND"
+    CATALOG_DEPARTMENT_NOT_FOUND = "CATALOG_DEPARTMENT_NOT_FOUND"
+    CATALOG_NOT_IMPLEMENTED = "CATALOG_NOT_IMPLEMENTED"
+    CATALOG_PROMISE_EXCEEDS_LEGAL = "CATALOG_PROMISE_EXCEEDS_LEGAL"
+    # Appointments and queue
+    HALL_NOT_FOUND = "HALL_NOT_FOUND"
+    ITEM_NOT_BOOKABLE = "ITEM_NOT_BOOKABLE"
+    SLOT_NOT_FOUND = "SLOT_NOT_FOUND"
+    SLOT_FULL = "SLOT_FULL"
+    SLOT_CLOSED = "SLOT_CLOSED"
+    APPOINTMENT_LIMIT = "APPOINTMENT_LIMIT"
+    BOOKING_BLOCKED = "BOOKING_BLOCKED"
+    APPOINTMENT_NOT_FOUND = "APPOINTMENT_NOT_FOUND"
+    APPOINTMENT_NOT_ACTIVE = "APPOINTMENT_NOT_ACTIVE"
+    CANCEL_TOO_LATE = "CANCEL_TOO_LATE"
+    CHECK_IN_CLOSED = "CHECK_IN_CLOSED"
+    QUEUE_NOT_FOUND = "QUEUE_NOT_FOUND"
+    QUEUE_CLOSED = "QUEUE_CLOSED"
+    QUEUE_NUMBER_NOT_FOUND = "QUEUE_NUMBER_NOT_FOUND"
+    QUEUE_NUMBER_ACTIVE = "QUEUE_NUMBER_ACTIVE"
+    QUEUE_NUMBER_STATE = "QUEUE_NUMBER_STATE"
+    QUEUE_EMPTY = "QUEUE_EMPTY"
+    WINDOW_NOT_FOUND = "WINDOW_NOT_FOUND"
+    WINDOW_TAKEN = "WINDOW_TAKEN"
+    WINDOW_NOT_SIGNED_IN = "WINDOW_NOT_SIGNED_IN"
+    WINDOW_BUSY = "WINDOW_BUSY"
     # Notifications
     NOTIFY_TEMPLATE_UNKNOWN = "NOTIFY_TEMPLATE_UNKNOWN"
     NOTIFY_PARAM_MISSING = "NOTIFY_PARAM_MISSING"
     # Channels (WeChat, Alipay)
+    WECHAT_ACCOUNT_UNKNOWN = "WECHAT_ACCOUNT_UNKNOWN"
+    WECHAT_SIGNATURE_MISSING = "WECHAT_SIGNATURE_MISSING"
+    WECHAT_SIGNATURE_INVALID = "WECHAT_SIGNATURE_INVALID"
+    WECHAT_MESSAGE_STALE = "WECHAT_MESSAGE_STALE"
+    WECHAT_APPID_MISMATCH = "WECHAT_APPID_MISMATCH"
+    WECHAT_MESSAGE_MALFORMED = "WECHAT_MESSAGE_MALFORMED"
+    WECHAT_API_ERROR = "WECHAT_API_ERROR"
+    WECHAT_CODE_INVALID = "WECHAT_CODE_INVALID"
+    CHANNEL_NOT_CONFIGURED = "CHANNEL_NOT_CONFIGURED"
+    OAUTH_STATE_INVALID = "OAUTH_STATE_INVALID"
+    OAUTH_STATE_REUSED = "OAUTH_STATE_REUSED"
+    OAUTH_REDIRECT_INVALID = "OAUTH_REDIRECT_INVALID"
+    ALIPAY_API_ERROR = "ALIPAY_API_ERROR"
+    ALIPAY_SIGNATURE_INVALID = "ALIPAY_SIGNATURE_INVALID"
+    ALIPAY_CODE_INVALID = "ALIPAY_CODE_INVALID"
     # Payments
+    PAYMENT_ORDER_NOT_FOUND = "PAYMENT_ORDER_NOT_FOUND"
+    PAYMENT_STATE_CONFLICT = "PAYMENT_STATE_CONFLICT"
+    PAYMENT_ALREADY_PAID = "PAYMENT_ALREADY_PAID"
+    PAYMENT_AMOUNT_INVALID = "PAYMENT_AMOUNT_INVALID"
+    PAYMENT_METHOD_UNSUPPORTED = "PAYMENT_METHOD_UNSUPPORTED"
+    PAYMENT_PAYER_REQUIRED = "PAYMENT_PAYER_REQUIRED"
+    PAYMENT_PROVIDER_UNAVAILABLE = "PAYMENT_PROVIDER_UNAVAILABLE"
+    PAYMENT_PROVIDER_REFUSED = "PAYMENT_PROVIDER_REFUSED"
+    REFUND_EXCEEDS_PAID = "REFUND_EXCEEDS_PAID"
+    REFUND_CONFLICT = "REFUND_CONFLICT"
+    REFUND_NOT_FOUND = "REFUND_NOT_FOUND"
 
 
 SPECS: dict[Code, Spec] = {
@@ -127,13 +185,185 @@ SPECS: dict[Code, Spec] = {
         423, "账号已锁定，请于 {until} 后再试", "The account is locked until {until}"
     ),
     Code.STAFF_DISABLED: Spec(403, "账号已停用", "The account is disabled"),
-    Code.CATALOG_ITEM_NOT_FOUND: Spec(404, "未找到事项 {code}", "No service item {code}"),
-    Code.CATALOG_THEME_NOT_FOUND: Spec(404, "未找到主题 {code}", "No theme {code}"),
-    Code.REGION_NOT_FOUND: Spec(404, "未找到行政区划 {code}", "No region {code}"),
+    Code.REAL_NAME_MISMATCH: Spec(
+        422, "姓名与身份证号码不一致", "The name does not match the ID card number"
+    ),
+    Code.REAL_NAME_ALREADY_VERIFIED: Spec(
+        409, "该账号已用其他证件完成实名认证", "This account is verified with another ID already"
+    ),
+    Code.ID_NUMBER_TAKEN: Spec(
+        409, "该身份证号码已绑定其他账号", "This ID card number belongs to another account"
+    ),
+    Code.CHANNEL_ACCOUNT_NOT_FOUND: Spec(404, "未找到该登录方式", "No such linked sign-in"),
+    Code.CHANNEL_ACCOUNT_LAST: Spec(
+        409, "不能解绑唯一的登录方式", "The only way to sign in cannot be unlinked"
+    ),
+    Code.CATALOG_ITEM_NOT_FOUND: Spec(404, "未找到事项 {item}", "No service item {item}"),
+    Code.CATALOG_THEME_NOT_FOUND: Spec(404, "未找到主题 {theme}", "No theme {theme}"),
+    Code.REGION_NOT_FOUND: Spec(404, "未找到行政区划 {region}", "No region {region}"),
+    Code.CATALOG_LIFE_EVENT_NOT_FOUND: Spec(
+        404, "未找到人生事件 {life_event}", "No life event {life_event}"
+    ),
+    Code.CATALOG_TARGET_GROUP_NOT_FOUND: Spec(
+        404, "未找到服务对象 {target_group}", "No target group {target_group}"
+    ),
+    Code.CATALOG_DEPARTMENT_NOT_FOUND: Spec(
+        404, "未找到部门 {department}", "No department {department}"
+    ),
+    Code.CATALOG_NOT_IMPLEMENTED: Spec(
+        404,
+        "行政区划 {region} 未设置事项 {item} 的实施清单",
+        "Region {region} has no implementation of item {item}",
+    ),
+    Code.CATALOG_PROMISE_EXCEEDS_LEGAL: Spec(
+        422,
+        "承诺时限（{promised} 个工作日）不能超过法定时限（{legal} 个工作日）",
+        "The promised time ({promised} working days) cannot exceed the legal limit ({legal})",
+    ),
+    Code.HALL_NOT_FOUND: Spec(404, "未找到该办事大厅", "No such service hall"),
+    Code.ITEM_NOT_BOOKABLE: Spec(
+        404, "该大厅不提供此事项的预约", "This hall takes no appointments for this item"
+    ),
+    Code.SLOT_NOT_FOUND: Spec(404, "未找到该预约时段", "No such appointment time"),
+    Code.SLOT_FULL: Spec(
+        409, "该时段已约满，请选择其他时段", "This time is fully booked; please choose another"
+    ),
+    Code.SLOT_CLOSED: Spec(409, "该时段已不可预约", "This time can no longer be booked"),
+    Code.APPOINTMENT_LIMIT: Spec(
+        409,
+        "您在 {day} 已预约该事项，每人每天每个事项限约一次",
+        "You already have an appointment for this item on {day}; one per day",
+    ),
+    Code.BOOKING_BLOCKED: Spec(
+        403,
+        "您近 {days} 天内有 {count} 次预约未到，{until} 前暂停预约",
+        "You missed {count} appointments in {days} days; booking is paused until {until}",
+    ),
+    Code.APPOINTMENT_NOT_FOUND: Spec(404, "未找到该预约", "No such appointment"),
+    Code.APPOINTMENT_NOT_ACTIVE: Spec(
+        409, "该预约已取消、已签到或已过期", "This appointment is cancelled, checked in or over"
+    ),
+    Code.CANCEL_TOO_LATE: Spec(
+        409,
+        "距预约开始已不足 {minutes} 分钟，不能取消或改约",
+        "Less than {minutes} minutes before the start: it can no longer be changed",
+    ),
+    Code.CHECK_IN_CLOSED: Spec(
+        409,
+        "不在签到时间内，请于 {opens} 至 {closes} 之间签到",
+        "Check-in is open from {opens} to {closes}",
+    ),
+    Code.QUEUE_NOT_FOUND: Spec(404, "未找到该排队队列", "No such queue"),
+    Code.QUEUE_CLOSED: Spec(
+        409, "办事大厅当前不在开放时间，暂停取号", "The hall is closed; no numbers now"
+    ),
+    Code.QUEUE_NUMBER_NOT_FOUND: Spec(404, "未找到该排队号码", "No such queue number"),
+    Code.QUEUE_NUMBER_ACTIVE: Spec(
+        409,
+        "您在该队列已有号码 {label}，请勿重复取号",
+        "You already hold number {label} in this queue",
+    ),
+    Code.QUEUE_NUMBER_STATE: Spec(
+        409,
+        "号码 {label} 当前为{status}状态，不能执行该操作",
+        "Number {label} is {status}; this cannot be done now",
+    ),
+    Code.QUEUE_EMPTY: Spec(409, "当前没有等候的号码", "Nobody is waiting"),
+    Code.WINDOW_NOT_FOUND: Spec(404, "未找到该窗口", "No such window"),
+    Code.WINDOW_TAKEN: Spec(
+        409, "该窗口已由其他工作人员登录", "Another clerk is signed in at this window"
+    ),
+    Code.WINDOW_NOT_SIGNED_IN: Spec(409, "请先登录窗口", "Sign in at a window first"),
+    Code.WINDOW_BUSY: Spec(
+        409,
+        "请先办结或过号当前号码 {label}",
+        "Finish or skip number {label} first",
+    ),
     Code.NOTIFY_TEMPLATE_UNKNOWN: Spec(
         500, "消息模板 {template} 不存在", "There is no message template {template}"
     ),
     Code.NOTIFY_PARAM_MISSING: Spec(
         500, "消息模板 {template} 缺少参数 {param}", "Template {template} misses {param}"
     ),
+    Code.WECHAT_ACCOUNT_UNKNOWN: Spec(
+        404, "未开通公众号 {app_id}", "No official account {app_id} is configured here"
+    ),
+    Code.WECHAT_SIGNATURE_MISSING: Spec(
+        400, "缺少微信签名参数", "The WeChat signature parameters are missing"
+    ),
+    Code.WECHAT_SIGNATURE_INVALID: Spec(401, "微信签名校验失败", "The WeChat signature is wrong"),
+    Code.WECHAT_MESSAGE_STALE: Spec(
+        401, "消息时间戳已过期或不正确", "The message timestamp is stale or invalid"
+    ),
+    Code.WECHAT_APPID_MISMATCH: Spec(
+        403, "消息不属于该公众号", "The message was sealed for another AppId"
+    ),
+    Code.WECHAT_MESSAGE_MALFORMED: Spec(
+        400, "微信消息格式不正确：{reason}", "The WeChat message is malformed: {reason}"
+    ),
+    Code.WECHAT_API_ERROR: Spec(
+        502, "微信接口暂时不可用（{errcode}）", "The WeChat API failed ({errcode})"
+    ),
+    Code.WECHAT_CODE_INVALID: Spec(
+        401, "微信授权码无效或已使用，请重新进入", "The WeChat code is invalid or already used"
+    ),
+    Code.CHANNEL_NOT_CONFIGURED: Spec(
+        404, "{channel} 渠道暂未开通", "Channel {channel} is not set up here"
+    ),
+    Code.OAUTH_STATE_INVALID: Spec(
+        403, "授权请求无效或已过期，请重新进入", "The sign-in request is invalid or has expired"
+    ),
+    Code.OAUTH_STATE_REUSED: Spec(
+        409, "该授权请求已使用，请重新进入", "This sign-in request was already used"
+    ),
+    Code.OAUTH_REDIRECT_INVALID: Spec(
+        400, "跳转地址必须是本站页面", "The return address must be a page of this site"
+    ),
+    Code.ALIPAY_API_ERROR: Spec(
+        502, "支付宝接口暂时不可用（{alipay_code}）", "The Alipay API failed ({alipay_code})"
+    ),
+    Code.ALIPAY_SIGNATURE_INVALID: Spec(
+        502, "支付宝应答验签失败", "The Alipay answer carries a wrong signature"
+    ),
+    Code.ALIPAY_CODE_INVALID: Spec(
+        401, "支付宝授权码无效或已使用，请重新进入", "The Alipay code is invalid or already used"
+    ),
+    # Payments
+    Code.PAYMENT_ORDER_NOT_FOUND: Spec(404, "未找到支付订单", "No such payment order"),
+    Code.PAYMENT_STATE_CONFLICT: Spec(
+        409,
+        "订单当前状态为 {state}，无法{action_zh}",
+        "The order is {state}; it cannot be {action}",
+    ),
+    Code.PAYMENT_ALREADY_PAID: Spec(
+        409, "该事项已缴费，无需重复支付", "This has already been paid"
+    ),
+    Code.PAYMENT_AMOUNT_INVALID: Spec(422, "支付金额不正确", "The amount to pay is not valid"),
+    Code.PAYMENT_METHOD_UNSUPPORTED: Spec(
+        422,
+        "暂不支持使用 {provider} 的 {trade_type} 方式支付",
+        "{provider} cannot take {trade_type}",
+    ),
+    Code.PAYMENT_PAYER_REQUIRED: Spec(
+        422, "该支付方式需要先完成授权登录", "This way of paying needs the payer's account id"
+    ),
+    Code.PAYMENT_PROVIDER_UNAVAILABLE: Spec(
+        503,
+        "支付渠道 {provider} 暂时不可用，请稍后再试",
+        "Payment provider {provider} is unavailable",
+    ),
+    Code.PAYMENT_PROVIDER_REFUSED: Spec(
+        502, "支付渠道拒绝了请求（{reason}）", "The payment provider refused ({reason})"
+    ),
+    Code.REFUND_EXCEEDS_PAID: Spec(
+        409,
+        "退款金额超出可退金额（可退 {refundable_fen} 分）",
+        "Refund exceeds the refundable {refundable_fen} fen",
+    ),
+    Code.REFUND_CONFLICT: Spec(
+        409,
+        "退款单号 {out_refund_no} 已用于其他退款",
+        "Refund number {out_refund_no} was used for another refund",
+    ),
+    Code.REFUND_NOT_FOUND: Spec(404, "未找到退款单", "No such refund"),
 }

@@ -7,25 +7,12 @@ from typing import Any
 
 _ID_NUMBER = re.compile(r"(?<!\d)(\d{3})\d{11}(\d{3}[\dXx])(?!\d)")
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-SENSITIVE_KEYS = frozenset(
-    {
-        "phone",
-        "mobile",
-        "id_number",
-        "id_card",
-        "password",
-        "code",
-        "otp",
-        "token",
-        "refresh_token",
-        "access_token",
-        "secret",
-        "session_key",
-    }
-)
 _SECRET_KEYS = frozenset(
     {"password", "code", "otp", "token", "refresh_token", "access_token", "secret", "session_key"}
 )
+_NAME_KEYS = frozenset({"name", "real_name"})
+_ID_KEYS = frozenset({"id_number", "id_card"})
+_PHONE_KEYS = frozenset({"phone", "mobile"})
 
 
 def mask_id_number(value: str) -> str:
@@ -40,6 +27,11 @@ def mask_phone(value: str) -> str:
     if len(value) < 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_name(value: str) -> str:
+    """`张三丰` → `张**`: enough for the resident to recognise, useless to anyone else."""
+    return value[:1] + "*" * (len(value) - 1) if value else value
 
 
 def mask_text(text: str) -> str:
@@ -58,8 +50,12 @@ def mask_value(key: str, value: Any) -> Any:
     lowered = key.lower()
     if lowered in _SECRET_KEYS:
         return "***"
-    if lowered in SENSITIVE_KEYS:
-        return mask_id_number(value) if "id" in lowered else mask_phone(value)
+    if lowered in _NAME_KEYS:
+        return mask_name(value)
+    if lowered in _ID_KEYS:
+        return mask_id_number(value)
+    if lowered in _PHONE_KEYS:
+        return mask_phone(value)
     return mask_text(value)
 
 

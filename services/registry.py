@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from channels.identity.router import service as account
 from gateway.registry import Service
 from services.catalog.router import service as catalog
+from services.staff.router import service as staff
 
-SERVICES: list[Service] = [catalog]
+SERVICES: list[Service] = [catalog, account, staff]

@@ -6,4 +6,6 @@ from collections.abc import Callable
 
 
 async def seed_demo(say: Callable[[str], object] = print) -> None:
-    say("demo data: nothing to seed yet")
+    from services.staff.seed import seed_staff
+
+    await seed_staff(say)

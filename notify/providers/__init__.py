@@ -1,0 +1,1 @@
+"""Providers that carry notifications to residents, one Protocol per kind."""

@@ -1,0 +1,47 @@
+"""The built-in roles and their permissions. `govhub seed` and `govhub staff create` write them
+to the role table; an edited table row wins over nothing here, since these only fill gaps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SELF = "staff.self"  # every role holds it: see and manage one's own staff account
+EVERYTHING = "*"
+
+
+@dataclass(frozen=True, slots=True)
+class RoleSpec:
+    code: str
+    name_zh: str
+    name_en: str
+    permissions: tuple[str, ...]
+
+
+BUILTIN_ROLES: dict[str, RoleSpec] = {
+    spec.code: spec
+    for spec in (
+        RoleSpec("admin", "系统管理员", "Administrator", (EVERYTHING,)),
+        RoleSpec(
+            "hall_admin",
+            "大厅管理员",
+            "Hall administrator",
+            (
+                SELF,
+                "hall.manage",
+                "appointments.manage",
+                "appointments.checkin",
+                "queue.manage",
+                "queue.call",
+                "queue.issue",
+            ),
+        ),
+        RoleSpec(
+            "window_clerk",
+            "窗口工作人员",
+            "Window clerk",
+            (SELF, "queue.call", "queue.issue", "appointments.checkin", "applications.handle"),
+        ),
+        RoleSpec("catalog_editor", "事项编辑", "Catalogue editor", (SELF, "catalog.edit")),
+        RoleSpec("auditor", "审计员", "Auditor", (SELF, "audit.read")),
+    )
+}
