@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from channels.alipay.router import router as alipay_auth_router
 from channels.app.router import router as app_auth_router
+from channels.wechat.router import auth_router as wechat_auth_router
+from channels.wechat.router import router as wechat_router
 from config.settings import Settings
 from gateway.health import router as health_router
 from gateway.router import router as gateway_router
@@ -16,6 +19,9 @@ def include_routers(app: FastAPI, settings: Settings) -> None:
     app.include_router(health_router)
     app.include_router(gateway_router)
     app.include_router(app_auth_router)
+    app.include_router(wechat_router)
+    app.include_router(wechat_auth_router)
+    app.include_router(alipay_auth_router)
     app.include_router(staff_router)
     if settings.dev_endpoints_enabled:
         app.include_router(notify_dev_router)

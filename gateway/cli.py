@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from channels.identity.cli import app as identity_cli
+from channels.wechat.cli import app as wechat_cli
 from config.settings import Settings, SettingsError, describe, get_settings
 from notify.cli import app as notify_cli
 from services.staff.cli import app as staff_cli
@@ -206,6 +207,7 @@ def check() -> None:
 app.add_typer(identity_cli, name="identity")
 app.add_typer(staff_cli, name="staff")
 app.add_typer(notify_cli, name="notify")
+app.add_typer(wechat_cli, name="wechat")
 
 if __name__ == "__main__":
     app()

@@ -1,1 +1,52 @@
-"""WeChat official-account records (message de-duplication)."""
+"""WeChat records: callback messages seen (de-duplication and the reply given) and the
+mini-program session keys (sealed)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class MessageState(StrEnum):
+    PROCESSING = "processing"  # the action is running
+    REPLIED = "replied"  # answered within the callback, reply kept for retries
+    DEFERRED = "deferred"  # answered `success`, the reply goes out as a customer-service message
+    DELIVERED = "delivered"  # the customer-service message was sent
+    FAILED = "failed"  # the customer-service message could not be sent
+
+
+class CallbackMessage(Model):
+    """One message or event pushed to an official account, stored once under its dedupe key
+    (MsgId, or FromUserName and CreateTime for events) so a retry never runs an action twice."""
+
+    id = fields.BigIntField(primary_key=True)
+    app_id = fields.CharField(max_length=64)
+    dedupe_key = fields.CharField(max_length=160)
+    openid = fields.CharField(max_length=64)
+    kind = fields.CharField(max_length=32)  # text, event:click, event:subscribe
+    state = fields.CharEnumField(MessageState, max_length=16, default=MessageState.PROCESSING)
+    reply: fields.Field[dict[str, object] | None] = fields.JSONField(null=True)
+    received_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "wechat_callback_message"
+        unique_together = (("app_id", "dedupe_key"),)
+
+
+class MiniProgramSession(Model):
+    """The latest code2Session key of a mini-program user, sealed with the data key, never sent
+    to any client."""
+
+    id = fields.BigIntField(primary_key=True)
+    app_id = fields.CharField(max_length=64)
+    openid = fields.CharField(max_length=64)
+    unionid = fields.CharField(max_length=64, null=True)
+    session_key_sealed = fields.TextField()
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "wechat_mp_session"
+        unique_together = (("app_id", "openid"),)

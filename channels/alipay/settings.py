@@ -1,0 +1,47 @@
+"""Alipay settings (`GOVHUB_ALIPAY_*`). Keys and certificates are PEM text, best read from files
+(`GOVHUB_ALIPAY_APP_PRIVATE_KEY_FILE=/run/secrets/alipay_app_key.pem`).
+
+Public-key mode needs `ALIPAY_PUBLIC_KEY`; certificate mode needs `APP_CERT`, `ALIPAY_CERT` and
+`ALIPAY_ROOT_CERT` instead. Without an app id and a private key the Alipay login answers 404.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
+
+from config.settings import BlockSettings, load
+
+PRODUCTION_GATEWAY = "https://openapi.alipay.com/gateway.do"
+SANDBOX_GATEWAY = "https://openapi-sandbox.dl.alipaydev.com/gateway.do"
+
+
+class AlipaySettings(BlockSettings):
+    model_config = SettingsConfigDict(env_prefix="GOVHUB_ALIPAY_", env_file=".env", extra="ignore")
+
+    app_id: str | None = Field(None, description="AppId of the Alipay mini-program")
+    gateway: str = Field(
+        PRODUCTION_GATEWAY, description=f"OpenAPI gateway; the sandbox is {SANDBOX_GATEWAY}"
+    )
+    app_private_key: SecretStr | None = Field(None, description="app private key (PEM), RSA2")
+    alipay_public_key: str | None = Field(None, description="Alipay public key (public-key mode)")
+    app_cert: str | None = Field(None, description="app public-key certificate (cert mode)")
+    alipay_cert: str | None = Field(None, description="Alipay public-key certificate (cert mode)")
+    alipay_root_cert: str | None = Field(None, description="Alipay root certificate (cert mode)")
+
+    @property
+    def cert_mode(self) -> bool:
+        return bool(self.app_cert and self.alipay_cert and self.alipay_root_cert)
+
+    @property
+    def configured(self) -> bool:
+        has_key = self.app_private_key is not None and bool(self.app_private_key.get_secret_value())
+        return bool(self.app_id) and has_key and (self.cert_mode or bool(self.alipay_public_key))
+
+
+@lru_cache(maxsize=1)
+def alipay_settings() -> AlipaySettings:
+    settings: AlipaySettings = load(AlipaySettings)
+    return settings

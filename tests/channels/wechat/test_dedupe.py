@@ -1,0 +1,136 @@
+"""A message runs its action once: retries (concurrent or late) get the first reply, and an
+action slower than WeChat's patience answers `success` then follows by customer service."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+
+import httpx
+import pytest
+
+from channels.wechat.models import CallbackMessage, MessageState
+from tests.channels.wechat.conftest import (
+    REPLY_BUDGET,
+    Calls,
+    FakeWeChat,
+    event_xml,
+    plain_push,
+    push,
+    sealed_push,
+    text_xml,
+)
+
+
+async def wait_for(condition: object, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.02)
+
+
+class TestRetries:
+    @pytest.mark.asyncio
+    async def test_concurrent_retries_run_the_action_once(
+        self, wechat: httpx.AsyncClient, calls: Calls
+    ) -> None:
+        message = plain_push(text_xml("办事 户口", "4001"))
+        responses = await asyncio.gather(*(push(wechat, message) for _ in range(4)))
+        assert calls.searches == ["户口"]
+        assert all(r.status_code == 200 for r in responses)
+        contents = {re.sub(r"<CreateTime>\d+</CreateTime>", "", r.text) for r in responses}
+        assert len(contents) == 1
+        assert "户口办理" in contents.pop()
+        assert await CallbackMessage.filter(dedupe_key="msg:4001").count() == 1
+
+    @pytest.mark.asyncio
+    async def test_late_retry_gets_the_stored_reply(
+        self, wechat: httpx.AsyncClient, calls: Calls
+    ) -> None:
+        first = await push(wechat, plain_push(text_xml("办事 户口", "4002")))
+        again = await push(wechat, sealed_push(text_xml("办事 户口", "4002")))
+        assert calls.searches == ["户口"]
+        assert first.status_code == again.status_code == 200
+        assert "户口办理" in first.text
+        assert "户口" not in again.text  # the same reply, sealed this time
+
+    @pytest.mark.asyncio
+    async def test_events_are_keyed_by_sender_and_time(
+        self, wechat: httpx.AsyncClient, calls: Calls
+    ) -> None:
+        created = int(time.time())
+        click = event_xml("CLICK", "MY_QUEUE", created=created)
+        await asyncio.gather(push(wechat, plain_push(click)), push(wechat, plain_push(click)))
+        other = event_xml("CLICK", "MY_QUEUE", openid="o-resident-2", created=created)
+        await push(wechat, plain_push(other))
+        assert len(calls.tickets) == 2
+        rows = await CallbackMessage.all().order_by("id")
+        assert [r.dedupe_key for r in rows] == [
+            f"evt:o-resident-1:{created}",
+            f"evt:o-resident-2:{created}",
+        ]
+
+    @pytest.mark.asyncio
+    async def test_distinct_messages_each_run(
+        self, wechat: httpx.AsyncClient, calls: Calls
+    ) -> None:
+        await push(wechat, plain_push(text_xml("办事 甲", "4003")))
+        await push(wechat, plain_push(text_xml("办事 乙", "4004")))
+        assert calls.searches == ["甲", "乙"]
+
+
+class TestSlowAction:
+    @pytest.mark.asyncio
+    async def test_success_at_once_then_customer_service_message(
+        self, wechat: httpx.AsyncClient, calls: Calls, fake_wechat: FakeWeChat
+    ) -> None:
+        calls.slow_seconds = REPLY_BUDGET + 0.4
+        started = time.perf_counter()
+        response = await push(wechat, plain_push(text_xml("办事 慢", "5001")))
+        elapsed = time.perf_counter() - started
+        assert response.text == "success"
+        assert elapsed < REPLY_BUDGET + 0.3
+        assert fake_wechat.custom_messages == []
+
+        await wait_for(lambda: len(fake_wechat.custom_messages) == 1)
+        sent = fake_wechat.custom_messages[0]
+        assert sent["touser"] == "o-resident-1"
+        assert sent["msgtype"] == "news"
+        assert sent["news"]["articles"][0]["title"] == "慢办理"
+
+        async def delivered() -> bool:
+            row = await CallbackMessage.get(dedupe_key="msg:5001")
+            return row.state == MessageState.DELIVERED
+
+        deadline = time.monotonic() + 3
+        while not await delivered():
+            assert time.monotonic() < deadline
+            await asyncio.sleep(0.02)
+
+    @pytest.mark.asyncio
+    async def test_retry_of_a_deferred_message_does_not_run_it_again(
+        self, wechat: httpx.AsyncClient, calls: Calls, fake_wechat: FakeWeChat
+    ) -> None:
+        calls.slow_seconds = REPLY_BUDGET + 0.4
+        message = plain_push(text_xml("办事 慢", "5002"))
+        assert (await push(wechat, message)).text == "success"
+        assert (await push(wechat, message)).text == "success"
+        await wait_for(lambda: len(fake_wechat.custom_messages) == 1)
+        assert (await push(wechat, message)).text == "success"
+        await asyncio.sleep(0.1)
+        assert calls.searches == ["慢"]
+        assert len(fake_wechat.custom_messages) == 1
+
+    @pytest.mark.asyncio
+    async def test_customer_service_send_survives_a_revoked_token(
+        self, wechat: httpx.AsyncClient, calls: Calls, fake_wechat: FakeWeChat
+    ) -> None:
+        calls.slow_seconds = REPLY_BUDGET + 0.2
+        assert (await push(wechat, plain_push(text_xml("办事 慢", "5003")))).text == "success"
+        await wait_for(lambda: len(fake_wechat.custom_messages) == 1)
+        fake_wechat.revoke_tokens()  # e.g. the secret was reset: WeChat answers 40001
+        assert (await push(wechat, plain_push(text_xml("办事 慢", "5004")))).text == "success"
+        await wait_for(lambda: len(fake_wechat.custom_messages) == 2)
+        assert fake_wechat.tokens_issued == 2
