@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from tortoise import Tortoise, connections
+from tortoise.context import get_current_context
 from tortoise.transactions import in_transaction
 
 from config import jobs
@@ -22,6 +23,8 @@ APPS: dict[str, str] = {
     "identity": "channels.identity",
     "staff": "services.staff",
     "catalog": "services.catalog",
+    "appointments": "services.appointments",
+    "queue": "services.queue",
     "notify": "notify",
     "wechat": "channels.wechat",
     "payments": "payments",
@@ -63,12 +66,16 @@ def ensure_sqlite_folder(settings: Settings) -> None:
 
 
 async def init_db(settings: Settings) -> None:
+    """Opens the ORM. A server runs its lifespan in a task of its own, so requests reach the ORM
+    through tortoise's process-wide fallback context (as its FastAPI integration does); an ORM
+    opened where one is already current (nested in tests) keeps to its own context."""
     ensure_sqlite_folder(settings)
-    await Tortoise.init(config=tortoise_config(settings))
+    fallback = get_current_context() is None
+    await Tortoise.init(config=tortoise_config(settings), _enable_global_fallback=fallback)
 
 
 async def close_db() -> None:
-    await connections.close_all()
+    await Tortoise.close_connections()  # also drops the fallback context init_db set
 
 
 async def migrate(settings: Settings, progress: Any = None) -> None:

@@ -90,6 +90,9 @@ class Code(StrEnum):
     # Notifications
     NOTIFY_TEMPLATE_UNKNOWN = "NOTIFY_TEMPLATE_UNKNOWN"
     NOTIFY_PARAM_MISSING = "NOTIFY_PARAM_MISSING"
+    NOTIFY_MESSAGE_NOT_FOUND = "NOTIFY_MESSAGE_NOT_FOUND"
+    NOTIFY_CATEGORY_MANDATORY = "NOTIFY_CATEGORY_MANDATORY"
+    NOTIFY_NOT_RETRYABLE = "NOTIFY_NOT_RETRYABLE"
     # Channels (WeChat, Alipay)
     WECHAT_ACCOUNT_UNKNOWN = "WECHAT_ACCOUNT_UNKNOWN"
     WECHAT_SIGNATURE_MISSING = "WECHAT_SIGNATURE_MISSING"
@@ -284,6 +287,13 @@ SPECS: dict[Code, Spec] = {
     ),
     Code.NOTIFY_PARAM_MISSING: Spec(
         500, "消息模板 {template} 缺少参数 {param}", "Template {template} misses {param}"
+    ),
+    Code.NOTIFY_MESSAGE_NOT_FOUND: Spec(404, "未找到该消息", "No such message"),
+    Code.NOTIFY_CATEGORY_MANDATORY: Spec(
+        409, "{category} 类消息关系账号安全，不能关闭", "{category} messages cannot be turned off"
+    ),
+    Code.NOTIFY_NOT_RETRYABLE: Spec(
+        409, "该消息当前为 {status} 状态，无需重发", "The message is {status}; it cannot be resent"
     ),
     Code.WECHAT_ACCOUNT_UNKNOWN: Spec(
         404, "未开通公众号 {app_id}", "No official account {app_id} is configured here"

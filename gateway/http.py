@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -59,8 +59,9 @@ class RequestIdMiddleware:
         incoming = next(
             (v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), None
         )
+        # 32 random hex digits, as uuid4().hex but without building a UUID on every request
         request_id = (
-            incoming if incoming and _VALID_REQUEST_ID.match(incoming) else (uuid.uuid4().hex)
+            incoming if incoming and _VALID_REQUEST_ID.match(incoming) else os.urandom(16).hex()
         )
         token = request_id_var.set(request_id)
         header = (b"x-request-id", request_id.encode())

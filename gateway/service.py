@@ -10,6 +10,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -46,6 +47,17 @@ LATENCY = Histogram(
     ["service", "action"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
+
+
+@lru_cache(maxsize=4096)
+def _invocations(service: str, action: str, channel: str, code: str) -> Counter:
+    """The labelled counter, looked up once: `labels()` takes a lock and builds a key per call."""
+    return INVOCATIONS.labels(service, action, channel, code)
+
+
+@lru_cache(maxsize=1024)
+def _latency(service: str, action: str) -> Histogram:
+    return LATENCY.labels(service, action)
 
 
 async def _no_authenticator(token: str) -> Principal:
@@ -202,12 +214,10 @@ class Gateway:
     async def _audit(
         self, request: ServiceRequest, action: Action | None, result: ServiceResult, elapsed: float
     ) -> None:
-        INVOCATIONS.labels(
-            request.service, request.action, request.channel.value, result.code
-        ).inc()
+        _invocations(request.service, request.action, request.channel.value, result.code).inc()
         if action is None:
             return
-        LATENCY.labels(request.service, request.action).observe(elapsed)
+        _latency(request.service, request.action).observe(elapsed)
         principal = request.principal
         actor_type, actor_id = (
             ("staff", principal.staff_id)

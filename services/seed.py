@@ -6,6 +6,16 @@ from collections.abc import Callable
 
 
 async def seed_demo(say: Callable[[str], object] = print) -> None:
+    # Regions, departments, halls and items: everything below refers to them.
+    from services.catalog.seed import seed_catalog
+
+    await seed_catalog(say)
     from services.staff.seed import seed_staff
 
     await seed_staff(say)
+    # Hall windows, hours, slots and queues: on the catalogue's halls and items, so after it.
+    from services.appointments.seed import seed_appointments
+    from services.queue.seed import seed_queues
+
+    await seed_appointments(say)
+    await seed_queues(say)

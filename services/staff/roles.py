@@ -42,6 +42,6 @@ BUILTIN_ROLES: dict[str, RoleSpec] = {
             (SELF, "queue.call", "queue.issue", "appointments.checkin", "applications.handle"),
         ),
         RoleSpec("catalog_editor", "事项编辑", "Catalogue editor", (SELF, "catalog.edit")),
-        RoleSpec("auditor", "审计员", "Auditor", (SELF, "audit.read")),
+        RoleSpec("auditor", "审计员", "Auditor", (SELF, "audit.read", "notify.read")),
     )
 }

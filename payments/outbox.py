@@ -1,0 +1,143 @@
+"""Fulfilment: business services learn of payments only here, and each entry is acted on once.
+
+How once is guaranteed, even when a worker dies halfway:
+1. `claim`: a conditional update gives the entry to one consumer with a lease (a token and an
+   expiry), committed on its own; a crashed consumer's lease simply runs out.
+2. `fulfil`: in ONE transaction the fulfiller runs (its database writes join the transaction),
+   a `PaymentFulfilment` row unique per entry is inserted, and the entry is marked done — only
+   if our lease token is still on it. A consumer that dies before commit leaves nothing; one
+   whose lease was taken over loses on the unique row or the token and rolls back.
+So a fulfiller's database effects happen exactly once. A fulfiller that also calls out (a
+utility company, say) must make that call idempotent by the order's `out_trade_no`.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from tortoise.exceptions import IntegrityError
+
+from config.database import unit_of_work
+from payments import repository as repo
+from payments.models import PaymentOrder, PaymentOutbox, Refund
+from payments.service import service, utcnow
+from payments.settings import payment_settings
+from payments.states import OutboxKind, Purpose
+
+logger = logging.getLogger(__name__)
+
+
+class Fulfiller(Protocol):
+    """The business side of one purpose (a fee, a utility bill, a fine).
+
+    Both methods run inside the transaction that records the fulfilment: write to the database
+    through the ordinary models and the writes commit with it, or not at all. Raise to have the
+    entry retried later (with backoff; after `GOVHUB_PAYMENTS_OUTBOX_MAX_ATTEMPTS` it is flagged
+    for staff).
+    """
+
+    async def paid(self, order: PaymentOrder) -> None:
+        """The order was paid in full: settle the business object `order.reference`."""
+        ...
+
+    async def refunded(self, order: PaymentOrder, refund: Refund) -> None:
+        """A refund of `refund.amount_fen` went through for the order."""
+        ...
+
+
+class LedgerOnlyFulfiller:
+    """For purposes whose business service keeps no state of its own yet: the ledger (order,
+    events, fulfilment row) is the whole record."""
+
+    async def paid(self, order: PaymentOrder) -> None:
+        logger.info("order %s (%s %s) paid", order.out_trade_no, order.purpose, order.reference)
+
+    async def refunded(self, order: PaymentOrder, refund: Refund) -> None:
+        logger.info("order %s refunded %d fen", order.out_trade_no, refund.amount_fen)
+
+
+# Purpose → its fulfiller. Business services put their own here when they arrive.
+FULFILLERS: dict[Purpose, Fulfiller] = {
+    Purpose.FEE: LedgerOnlyFulfiller(),
+    Purpose.UTILITY_BILL: LedgerOnlyFulfiller(),
+    Purpose.FINE: LedgerOnlyFulfiller(),
+}
+
+
+class LeaseLost(Exception):
+    """Another consumer took the entry over; this one must not commit."""
+
+
+async def consume_due(now: datetime | None = None, limit: int = 50) -> int:
+    """Fulfils every entry that is due and not leased; returns how many this call fulfilled."""
+    now = now or utcnow()
+    done = 0
+    for entry_id in await repo.due_outbox_ids(now, limit):
+        if await process(entry_id, now):
+            done += 1
+    return done
+
+
+async def claim(entry_id: int, now: datetime) -> str | None:
+    """Leases the entry to this consumer; the token, or None when another holds it."""
+    token = secrets.token_hex(16)
+    lease = timedelta(seconds=payment_settings().outbox_lease_seconds)
+    return token if await repo.claim_outbox(entry_id, token, now, now + lease) else None
+
+
+async def process(entry_id: int, now: datetime | None = None) -> bool:
+    """Claims and fulfils one entry; True when this call fulfilled it."""
+    now = now or utcnow()
+    token = await claim(entry_id, now)
+    if token is None:
+        return False
+    return await fulfil(entry_id, token)
+
+
+async def fulfil(entry_id: int, token: str) -> bool:
+    """Runs the entry's action, records the fulfilment and marks the entry done, atomically."""
+    entry = await repo.outbox_entry(entry_id)
+    try:
+        async with unit_of_work():
+            await _act(entry)
+            await repo.insert_fulfilment(entry.id, entry.kind, entry.order_id)
+            if not await repo.complete_outbox(entry.id, token, utcnow()):
+                raise LeaseLost()
+    except (IntegrityError, LeaseLost):
+        logger.info("outbox entry %d was fulfilled by another consumer", entry.id)
+        return False
+    except Exception as exc:
+        await _failed(entry, token, exc)
+        return False
+    return True
+
+
+async def _act(entry: PaymentOutbox) -> None:
+    order = await repo.order_by_id(entry.order_id)
+    kind = OutboxKind(entry.kind)
+    if kind == OutboxKind.LATE_PAYMENT:
+        await service.refund_late_payment(order)
+        return
+    fulfiller = FULFILLERS[order.purpose]
+    if kind == OutboxKind.PAID:
+        await fulfiller.paid(order)
+    elif entry.refund_id is not None:
+        await fulfiller.refunded(order, await repo.refund_by_id(entry.refund_id))
+
+
+async def _failed(entry: PaymentOutbox, token: str, exc: Exception) -> None:
+    attempts = entry.attempts  # the claim already counted this attempt
+    dead = attempts >= payment_settings().outbox_max_attempts
+    retry_at = utcnow() + timedelta(seconds=min(5 * 2**attempts, 3600))
+    logger.error(
+        "outbox entry %d (%s) failed, attempt %d%s",
+        entry.id,
+        entry.kind,
+        attempts,
+        ": flagged for staff" if dead else "",
+        exc_info=exc,
+    )
+    await repo.fail_outbox(entry.id, token, f"{type(exc).__name__}: {exc}", retry_at, dead)

@@ -1,0 +1,254 @@
+"""The sandbox provider: a pretend platform so the whole payment flow runs without merchants.
+
+Its "platform side" (which trades exist and whether they were paid) lives in the store, and its
+cashier page (`/sandbox/cashier/{out_trade_no}`, payments/router.py) is where a developer pays
+or fails a payment. The notification it then sends is signed with HMAC-SHA256 under a key
+derived from `GOVHUB_SECRET_KEY`, carries a timestamp and nonce, and is verified exactly like a
+platform's: a forged or stale sandbox notification is refused too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+import orjson
+
+from config.store import Store
+from payments.providers.base import (
+    Acknowledgement,
+    ClientPayment,
+    CreateRequest,
+    Notification,
+    NotificationRejected,
+    PaymentReport,
+    ProviderContext,
+    ProviderError,
+    RefundReport,
+    RefundRequest,
+)
+from payments.providers.common import check_fresh, json_acknowledgement
+from payments.states import PaymentOutcome, RefundOutcome, TradeType
+
+APP_ID = "sandbox-app"
+MERCHANT_ID = "sandbox-merchant"
+_RECORD_TTL = 3 * 24 * 3600
+
+# The sandbox platform's trade statuses and what they mean to us.
+TRADE_STATUSES: dict[str, PaymentOutcome] = {
+    "NOTPAY": PaymentOutcome.PENDING,
+    "SUCCESS": PaymentOutcome.PAID,
+    "PAYERROR": PaymentOutcome.FAILED,
+    "CLOSED": PaymentOutcome.CLOSED,
+}
+REFUND_STATUSES: dict[str, RefundOutcome] = {
+    "SUCCESS": RefundOutcome.SUCCEEDED,
+    "PROCESSING": RefundOutcome.PROCESSING,
+    "FAILED": RefundOutcome.FAILED,
+}
+
+
+def sandbox_key(secret_key: str) -> bytes:
+    """The notification key, derived so every app process of one deployment agrees on it."""
+    return hmac.new(
+        secret_key.encode(), b"govhub/payments/sandbox-notification", hashlib.sha256
+    ).digest()
+
+
+def _signature(key: bytes, timestamp: str, nonce: str, body: bytes) -> str:
+    message = timestamp.encode() + b"\n" + nonce.encode() + b"\n" + body + b"\n"
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+class SandboxProvider:
+    name: ClassVar[str] = "sandbox"
+
+    def __init__(self, key: bytes, store: Store, public_base_url: str, max_skew: int) -> None:
+        self.trade_types = frozenset({TradeType.CASHIER})
+        self._key = key
+        self._store = store
+        self._base_url = public_base_url.rstrip("/")
+        self._max_skew = max_skew
+
+    @classmethod
+    def from_settings(cls, context: ProviderContext) -> SandboxProvider | None:
+        if not context.payments.sandbox_enabled:
+            return None
+        return cls(
+            sandbox_key(context.settings.secret_key.get_secret_value()),
+            context.store,
+            context.settings.public_base_url,
+            context.payments.notification_max_skew_seconds,
+        )
+
+    # ---------------------------------------------------------------- the platform side
+
+    @staticmethod
+    def _trade_key(out_trade_no: str) -> str:
+        return f"payments:sandbox:trade:{out_trade_no}"
+
+    async def _trade(self, out_trade_no: str) -> dict[str, Any] | None:
+        raw = await self._store.get(self._trade_key(out_trade_no))
+        return None if raw is None else dict(orjson.loads(raw))
+
+    async def _save_trade(self, out_trade_no: str, trade: dict[str, Any]) -> None:
+        await self._store.set(
+            self._trade_key(out_trade_no), orjson.dumps(trade).decode(), _RECORD_TTL
+        )
+
+    async def trade(self, out_trade_no: str) -> dict[str, Any] | None:
+        """The sandbox platform's record of a trade, for the cashier page."""
+        return await self._trade(out_trade_no)
+
+    async def settle(self, out_trade_no: str, succeed: bool) -> tuple[dict[str, str], bytes]:
+        """What the cashier's Pay / Fail buttons do on the platform: marks the trade and returns
+        the signed notification (headers, body) the platform sends to the notify endpoint."""
+        trade = await self._trade(out_trade_no)
+        if trade is None:
+            raise ProviderError("no such sandbox trade", retryable=False, code="ORDER_NOT_EXIST")
+        if trade["status"] == "NOTPAY":
+            trade["status"] = "SUCCESS" if succeed else "PAYERROR"
+            if succeed:
+                trade["trade_no"] = "SBX" + secrets.token_hex(12).upper()
+                trade["paid_at"] = datetime.now(UTC).isoformat()
+            await self._save_trade(out_trade_no, trade)
+        body = orjson.dumps(
+            {
+                "id": secrets.token_hex(16),
+                "event_type": "TRANSACTION",
+                "out_trade_no": out_trade_no,
+                "trade_no": trade.get("trade_no"),
+                "trade_status": trade["status"],
+                "amount_fen": trade["amount_fen"],
+                "currency": "CNY",
+                "app_id": APP_ID,
+                "merchant_id": MERCHANT_ID,
+                "paid_at": trade.get("paid_at"),
+            }
+        )
+        return self.sign(body), body
+
+    def sign(self, body: bytes, timestamp: int | None = None) -> dict[str, str]:
+        """The headers the sandbox platform signs a notification with."""
+        stamp = str(int(time.time()) if timestamp is None else timestamp)
+        nonce = secrets.token_hex(8)
+        return {
+            "content-type": "application/json",
+            "x-sandbox-timestamp": stamp,
+            "x-sandbox-nonce": nonce,
+            "x-sandbox-signature": _signature(self._key, stamp, nonce, body),
+        }
+
+    # ---------------------------------------------------------------- PaymentProvider
+
+    async def create(self, request: CreateRequest) -> ClientPayment:
+        await self._save_trade(
+            request.out_trade_no,
+            {
+                "status": "NOTPAY",
+                "amount_fen": request.amount_fen,
+                "description": request.description,
+            },
+        )
+        return ClientPayment(
+            params={"cashier_url": f"{self._base_url}/sandbox/cashier/{request.out_trade_no}"},
+            app_id=APP_ID,
+            merchant_id=MERCHANT_ID,
+        )
+
+    async def verify_notification(self, headers: Mapping[str, str], body: bytes) -> Notification:
+        stamp = headers.get("x-sandbox-timestamp", "")
+        nonce = headers.get("x-sandbox-nonce", "")
+        signature = headers.get("x-sandbox-signature", "")
+        if not (stamp and nonce and signature):
+            raise NotificationRejected("signature headers missing")
+        expected = _signature(self._key, stamp, nonce, body)
+        if not hmac.compare_digest(expected, signature):
+            raise NotificationRejected("bad signature")
+        check_fresh(stamp, self._max_skew)
+        try:
+            data = orjson.loads(body)
+            status = str(data["trade_status"])
+            report = PaymentReport(
+                out_trade_no=str(data["out_trade_no"]),
+                outcome=TRADE_STATUSES[status],
+                amount_fen=int(data["amount_fen"]),
+                currency=str(data["currency"]),
+                provider_trade_no=data.get("trade_no"),
+                app_id=str(data["app_id"]),
+                merchant_id=str(data["merchant_id"]),
+                paid_at=datetime.fromisoformat(data["paid_at"]) if data.get("paid_at") else None,
+                platform_status=status,
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise NotificationRejected(f"malformed notification: {exc!r}") from None
+        return Notification(notification_id=str(data.get("id", "")), payment=report)
+
+    def acknowledge(self, accepted: bool, reason: str = "") -> Acknowledgement:
+        return json_acknowledgement(accepted, reason)
+
+    async def query(self, out_trade_no: str) -> PaymentReport:
+        trade = await self._trade(out_trade_no)
+        if trade is None:
+            return PaymentReport(out_trade_no=out_trade_no, outcome=PaymentOutcome.UNKNOWN)
+        return PaymentReport(
+            out_trade_no=out_trade_no,
+            outcome=TRADE_STATUSES[trade["status"]],
+            amount_fen=int(trade["amount_fen"]),
+            provider_trade_no=trade.get("trade_no"),
+            app_id=APP_ID,
+            merchant_id=MERCHANT_ID,
+            paid_at=datetime.fromisoformat(trade["paid_at"]) if trade.get("paid_at") else None,
+            platform_status=str(trade["status"]),
+        )
+
+    async def close(self, out_trade_no: str) -> None:
+        trade = await self._trade(out_trade_no)
+        if trade is None:
+            return
+        if trade["status"] == "SUCCESS":
+            raise ProviderError("trade already paid", retryable=False, code="ORDERPAID")
+        trade["status"] = "CLOSED"
+        await self._save_trade(out_trade_no, trade)
+
+    async def refund(self, request: RefundRequest) -> RefundReport:
+        trade = await self._trade(request.out_trade_no)
+        if trade is None or trade["status"] != "SUCCESS":
+            return RefundReport(
+                out_refund_no=request.out_refund_no,
+                outcome=REFUND_STATUSES["FAILED"],
+                out_trade_no=request.out_trade_no,
+                platform_status="TRADE_NOT_PAID",
+            )
+        refunds: dict[str, int] = trade.setdefault("refunds", {})
+        if request.out_refund_no not in refunds:
+            if sum(refunds.values()) + request.amount_fen > int(trade["amount_fen"]):
+                return RefundReport(
+                    out_refund_no=request.out_refund_no,
+                    outcome=REFUND_STATUSES["FAILED"],
+                    out_trade_no=request.out_trade_no,
+                    platform_status="NOT_ENOUGH",
+                )
+            refunds[request.out_refund_no] = request.amount_fen
+            await self._save_trade(request.out_trade_no, trade)
+        return RefundReport(
+            out_refund_no=request.out_refund_no,
+            outcome=REFUND_STATUSES["SUCCESS"],
+            out_trade_no=request.out_trade_no,
+            amount_fen=refunds[request.out_refund_no],
+            provider_refund_no="SBXR"
+            + hashlib.sha256(request.out_refund_no.encode()).hexdigest()[:20],
+            platform_status="SUCCESS",
+        )
+
+    async def download_statement(self, day: date) -> bytes:
+        # The sandbox keeps no day books; an empty statement has the platform's header only.
+        return b"trade_time,out_trade_no,trade_no,status,amount_fen\n"
+
+    async def aclose(self) -> None:
+        return None

@@ -1,0 +1,246 @@
+"""Payments at the edges: the gateway service, the platforms' notify endpoints, the sandbox cashier.
+
+- Gateway service "payments": `status` (a resident's own order, polled after paying) and the
+  staff action `refund`. Business services start a payment with `start_payment` from their own
+  actions, so the business object is checked by its owner before any order exists.
+- `POST /payments/notify/{provider}`: platform notifications. A provider that is not configured
+  has no endpoint (404).
+- `/sandbox/cashier/{out_trade_no}`: the sandbox platform's cashier page. Its Pay / Fail buttons
+  hand the signed notification to the same code path as `POST /payments/notify/sandbox`,
+  in-process (no HTTP round trip to ourselves, so it works whatever GOVHUB_PUBLIC_BASE_URL says).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from html import escape
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, FastAPI, Path, Request
+from pydantic import BaseModel, Field
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from gateway.codes import Code
+from gateway.errors import GovError
+from gateway.registry import RateLimit, Service
+from gateway.schemas import Channel, IdentityLevel, ServiceRequest
+from payments import providers
+from payments.providers.common import fen_to_yuan
+from payments.providers.sandbox import SandboxProvider
+from payments.schemas import OrderStatus, PaymentIntent, PaymentStart, RefundRead, StatusParams
+from payments.service import service as payments
+from payments.service import wakeups
+from payments.states import Purpose, TradeType
+
+# ------------------------------------------------------------------------------ gateway service
+
+service = Service("payments", "缴费支付", "Payments")
+
+# Where a channel pays when the caller does not say: (provider, trade type).
+CHANNEL_METHODS: dict[Channel, tuple[str, TradeType]] = {
+    Channel.WECHAT_OA: ("wechatpay", TradeType.JSAPI),
+    Channel.WECHAT_MP: ("wechatpay", TradeType.MINIPROGRAM),
+    Channel.ALIPAY_MP: ("alipay", TradeType.MINIPROGRAM),
+    Channel.APP: ("alipay", TradeType.APP),
+    Channel.WEB: ("alipay", TradeType.WAP),
+}
+
+
+def choose_method(
+    channel: Channel, provider: str | None, trade_type: TradeType | None
+) -> tuple[str, TradeType]:
+    """The caller's choice, else the channel's usual way, else the sandbox cashier if it is on."""
+    if provider and trade_type:
+        return provider, trade_type
+    usual = CHANNEL_METHODS.get(channel)
+    active = providers.active()
+    if usual is not None and active.get(usual[0]) is not None:
+        return usual
+    if active.get(SandboxProvider.name) is not None:
+        return SandboxProvider.name, TradeType.CASHIER
+    raise GovError(Code.PAYMENT_PROVIDER_UNAVAILABLE, provider=usual[0] if usual else "-")
+
+
+async def start_payment(
+    request: ServiceRequest,
+    *,
+    purpose: Purpose,
+    reference: str,
+    amount_fen: int,
+    description: str,
+    payer_id: str | None = None,
+    provider: str | None = None,
+    trade_type: TradeType | None = None,
+) -> PaymentStart:
+    """The helper business services call from their own pay action, after checking the object
+    and its amount: opens (or reuses) the order and returns what the resident's client needs."""
+    citizen = request.citizen
+    if citizen is None:
+        raise GovError(Code.LOGIN_REQUIRED)
+    chosen_provider, chosen_type = choose_method(request.channel, provider, trade_type)
+    intent = PaymentIntent(
+        purpose=purpose,
+        reference=reference,
+        citizen_id=citizen.citizen_id,
+        amount_fen=amount_fen,
+        description=description,
+        provider=chosen_provider,
+        trade_type=chosen_type,
+        payer_id=payer_id,
+        client_ip=request.client_ip,
+    )
+    return await payments.create_order(intent)
+
+
+@service.action(
+    identity=IdentityLevel.LOGGED_IN,
+    rate_limit=RateLimit(60),
+    summary_zh="查询支付结果",
+    summary_en="Status of one of my payments",
+)
+async def status(request: ServiceRequest, params: StatusParams) -> OrderStatus:
+    """Status of one of my payment orders; clients poll it after paying."""
+    assert request.citizen is not None
+    return await payments.status(params.out_trade_no, request.citizen.citizen_id)
+
+
+class RefundParams(BaseModel):
+    out_trade_no: str = Field(min_length=1, max_length=32)
+    amount_fen: int = Field(gt=0)
+    out_refund_no: str = Field(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z_\-|*@]+$")
+    reason: str = Field(min_length=1, max_length=80)
+
+
+@service.action(
+    permission="payments.refund",
+    mutates=True,
+    summary_zh="退款（工作人员）",
+    summary_en="Refund a payment (staff)",
+)
+async def refund(request: ServiceRequest, params: RefundParams) -> RefundRead:
+    """Refunds part or all of a paid order; the refund number makes a retry safe."""
+    return await payments.refund(
+        params.out_trade_no, params.amount_fen, params.out_refund_no, params.reason
+    )
+
+
+# ------------------------------------------------------------------------------ notify endpoints
+
+
+@asynccontextmanager
+async def _close_providers(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    await wakeups.idle()
+    await providers.close_active()
+
+
+notify_router = APIRouter(prefix="/payments", tags=["payments"], lifespan=_close_providers)
+
+
+@notify_router.post(
+    "/notify/{provider_name}",
+    summary="Payment and refund notifications from a platform",
+    responses={204: {"description": "taken (WeChat Pay, sandbox); Alipay gets `success`"}},
+)
+async def notify(request: Request, provider_name: Annotated[str, Path(max_length=16)]) -> Response:
+    """Verified before anything else; answered in the platform's own format. A failure of any
+    kind changes nothing and asks the platform to send the notification again."""
+    provider = providers.active().get(provider_name)
+    if provider is None:
+        raise GovError(Code.NOT_FOUND)
+    ack = await payments.handle_notification(provider, dict(request.headers), await request.body())
+    return Response(
+        ack.body, status_code=ack.status, media_type=ack.media_type, headers=ack.headers
+    )
+
+
+# ------------------------------------------------------------------------------ sandbox cashier
+
+sandbox_router = APIRouter(prefix="/sandbox", tags=["sandbox"], include_in_schema=False)
+
+
+def _sandbox() -> SandboxProvider:
+    provider = providers.active().get(SandboxProvider.name)
+    if not isinstance(provider, SandboxProvider):
+        raise GovError(Code.NOT_FOUND)
+    return provider
+
+
+_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>沙箱收银台 Sandbox cashier</title>
+<style>body{{font-family:sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem}}
+.amount{{font-size:2rem}} button{{font-size:1.1rem;padding:.5rem 1.5rem;margin-right:1rem}}
+.note{{color:#555}}</style></head><body>
+<h1>沙箱收银台 <small>Sandbox cashier</small></h1>
+<p>{description}</p><p class="amount">¥{amount}</p>
+<p>订单 Order <code>{out_trade_no}</code><br>平台状态 Platform status: <b>{status}</b></p>
+{actions}{result}
+<p class="note">仅供开发测试，不会产生真实扣款。For development only: no real money moves.</p>
+</body></html>"""
+
+_ACTIONS = """<form method="post" style="display:inline" action="/sandbox/cashier/{no}/pay">
+<button type="submit">支付 Pay</button></form>
+<form method="post" style="display:inline" action="/sandbox/cashier/{no}/fail">
+<button type="submit">失败 Fail</button></form>"""
+
+
+@sandbox_router.get("/cashier/{out_trade_no}", response_class=HTMLResponse)
+async def cashier(
+    out_trade_no: Annotated[str, Path(max_length=32)], result: str | None = None
+) -> HTMLResponse:
+    trade = await _sandbox().trade(out_trade_no)
+    if trade is None:
+        raise GovError(Code.PAYMENT_ORDER_NOT_FOUND)
+    page = _PAGE.format(
+        description=escape(str(trade.get("description", ""))),
+        amount=fen_to_yuan(int(trade["amount_fen"])),
+        out_trade_no=escape(out_trade_no),
+        status=escape(str(trade["status"])),
+        actions=_ACTIONS.format(no=escape(out_trade_no)) if trade["status"] == "NOTPAY" else "",
+        result=f"<p>{escape(result)}</p>" if result else "",
+    )
+    return HTMLResponse(page)
+
+
+@sandbox_router.post("/cashier/{out_trade_no}/{outcome}")
+async def cashier_settle(
+    out_trade_no: Annotated[str, Path(max_length=32)],
+    outcome: Annotated[str, Path(pattern="^(pay|fail)$")],
+) -> Response:
+    """Settles the sandbox trade and delivers the signed notification to the notify path."""
+    provider = _sandbox()
+    if await provider.trade(out_trade_no) is None:
+        raise GovError(Code.PAYMENT_ORDER_NOT_FOUND)
+    headers, body = await provider.settle(out_trade_no, succeed=outcome == "pay")
+    ack = await payments.handle_notification(provider, headers, body)
+    result = f"通知已送达，应答 HTTP {ack.status} · notification delivered, answered {ack.status}"
+    return RedirectResponse(
+        f"/sandbox/cashier/{quote(out_trade_no)}?result={quote(result)}", status_code=303
+    )
+
+
+class _DemoFee(BaseModel):
+    amount_fen: int = Field(1, gt=0, le=100_000)
+
+
+@sandbox_router.get("/demo")
+async def demo(amount_fen: int = 100) -> Response:
+    """Opens a demo fee order for demo resident 0 with the sandbox and shows its cashier."""
+    fee = _DemoFee(amount_fen=amount_fen)
+    _sandbox()
+    start = await payments.create_order(
+        PaymentIntent(
+            purpose=Purpose.FEE,
+            reference=f"demo-{secrets.token_hex(4)}",
+            citizen_id=0,
+            amount_fen=fee.amount_fen,
+            description="演示缴费 Demo fee",
+            provider=SandboxProvider.name,
+            trade_type=TradeType.CASHIER,
+        )
+    )
+    return RedirectResponse(f"/sandbox/cashier/{start.out_trade_no}", status_code=303)

@@ -1,0 +1,151 @@
+"""Every query of the appointment tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from tortoise.expressions import F
+
+from services.appointments.calendar import Session
+from services.appointments.models import (
+    Appointment,
+    AppointmentStatus,
+    BookingBlock,
+    CalendarDay,
+    DayKind,
+    OpeningHours,
+    Slot,
+    SlotRule,
+    Window,
+    WindowItem,
+)
+from services.catalog.models import Hall
+
+# Halls, hours and the calendar
+
+
+async def hall_with_region(hall_id: int) -> Hall | None:
+    return await Hall.filter(id=hall_id).select_related("region").first()
+
+
+async def weekly_hours(hall_id: int) -> dict[int, list[Session]]:
+    weekly: dict[int, list[Session]] = {}
+    rows = await OpeningHours.filter(hall_id=hall_id).order_by("weekday", "opens_minute")
+    for row in rows:
+        weekly.setdefault(row.weekday, []).append(Session(row.opens_minute, row.closes_minute))
+    return weekly
+
+
+async def calendar_overrides(first: date, last: date) -> dict[date, DayKind]:
+    rows = await CalendarDay.filter(day__gte=first, day__lte=last)
+    return {row.day: row.kind for row in rows}
+
+
+async def active_window(window_id: int) -> Window | None:
+    return await Window.filter(id=window_id, active=True).first()
+
+
+async def item_ids_of_window(window_id: int) -> list[int]:
+    rows = await WindowItem.filter(window_id=window_id).values("item_id")
+    return [row["item_id"] for row in rows]
+
+
+async def windows_with_items(hall_id: int, item_ids: Sequence[int]) -> list[int]:
+    """Active windows of the hall handling any of the items."""
+    rows = await WindowItem.filter(
+        item_id__in=list(item_ids), window__hall_id=hall_id, window__active=True
+    ).values("window_id")
+    return sorted({row["window_id"] for row in rows})
+
+
+# Slots
+
+
+async def slot_rule(hall_id: int, item_id: int) -> SlotRule | None:
+    return await SlotRule.filter(hall_id=hall_id, item_id=item_id, active=True).first()
+
+
+async def slots_between(hall_id: int, item_id: int, first: date, last: date) -> list[Slot]:
+    return await Slot.filter(
+        hall_id=hall_id, item_id=item_id, day__gte=first, day__lte=last
+    ).order_by("starts_at")
+
+
+async def add_slots(slots: Sequence[Slot]) -> None:
+    if slots:
+        await Slot.bulk_create(list(slots), ignore_conflicts=True)
+
+
+async def slot_by_id(slot_id: int) -> Slot | None:
+    return await Slot.get_or_none(id=slot_id)
+
+
+async def take_place(slot_id: int) -> bool:
+    """One place of the slot, if one is left: a single conditional UPDATE, so concurrent
+    bookings can never take more places than the slot has."""
+    updated = await Slot.filter(id=slot_id, booked__lt=F("capacity")).update(booked=F("booked") + 1)
+    return updated == 1
+
+
+async def release_place(slot_id: int) -> None:
+    await Slot.filter(id=slot_id, booked__gt=0).update(booked=F("booked") - 1)
+
+
+# Appointments
+
+
+async def create_appointment(**values: Any) -> Appointment:
+    return await Appointment.create(**values)
+
+
+async def appointment_of(citizen_id: int, appointment_id: int) -> Appointment | None:
+    return await Appointment.get_or_none(id=appointment_id, citizen_id=citizen_id)
+
+
+async def appointment_by_code(code: str) -> Appointment | None:
+    return await Appointment.get_or_none(check_in_code=code)
+
+
+async def active_appointment(citizen_id: int, item_id: int, day: date) -> Appointment | None:
+    return await Appointment.get_or_none(citizen_id=citizen_id, item_id=item_id, active_day=day)
+
+
+async def appointments_of(citizen_id: int, since: date) -> list[Appointment]:
+    return await Appointment.filter(citizen_id=citizen_id, day__gte=since).order_by("starts_at")
+
+
+async def update_if_booked(appointment_id: int, **values: Any) -> bool:
+    """Changes a booking only while it is still booked; False when another change came first."""
+    updated = await Appointment.filter(id=appointment_id, status=AppointmentStatus.BOOKED).update(
+        **values
+    )
+    return updated == 1
+
+
+async def missed(ended_before: datetime, limit: int = 500) -> list[Appointment]:
+    return (
+        await Appointment.filter(status=AppointmentStatus.BOOKED, ends_at__lt=ended_before)
+        .order_by("ends_at")
+        .limit(limit)
+    )
+
+
+async def no_shows_since(citizen_id: int, since: datetime) -> int:
+    return await Appointment.filter(
+        citizen_id=citizen_id, status=AppointmentStatus.NO_SHOW, starts_at__gte=since
+    ).count()
+
+
+# Booking blocks
+
+
+async def block_in_force(citizen_id: int, now: datetime) -> BookingBlock | None:
+    return (
+        await BookingBlock.filter(citizen_id=citizen_id, until__gt=now).order_by("-until").first()
+    )
+
+
+async def create_block(citizen_id: int, until: datetime, no_shows: int) -> BookingBlock:
+    return await BookingBlock.create(citizen_id=citizen_id, until=until, no_shows=no_shows)

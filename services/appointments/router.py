@@ -1,0 +1,103 @@
+"""Appointment (预约) actions: thin, the rules are in service.py."""
+
+from __future__ import annotations
+
+from gateway.registry import RateLimit, Service
+from gateway.schemas import CitizenPrincipal, IdentityLevel, ServiceRequest
+from services.appointments.schemas import (
+    AppointmentParams,
+    AppointmentRead,
+    AvailableSlotsParams,
+    BookParams,
+    CheckInQr,
+    MyAppointmentsParams,
+    RescheduleParams,
+    SlotRead,
+)
+from services.appointments.service import appointments
+
+service = Service("appointments", "预约办事", "Hall appointments")
+
+
+def citizen_of(request: ServiceRequest) -> CitizenPrincipal:
+    assert request.citizen is not None  # the gateway let only signed-in residents through
+    return request.citizen
+
+
+@service.action(
+    identity=IdentityLevel.ANONYMOUS,
+    rate_limit=RateLimit(120),
+    summary_zh="查询可预约时段（未来14天）",
+    summary_en="Free appointment times of the next 14 days",
+)
+async def available_slots(request: ServiceRequest, params: AvailableSlotsParams) -> list[SlotRead]:
+    """Free appointment times of the next 14 days."""
+    return await appointments.available_slots(params.hall_id, params.item_id)
+
+
+@service.action(
+    identity=IdentityLevel.REAL_NAME,
+    rate_limit=RateLimit(20),
+    mutates=True,
+    summary_zh="预约时段",
+    summary_en="Book an appointment time",
+)
+async def book(request: ServiceRequest, params: BookParams) -> AppointmentRead:
+    """Book an appointment time."""
+    citizen = citizen_of(request)
+    return await appointments.book(citizen.citizen_id, params.slot_id, request.channel.value)
+
+
+@service.action(
+    identity=IdentityLevel.LOGGED_IN,
+    rate_limit=RateLimit(20),
+    mutates=True,
+    summary_zh="取消预约",
+    summary_en="Cancel an appointment",
+)
+async def cancel(request: ServiceRequest, params: AppointmentParams) -> AppointmentRead:
+    """Cancel an appointment."""
+    return await appointments.cancel(citizen_of(request).citizen_id, params.appointment_id)
+
+
+@service.action(
+    identity=IdentityLevel.REAL_NAME,
+    rate_limit=RateLimit(20),
+    mutates=True,
+    summary_zh="改约",
+    summary_en="Move an appointment to another time",
+)
+async def reschedule(request: ServiceRequest, params: RescheduleParams) -> AppointmentRead:
+    """Move an appointment to another time."""
+    citizen = citizen_of(request)
+    return await appointments.reschedule(citizen.citizen_id, params.appointment_id, params.slot_id)
+
+
+@service.action(
+    identity=IdentityLevel.LOGGED_IN,
+    summary_zh="我的预约",
+    summary_en="My appointments",
+)
+async def mine(request: ServiceRequest, params: MyAppointmentsParams) -> list[AppointmentRead]:
+    """My appointments."""
+    return await appointments.mine(citizen_of(request).citizen_id, params.include_past)
+
+
+@service.action(
+    identity=IdentityLevel.LOGGED_IN,
+    summary_zh="预约详情",
+    summary_en="One of my appointments",
+)
+async def detail(request: ServiceRequest, params: AppointmentParams) -> AppointmentRead:
+    """One of my appointments."""
+    return await appointments.get(citizen_of(request).citizen_id, params.appointment_id)
+
+
+@service.action(
+    identity=IdentityLevel.LOGGED_IN,
+    summary_zh="签到二维码",
+    summary_en="Check-in code as a QR code (SVG)",
+)
+async def check_in_qr(request: ServiceRequest, params: AppointmentParams) -> CheckInQr:
+    """Check-in code as a QR code (SVG)."""
+    return await appointments.check_in_qr(citizen_of(request).citizen_id, params.appointment_id)

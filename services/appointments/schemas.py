@@ -1,0 +1,72 @@
+"""Parameters and results of the appointment actions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+from services.appointments.models import AppointmentStatus
+
+Id = Field(ge=1, le=2**62)
+
+
+class AvailableSlotsParams(BaseModel):
+    hall_id: int = Id
+    item_id: int = Id
+
+
+class SlotRead(BaseModel):
+    id: int
+    day: date
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    remaining: int
+
+
+class BookParams(BaseModel):
+    slot_id: int = Id
+
+
+class AppointmentParams(BaseModel):
+    appointment_id: int = Id
+
+
+class RescheduleParams(BaseModel):
+    appointment_id: int = Id
+    slot_id: int = Id
+
+
+class MyAppointmentsParams(BaseModel):
+    include_past: bool = False
+
+
+class AppointmentRead(BaseModel):
+    id: int
+    hall_id: int
+    item_id: int
+    day: date
+    starts_at: datetime
+    ends_at: datetime
+    status: AppointmentStatus
+    check_in_code: str
+    channel: str
+    created_at: datetime
+
+
+class CheckInQr(BaseModel):
+    """The check-in code and the same code as an SVG QR image, for screens that cannot draw."""
+
+    check_in_code: str
+    qr_text: str
+    svg: str
+
+
+class NoShowsParams(BaseModel):
+    pass
+
+
+class NoShowsResult(BaseModel):
+    marked: int
+    blocked: int

@@ -1,0 +1,75 @@
+"""Live updates of one queue number as server-sent events.
+
+Every change to a queue bumps a version counter in the store (`touch`), after its transaction
+committed. A stream polls that counter every `GOVHUB_QUEUE_LIVE_POLL_SECONDS` and reads the
+number from the database only when the counter moved (and at least every few seconds, in case
+the store lost the counter), so any app process sees changes made by any other. It sends a
+`ticket` event whenever the number's status, place or window changes, and ends once the number
+is finished (done, skipped, cancelled, transferred), after `max_events` events, or after
+`GOVHUB_QUEUE_LIVE_MAX_SECONDS`; clients reconnect with EventSource's usual retry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import orjson
+
+from config.runtime import runtime
+from services.queue.models import OPEN_STATUSES
+from services.queue.schemas import TicketRead
+
+RELOAD_EVERY = 5.0  # seconds: re-read the database even if the version counter did not move
+HEARTBEAT_EVERY = 15.0
+
+
+def version_key(queue_id: int) -> str:
+    return f"queue:version:{queue_id}"
+
+
+async def touch(queue_id: int) -> None:
+    await runtime().store.incr(version_key(queue_id), ttl=2 * 24 * 3600.0)
+
+
+def sse(event: str, data: bytes, event_id: int | None = None) -> bytes:
+    head = b"" if event_id is None else b"id: %d\n" % event_id
+    return head + b"event: " + event.encode() + b"\ndata: " + data + b"\n\n"
+
+
+def _fingerprint(ticket: TicketRead) -> tuple[object, ...]:
+    return (ticket.status, ticket.ahead, ticket.window_id, ticket.lane, ticket.queue_id)
+
+
+async def ticket_stream(
+    queue_id: int,
+    read: Callable[[], Awaitable[TicketRead]],
+    *,
+    poll: float,
+    max_seconds: float,
+    max_events: int,
+) -> AsyncIterator[bytes]:
+    """Server-sent events for one number: the first right away, then one per change."""
+    store = runtime().store
+    started = last_read = last_beat = time.monotonic()
+    version: str | None = await store.get(version_key(queue_id))
+    ticket = await read()
+    sent, last = 1, _fingerprint(ticket)
+    yield b"retry: 3000\n\n" + sse("ticket", orjson.dumps(ticket.model_dump(mode="json")), sent)
+    while sent < max_events and ticket.status in OPEN_STATUSES:
+        now = time.monotonic()
+        if now - started >= max_seconds:
+            return
+        await asyncio.sleep(poll)
+        current = await store.get(version_key(queue_id))
+        if current == version and now - last_read < RELOAD_EVERY:
+            if now - last_beat >= HEARTBEAT_EVERY:
+                last_beat = now
+                yield b": keep-alive\n\n"
+            continue
+        version, last_read = current, now
+        ticket = await read()
+        if _fingerprint(ticket) != last:
+            sent, last = sent + 1, _fingerprint(ticket)
+            yield sse("ticket", orjson.dumps(ticket.model_dump(mode="json")), sent)

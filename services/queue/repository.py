@@ -1,0 +1,202 @@
+"""Every query of the queue tables."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from tortoise.expressions import Q
+from tortoise.functions import Max
+
+from services.queue.models import (
+    Lane,
+    Queue,
+    QueueItem,
+    Ticket,
+    TicketLog,
+    TicketStatus,
+    WindowSession,
+)
+
+# Queues
+
+
+async def queue_by_id(queue_id: int) -> Queue | None:
+    return await Queue.get_or_none(id=queue_id, active=True)
+
+
+async def queues_of_hall(hall_id: int) -> list[Queue]:
+    return await Queue.filter(hall_id=hall_id, active=True).order_by("code")
+
+
+async def queue_for_item(hall_id: int, item_id: int) -> Queue | None:
+    link = (
+        await QueueItem.filter(queue__hall_id=hall_id, queue__active=True, item_id=item_id)
+        .select_related("queue")
+        .order_by("queue__code")
+        .first()
+    )
+    return None if link is None else link.queue
+
+
+async def item_ids_of_queue(queue_id: int) -> list[int]:
+    rows = await QueueItem.filter(queue_id=queue_id).values("item_id")
+    return [row["item_id"] for row in rows]
+
+
+async def queue_ids_with_items(hall_id: int, item_ids: Sequence[int]) -> list[int]:
+    rows = await QueueItem.filter(
+        item_id__in=list(item_ids), queue__hall_id=hall_id, queue__active=True
+    ).values("queue_id")
+    return sorted({row["queue_id"] for row in rows})
+
+
+async def waiting_counts(queue_ids: Sequence[int], day: date) -> dict[int, int]:
+    rows = await Ticket.filter(
+        queue_id__in=list(queue_ids), day=day, status=TicketStatus.WAITING
+    ).values("queue_id")
+    return dict(Counter(row["queue_id"] for row in rows))
+
+
+# Numbers
+
+
+async def highest_number(queue_id: int, day: date) -> int:
+    row = (
+        await Ticket.filter(queue_id=queue_id, day=day)
+        .annotate(highest=Max("number"))
+        .first()
+        .values("highest")
+    )
+    return int(row["highest"] or 0) if row else 0
+
+
+# Tickets
+
+
+async def create_ticket(**values: Any) -> Ticket:
+    return await Ticket.create(**values)
+
+
+async def ticket_by_id(ticket_id: int) -> Ticket | None:
+    return await Ticket.get_or_none(id=ticket_id)
+
+
+async def ticket_of(citizen_id: int, ticket_id: int) -> Ticket | None:
+    return await Ticket.get_or_none(id=ticket_id, citizen_id=citizen_id)
+
+
+async def open_ticket_of(citizen_id: int, queue_id: int, day: date) -> Ticket | None:
+    return await Ticket.get_or_none(queue_id=queue_id, day=day, active_citizen_id=citizen_id)
+
+
+async def tickets_of(citizen_id: int, day: date) -> list[Ticket]:
+    return await Ticket.filter(citizen_id=citizen_id, day=day).order_by("taken_at")
+
+
+def _ahead_of(ticket: Ticket) -> Q:
+    """Waiting tickets served before this one: a lower lane, or the same lane queued earlier."""
+    return Q(lane__lt=ticket.lane) | Q(
+        Q(lane=ticket.lane)
+        & (Q(queued_at__lt=ticket.queued_at) | Q(queued_at=ticket.queued_at, id__lt=ticket.id))
+    )
+
+
+async def count_waiting(queue_id: int, day: date) -> int:
+    return await Ticket.filter(queue_id=queue_id, day=day, status=TicketStatus.WAITING).count()
+
+
+async def count_waiting_before(queue_id: int, day: date, lane: Lane, queued_at: datetime) -> int:
+    """Waiting numbers a number of `lane` joining at `queued_at` would come after."""
+    return await Ticket.filter(
+        Q(lane__lt=lane) | Q(lane=lane, queued_at__lte=queued_at),
+        queue_id=queue_id,
+        day=day,
+        status=TicketStatus.WAITING,
+    ).count()
+
+
+async def count_ahead(ticket: Ticket) -> int:
+    return (
+        await Ticket.filter(queue_id=ticket.queue_id, day=ticket.day, status=TicketStatus.WAITING)
+        .filter(_ahead_of(ticket))
+        .count()
+    )
+
+
+SERVING_ORDER = ("lane", "queued_at", "id")  # must agree with `_ahead_of`
+
+
+async def first_waiting(queue_ids: Sequence[int], day: date, limit: int = 1) -> list[Ticket]:
+    return (
+        await Ticket.filter(queue_id__in=list(queue_ids), day=day, status=TicketStatus.WAITING)
+        .order_by(*SERVING_ORDER)
+        .limit(limit)
+    )
+
+
+async def called_at_window(window_id: int) -> Ticket | None:
+    return await Ticket.filter(window_id=window_id, status=TicketStatus.CALLED).first()
+
+
+async def move(ticket_id: int, expected: Sequence[TicketStatus], **values: Any) -> bool:
+    """Changes a ticket only from one of the expected states: one conditional UPDATE, so two
+    windows can never call the same number."""
+    updated = await Ticket.filter(id=ticket_id, status__in=list(expected)).update(**values)
+    return updated == 1
+
+
+async def mark_near_notified(ticket_id: int) -> bool:
+    return await Ticket.filter(id=ticket_id, near_notified=False).update(near_notified=True) == 1
+
+
+async def recent_service_seconds(queue_id: int, since: datetime, limit: int) -> list[float]:
+    rows = (
+        await Ticket.filter(
+            queue_id=queue_id,
+            status=TicketStatus.DONE,
+            finished_at__gte=since,
+            called_at__not_isnull=True,
+        )
+        .order_by("-finished_at")
+        .limit(limit)
+        .values("called_at", "finished_at")
+    )
+    return [(row["finished_at"] - row["called_at"]).total_seconds() for row in rows]
+
+
+async def log(ticket_id: int, action: str, at: datetime, **values: Any) -> None:
+    await TicketLog.create(ticket_id=ticket_id, action=action, at=at, **values)
+
+
+# Window sessions
+
+
+async def open_session_of(staff_id: int) -> WindowSession | None:
+    return await WindowSession.get_or_none(open_staff_id=staff_id)
+
+
+async def open_session_at(window_id: int) -> WindowSession | None:
+    return await WindowSession.get_or_none(open_window_id=window_id)
+
+
+async def open_session(window_id: int, staff_id: int, now: datetime) -> WindowSession:
+    return await WindowSession.create(
+        window_id=window_id,
+        staff_id=staff_id,
+        open_window_id=window_id,
+        open_staff_id=staff_id,
+        started_at=now,
+    )
+
+
+async def close_session(session_id: int, now: datetime) -> None:
+    await WindowSession.filter(id=session_id, ended_at__isnull=True).update(
+        ended_at=now, open_window_id=None, open_staff_id=None
+    )
+
+
+async def count_open_windows(window_ids: Sequence[int]) -> int:
+    return await WindowSession.filter(open_window_id__in=list(window_ids)).count()

@@ -1,0 +1,232 @@
+"""Queue number (排队叫号) actions and the live stream of one number: thin, see service.py."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from starlette.responses import StreamingResponse
+
+from gateway.codes import Code
+from gateway.errors import GovError
+from gateway.registry import RateLimit, Service
+from gateway.router import bearer_token
+from gateway.schemas import CitizenPrincipal, IdentityLevel, ServiceRequest, StaffPrincipal
+from services.queue import live
+from services.queue.schemas import (
+    CheckInParams,
+    FastLaneParams,
+    HallParams,
+    IssueParams,
+    MyTicketsParams,
+    NoParams,
+    QueueRead,
+    TakeParams,
+    TicketParams,
+    TicketRead,
+    TransferParams,
+    WindowParams,
+    WindowSessionRead,
+)
+from services.queue.service import queue
+
+# Staff permissions, granted by the staff roles (window clerk, hall admin).
+CALL = "queue.call"  # sign in at a window; call, recall, skip, finish, transfer
+ISSUE = "queue.issue"  # hand out numbers on site, mark fast lanes
+CHECK_IN = "appointments.checkin"  # turn a booking into a priority number at the hall
+
+service = Service("queue", "排队叫号", "Queue numbers")
+
+
+def citizen_of(request: ServiceRequest) -> CitizenPrincipal:
+    assert request.citizen is not None  # the gateway let only signed-in residents through
+    return request.citizen
+
+
+def staff_of(request: ServiceRequest) -> StaffPrincipal:
+    assert request.staff is not None  # staff actions reach here only with a staff principal
+    return request.staff
+
+
+# Residents
+
+
+@service.action(summary_zh="大厅的排队队列及等候人数", summary_en="Queues of a hall, with waiting")
+async def queues(request: ServiceRequest, params: HallParams) -> list[QueueRead]:
+    """Queues of a hall and how many wait in each."""
+    return await queue.queues(params.hall_id)
+
+
+@service.action(
+    identity=IdentityLevel.LOGGED_IN,
+    rate_limit=RateLimit(10),
+    mutates=True,
+    summary_zh="取号",
+    summary_en="Take a number",
+)
+async def take(request: ServiceRequest, params: TakeParams) -> TicketRead:
+    """Take a number, remotely or on site."""
+    citizen = citizen_of(request)
+    return await queue.take(citizen.citizen_id, params.queue_id, request.channel.value)
+
+
+@service.action(
+    identity=IdentityLevel.LOGGED_IN,
+    summary_zh="我的号码：前面还有几人、预计等候时间",
+    summary_en="My number: how many are ahead and the estimated wait",
+)
+async def my_number(request: ServiceRequest, params: TicketParams) -> TicketRead:
+    """My number: how many are ahead and the estimated wait."""
+    return await queue.my_ticket(citizen_of(request).citizen_id, params.ticket_id)
+
+
+@service.action(
+    identity=IdentityLevel.LOGGED_IN, summary_zh="我今天的号码", summary_en="My numbers today"
+)
+async def my_numbers(request: ServiceRequest, params: MyTicketsParams) -> list[TicketRead]:
+    """My numbers today."""
+    return await queue.my_tickets(citizen_of(request).citizen_id)
+
+
+@service.action(
+    identity=IdentityLevel.LOGGED_IN,
+    mutates=True,
+    summary_zh="取消我的号码",
+    summary_en="Give up my number",
+)
+async def cancel(request: ServiceRequest, params: TicketParams) -> TicketRead:
+    """Give up my number."""
+    return await queue.cancel(citizen_of(request).citizen_id, params.ticket_id)
+
+
+# Staff on site
+
+
+@service.action(
+    permission=ISSUE,
+    rate_limit=None,
+    mutates=True,
+    summary_zh="现场取号（自助机、导办台）",
+    summary_en="Hand out a number on site (kiosk, reception)",
+)
+async def issue(request: ServiceRequest, params: IssueParams) -> TicketRead:
+    """Hand out a number on site."""
+    return await queue.issue(
+        staff_of(request), params.queue_id, params.fast_lane_group, request.channel.value
+    )
+
+
+@service.action(
+    permission=CHECK_IN,
+    mutates=True,
+    summary_zh="预约签到，转为优先号",
+    summary_en="Check a booking in: it becomes a priority number",
+)
+async def check_in(request: ServiceRequest, params: CheckInParams) -> TicketRead:
+    """Check a booking in by its code."""
+    return await queue.check_in(staff_of(request), params.check_in_code, request.channel.value)
+
+
+@service.action(
+    permission=ISSUE,
+    mutates=True,
+    summary_zh="标记绿色通道（老年人、残疾人、孕妇、军人）",
+    summary_en="Put a number in the fast lane after checking the proof",
+)
+async def mark_fast_lane(request: ServiceRequest, params: FastLaneParams) -> TicketRead:
+    """Put a number in the fast lane."""
+    return await queue.mark_fast_lane(staff_of(request), params.ticket_id, params.fast_lane_group)
+
+
+# Staff at a window
+
+
+@service.action(
+    permission=CALL, mutates=True, summary_zh="登录窗口", summary_en="Sign in at a window"
+)
+async def window_sign_in(request: ServiceRequest, params: WindowParams) -> WindowSessionRead:
+    """Sign in at a window."""
+    return await queue.sign_in(staff_of(request), params.window_id)
+
+
+@service.action(permission=CALL, mutates=True, summary_zh="退出窗口", summary_en="Leave the window")
+async def window_sign_out(request: ServiceRequest, params: NoParams) -> NoParams:
+    """Leave the window."""
+    await queue.sign_out(staff_of(request))
+    return NoParams()
+
+
+@service.action(permission=CALL, mutates=True, summary_zh="叫号", summary_en="Call the next number")
+async def call_next(request: ServiceRequest, params: NoParams) -> TicketRead:
+    """Call the next number."""
+    return await queue.call_next(staff_of(request))
+
+
+@service.action(
+    permission=CALL, mutates=True, summary_zh="重呼", summary_en="Call the number again"
+)
+async def recall(request: ServiceRequest, params: NoParams) -> TicketRead:
+    """Call the number again."""
+    return await queue.recall(staff_of(request))
+
+
+@service.action(
+    permission=CALL, mutates=True, summary_zh="过号", summary_en="Skip: it did not come"
+)
+async def skip(request: ServiceRequest, params: NoParams) -> TicketRead:
+    """Skip the number at the window."""
+    return await queue.skip(staff_of(request))
+
+
+@service.action(permission=CALL, mutates=True, summary_zh="办结", summary_en="Finish: served")
+async def finish(request: ServiceRequest, params: NoParams) -> TicketRead:
+    """Finish the number at the window."""
+    return await queue.finish(staff_of(request))
+
+
+@service.action(
+    permission=CALL, mutates=True, summary_zh="转移到其他队列", summary_en="Send to another queue"
+)
+async def transfer(request: ServiceRequest, params: TransferParams) -> TicketRead:
+    """Send the number at the window to another queue."""
+    return await queue.transfer(staff_of(request), params.queue_id)
+
+
+# Live updates (server-sent events), outside the invocation endpoint: a stream, not one answer.
+
+router = APIRouter(prefix="/api/v1/queue", tags=["queue"])
+
+
+@router.get(
+    "/numbers/{ticket_id}/events",
+    summary="Live updates of my number (server-sent events)",
+    response_class=StreamingResponse,
+)
+async def number_events(
+    request: Request,
+    ticket_id: Annotated[int, Path(ge=1, le=2**62)],
+    max_events: Annotated[int, Query(ge=1, le=1000)] = 1000,
+) -> StreamingResponse:
+    """`event: ticket` with the number as `queue.my-number` answers it, first at once, then on
+    every change of status, place or window; the stream ends when the number is finished.
+    Send `Authorization: Bearer <access token>` of the resident holding the number."""
+    token = bearer_token(request)
+    if token is None:
+        raise GovError(Code.LOGIN_REQUIRED)
+    principal = await request.app.state.gateway.authenticator(token)
+    if not isinstance(principal, CitizenPrincipal):
+        raise GovError(Code.LOGIN_REQUIRED)
+    first = await queue.my_ticket(principal.citizen_id, ticket_id)  # not theirs: not found
+    settings = queue.settings
+    stream = live.ticket_stream(
+        first.queue_id,
+        lambda: queue.my_ticket(principal.citizen_id, ticket_id),
+        poll=settings.live_poll_seconds,
+        max_seconds=settings.live_max_seconds,
+        max_events=max_events,
+    )
+    return StreamingResponse(
+        stream,
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

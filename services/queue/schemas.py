@@ -1,0 +1,92 @@
+"""Parameters and results of the queue actions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from services.queue.models import FastLaneGroup, Lane, TicketStatus
+
+Id = Field(ge=1, le=2**62)
+
+
+class HallParams(BaseModel):
+    hall_id: int = Id
+
+
+class QueueRead(BaseModel):
+    id: int
+    hall_id: int
+    code: str
+    name: str
+    name_en: str
+    waiting: int
+
+
+class TakeParams(BaseModel):
+    queue_id: int = Id
+
+
+class IssueParams(BaseModel):
+    """A number handed out on site (kiosk or reception); staff may mark a fast-lane group
+    they have checked (a disability card, a pregnancy, a military ID)."""
+
+    queue_id: int = Id
+    fast_lane_group: FastLaneGroup | None = None
+
+
+class TicketParams(BaseModel):
+    ticket_id: int = Id
+
+
+class MyTicketsParams(BaseModel):
+    pass
+
+
+class CheckInParams(BaseModel):
+    check_in_code: str = Field(min_length=4, max_length=64)
+
+
+class FastLaneParams(BaseModel):
+    ticket_id: int = Id
+    fast_lane_group: FastLaneGroup
+
+
+class WindowParams(BaseModel):
+    window_id: int = Id
+
+
+class NoParams(BaseModel):
+    pass
+
+
+class TransferParams(BaseModel):
+    queue_id: int = Id
+
+
+class TicketRead(BaseModel):
+    """A number as its holder sees it: `ahead` waiting before it and the estimated wait."""
+
+    id: int
+    label: str
+    queue_id: int
+    hall_id: int
+    status: TicketStatus
+    lane: Lane
+    fast_lane_group: FastLaneGroup | None
+    ahead: int | None
+    estimated_wait_seconds: int | None
+    window_id: int | None
+    window_name: str | None
+    taken_at: datetime
+    called_at: datetime | None
+    finished_at: datetime | None
+    transferred_to_id: int | None
+
+
+class WindowSessionRead(BaseModel):
+    window_id: int
+    window_name: str
+    hall_id: int
+    started_at: datetime

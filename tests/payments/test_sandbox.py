@@ -1,0 +1,181 @@
+"""The sandbox platform end to end: order → cashier page → signed notification → fulfilment."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import orjson
+import pytest
+from fastapi import FastAPI
+
+from payments.models import PaymentOrder
+from payments.providers.sandbox import SandboxProvider, sandbox_key
+from payments.states import OrderState
+from tests.payments.conftest import fulfil_all, invoke_as_citizen, ledger, open_order
+
+
+class TestSandboxEndToEnd:
+    @pytest.mark.asyncio
+    async def test_pay_at_the_cashier_fulfils_once(
+        self, client: httpx.AsyncClient, sandbox: SandboxProvider
+    ) -> None:
+        start = await open_order()
+        cashier_url = start.pay["cashier_url"]
+        assert cashier_url.endswith(f"/sandbox/cashier/{start.out_trade_no}")
+
+        page = await client.get(f"/sandbox/cashier/{start.out_trade_no}")
+        assert page.status_code == 200
+        assert "12.34" in page.text
+        assert "/pay" in page.text
+
+        paid = await client.post(f"/sandbox/cashier/{start.out_trade_no}/pay")
+        assert paid.status_code == 303
+        after = await client.get(paid.headers["location"])
+        assert "204" in after.text
+        assert "SUCCESS" in after.text
+
+        await fulfil_all()
+        record = await ledger(start.out_trade_no)
+        assert record["state"] == OrderState.PAID
+        assert record["events"] == ["created", "paid"]
+        assert record["outbox"] == 1
+        assert record["fulfilments"] == 1
+
+    @pytest.mark.asyncio
+    async def test_fail_at_the_cashier_leaves_the_order_open(
+        self, client: httpx.AsyncClient, sandbox: SandboxProvider
+    ) -> None:
+        start = await open_order()
+        failed = await client.post(f"/sandbox/cashier/{start.out_trade_no}/fail")
+        assert failed.status_code == 303
+        record = await ledger(start.out_trade_no)
+        assert record["state"] == OrderState.CREATED
+        assert record["events"] == ["created"]
+
+    @pytest.mark.asyncio
+    async def test_demo_page_opens_an_order_and_shows_its_cashier(
+        self, client: httpx.AsyncClient, sandbox: SandboxProvider
+    ) -> None:
+        response = await client.get("/sandbox/demo", params={"amount_fen": 250})
+        assert response.status_code == 303
+        page = await client.get(response.headers["location"])
+        assert "2.50" in page.text
+
+    @pytest.mark.asyncio
+    async def test_unknown_cashier_is_not_found(
+        self, client: httpx.AsyncClient, sandbox: SandboxProvider
+    ) -> None:
+        response = await client.get("/sandbox/cashier/GH000000000000000000000000000")
+        assert response.status_code == 404
+
+
+class TestSandboxNotificationsAreVerified:
+    """A forged, tampered, stale or mismatched sandbox notification is refused like a platform's."""
+
+    @staticmethod
+    async def _signed(sandbox: SandboxProvider, out_trade_no: str) -> tuple[dict[str, str], bytes]:
+        return await sandbox.settle(out_trade_no, succeed=True)
+
+    @pytest.mark.asyncio
+    async def test_genuine_notification_is_taken(
+        self, client: httpx.AsyncClient, sandbox: SandboxProvider
+    ) -> None:
+        start = await open_order()
+        headers, body = await self._signed(sandbox, start.out_trade_no)
+        response = await client.post("/payments/notify/sandbox", content=body, headers=headers)
+        assert response.status_code == 204
+        assert (await ledger(start.out_trade_no))["state"] == OrderState.PAID
+
+    @pytest.mark.asyncio
+    @pytest.mark.parametrize("case", ["forged", "tampered", "stale", "unsigned", "wrong_amount"])
+    async def test_bad_notification_changes_nothing(
+        self, client: httpx.AsyncClient, sandbox: SandboxProvider, settings, case: str
+    ) -> None:
+        start = await open_order()
+        headers, body = await self._signed(sandbox, start.out_trade_no)
+        if case == "forged":
+            forger = SandboxProvider(sandbox_key("not-our-secret"), sandbox._store, "http://x", 300)
+            headers = forger.sign(body)
+        elif case == "tampered":
+            body = body.replace(b'"amount_fen":1234', b'"amount_fen":1')
+        elif case == "stale":
+            headers = sandbox.sign(body, timestamp=int(time.time()) - 3600)
+        elif case == "unsigned":
+            headers = {"content-type": "application/json"}
+        elif case == "wrong_amount":
+            data = orjson.loads(body)
+            data["amount_fen"] = 1
+            body = orjson.dumps(data)
+            headers = sandbox.sign(body)
+        before = await ledger(start.out_trade_no)
+        response = await client.post("/payments/notify/sandbox", content=body, headers=headers)
+        assert response.status_code == 400
+        assert response.json()["code"] == "FAIL"
+        assert await ledger(start.out_trade_no) == before
+
+    @pytest.mark.asyncio
+    async def test_notification_for_an_unknown_order_is_refused(
+        self, client: httpx.AsyncClient, sandbox: SandboxProvider
+    ) -> None:
+        start = await open_order()
+        headers, body = await self._signed(sandbox, start.out_trade_no)
+        data = orjson.loads(body)
+        data["out_trade_no"] = "GH240101" + "0" * 22
+        body = orjson.dumps(data)
+        response = await client.post(
+            "/payments/notify/sandbox", content=body, headers=sandbox.sign(body)
+        )
+        assert response.status_code == 400
+        assert await PaymentOrder.filter(state=OrderState.PAID).count() == 0
+
+    @pytest.mark.asyncio
+    async def test_unconfigured_provider_has_no_endpoint(self, client: httpx.AsyncClient) -> None:
+        for name in ("wechatpay", "alipay", "nosuch"):
+            response = await client.post(f"/payments/notify/{name}", content=b"{}")
+            assert response.status_code == 404, name
+
+
+class TestStatusAction:
+    @pytest.mark.asyncio
+    async def test_resident_sees_own_order_after_paying(
+        self, app: FastAPI, client: httpx.AsyncClient, sandbox: SandboxProvider
+    ) -> None:
+        start = await open_order(citizen_id=7)
+        result = await invoke_as_citizen(app, "status", {"out_trade_no": start.out_trade_no}, 7)
+        assert result.ok, result
+        assert result.data["state"] == "created"
+        assert result.data["paid"] is False
+        await client.post(f"/sandbox/cashier/{start.out_trade_no}/pay")
+        result = await invoke_as_citizen(app, "status", {"out_trade_no": start.out_trade_no}, 7)
+        assert result.data["state"] == "paid"
+        assert result.data["paid"] is True
+
+    @pytest.mark.asyncio
+    async def test_polling_asks_the_platform_when_the_notification_is_late(
+        self, app: FastAPI, sandbox: SandboxProvider
+    ) -> None:
+        start = await open_order(citizen_id=7)
+        await sandbox.settle(start.out_trade_no, succeed=True)  # notification "lost"
+        result = await invoke_as_citizen(app, "status", {"out_trade_no": start.out_trade_no}, 7)
+        assert result.data["state"] == "paid"
+        assert (await ledger(start.out_trade_no))["events"] == ["created", "paid"]
+
+    @pytest.mark.asyncio
+    async def test_another_residents_order_is_not_found(
+        self, app: FastAPI, sandbox: SandboxProvider
+    ) -> None:
+        start = await open_order(citizen_id=7)
+        result = await invoke_as_citizen(app, "status", {"out_trade_no": start.out_trade_no}, 8)
+        assert result.code == "PAYMENT_ORDER_NOT_FOUND"
+        assert result.status == 404
+
+    @pytest.mark.asyncio
+    async def test_anonymous_callers_must_sign_in(
+        self, client: httpx.AsyncClient, sandbox: SandboxProvider
+    ) -> None:
+        start = await open_order()
+        response = await client.post(
+            "/api/v1/services/payments/status", json={"out_trade_no": start.out_trade_no}
+        )
+        assert response.status_code == 401
