@@ -113,6 +113,13 @@ class Settings(BlockSettings):
         600, ge=1, description="requests a client address may make to the gateway per minute"
     )
     db_pool_max: int = Field(20, ge=1, description="PostgreSQL connections per app process")
+    run_scheduler: bool | None = Field(
+        None,
+        description=(
+            "run periodic jobs inside `govhub serve`; unset means yes when embedded (production "
+            "runs one `govhub scheduler` instead)"
+        ),
+    )
     dev_endpoints: bool = Field(
         True, description="dev-only pages (sandbox SMS outbox); forced off in production"
     )
@@ -148,6 +155,10 @@ class Settings(BlockSettings):
     def embedded(self) -> bool:
         """True when there is no Redis: store, rate limits and jobs live in this one process."""
         return self.redis_url is None
+
+    @property
+    def scheduler_in_app(self) -> bool:
+        return self.embedded if self.run_scheduler is None else self.run_scheduler
 
     @property
     def dev_endpoints_enabled(self) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
@@ -27,9 +27,9 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from channels.identity.service import authenticate
-        from services.registry import SERVICES
+        from services.registry import SERVICES, STARTUP_HOOKS
 
-        async with started(settings, http=http) as rt:
+        async with started(settings, http=http) as rt, AsyncExitStack() as background:
             audit = AuditSink()
             app.state.gateway = Gateway(
                 Registry(SERVICES),
@@ -39,10 +39,14 @@ def create_app(
                 rate_limit_per_ip=settings.rate_limit_per_ip,
             )
             audit.start()
-            try:
-                yield
-            finally:
-                await audit.stop()
+            background.push_async_callback(audit.stop)
+            if settings.scheduler_in_app:
+                from config import scheduler
+
+                await background.enter_async_context(scheduler.in_process())
+            for warm_up in STARTUP_HOOKS:
+                await warm_up()
+            yield
 
     app = FastAPI(
         title="GovHub",

@@ -167,6 +167,32 @@ def worker(
     os.execv(sys.executable, argv)
 
 
+@app.command(name="scheduler")
+def run_scheduler() -> None:
+    """Sends the periodic jobs to the Redis queue (run exactly one in production)."""
+    settings = _settings()
+    if settings.embedded:
+        typer.secho(
+            "no scheduler to run: without GOVHUB_REDIS_URL `govhub serve` runs the periodic jobs "
+            "itself. Set GOVHUB_REDIS_URL to run the scheduler as its own process.",
+            fg="yellow",
+            err=True,
+        )
+        raise typer.Exit(2)
+    from config.worker import TASK_MODULES
+
+    argv = [
+        sys.executable,
+        "-m",
+        "taskiq",
+        "scheduler",
+        "config.scheduler:scheduler",
+        *TASK_MODULES,
+        "--skip-first-run",
+    ]
+    os.execv(sys.executable, argv)
+
+
 @app.command()
 def check() -> None:
     """Prints the configuration in effect (secrets masked) and tests the database and Redis."""

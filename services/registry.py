@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from channels.identity.router import service as account
 from gateway.registry import Service
 from notify.router import service as notify
 from payments.router import service as payments
 from services.appointments.router import service as appointments
 from services.catalog.router import service as catalog
+from services.catalog.service import warm_up as warm_catalog
 from services.queue.router import service as queue
 from services.staff.router import service as staff
 
 SERVICES: list[Service] = [catalog, account, staff, payments, appointments, queue, notify]
+
+# Run once when an app process starts, before it takes requests.
+STARTUP_HOOKS: list[Callable[[], Awaitable[None]]] = [warm_catalog]

@@ -26,6 +26,7 @@ _tmp = tempfile.mkdtemp(prefix="govhub-test-")
 os.environ["GOVHUB_ENV"] = "test"
 os.environ["GOVHUB_SECRET_KEY"] = "test-secret-key-for-the-suite-only-000000000000"
 os.environ["GOVHUB_RATE_LIMIT_PER_IP"] = "100000"
+os.environ["GOVHUB_RUN_SCHEDULER"] = "false"  # periodic sweeps would race the tests' own steps
 if BACKEND == "services":
     os.environ["GOVHUB_DATABASE_URL"] = RUN_DB_URL
     os.environ["GOVHUB_REDIS_URL"] = REDIS_URL

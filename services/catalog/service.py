@@ -156,3 +156,8 @@ async def region_within(region_code: str, ancestor_code: str) -> bool:
 async def catalog_changed() -> None:
     """Call after committing any change to catalogue rows made outside this module."""
     await catalog.changed()
+
+
+async def warm_up() -> None:
+    """Builds the in-memory catalogue (and loads the word list) before the first resident asks."""
+    await catalog.cache.current()

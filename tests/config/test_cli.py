@@ -75,6 +75,11 @@ class TestEmbeddedIsOneProcess:
         assert result.returncode == 2
         assert "GOVHUB_REDIS_URL" in result.stderr
 
+    def test_scheduler_needs_redis(self, database: Path) -> None:
+        result = govhub("scheduler", database=database)
+        assert result.returncode == 2
+        assert "GOVHUB_REDIS_URL" in result.stderr
+
     def test_worker_needs_redis(self, database: Path) -> None:
         result = govhub("worker", database=database)
         assert result.returncode == 2
