@@ -11,7 +11,12 @@ from config.runtime import started
 from config.settings import get_settings
 
 # Every module that declares jobs, so the worker knows them.
-TASK_MODULES: list[str] = ["payments.tasks", "services.appointments.tasks", "notify.tasks"]
+TASK_MODULES: list[str] = [
+    "channels.wechat.tasks",
+    "payments.tasks",
+    "services.appointments.tasks",
+    "notify.tasks",
+]
 
 _stack = AsyncExitStack()
 

@@ -27,6 +27,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from channels.identity.service import authenticate
+        from channels.wechat.service import official_accounts
         from services.registry import SERVICES, STARTUP_HOOKS
 
         async with started(settings, http=http) as rt, AsyncExitStack() as background:
@@ -40,6 +41,7 @@ def create_app(
             )
             audit.start()
             background.push_async_callback(audit.stop)
+            background.push_async_callback(official_accounts.drain)  # late WeChat replies
             if settings.scheduler_in_app:
                 from config import scheduler
 

@@ -12,7 +12,8 @@ from tortoise.models import Model
 class MessageState(StrEnum):
     PROCESSING = "processing"  # the action is running
     REPLIED = "replied"  # answered within the callback, reply kept for retries
-    DEFERRED = "deferred"  # answered `success`, the reply goes out as a customer-service message
+    # answered `success`; the reply, once stored here, goes out as a customer-service message
+    DEFERRED = "deferred"
     DELIVERED = "delivered"  # the customer-service message was sent
     FAILED = "failed"  # the customer-service message could not be sent
 
@@ -28,6 +29,7 @@ class CallbackMessage(Model):
     kind = fields.CharField(max_length=32)  # text, event:click, event:subscribe
     state = fields.CharEnumField(MessageState, max_length=16, default=MessageState.PROCESSING)
     reply: fields.Field[dict[str, object] | None] = fields.JSONField(null=True)
+    delivery_attempts = fields.IntField(default=0)
     received_at = fields.DatetimeField(auto_now_add=True, db_index=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

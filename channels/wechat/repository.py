@@ -42,6 +42,22 @@ async def forget_message(row_id: int) -> None:
     await CallbackMessage.filter(id=row_id, state=MessageState.PROCESSING).delete()
 
 
+async def late_replies_due(settled_before: datetime, limit: int = 100) -> list[CallbackMessage]:
+    """Late replies that should have gone out by now: computed but undelivered, or never
+    computed because the process running the action died."""
+    return (
+        await CallbackMessage.filter(
+            state=MessageState.DEFERRED, updated_at__lt=settled_before
+        )
+        .order_by("id")
+        .limit(limit)
+    )
+
+
+async def count_delivery_attempt(row_id: int, attempts: int) -> None:
+    await CallbackMessage.filter(id=row_id).update(delivery_attempts=attempts)
+
+
 async def purge_messages(received_before: datetime) -> int:
     """Drops de-duplication rows WeChat can no longer retry (it retries within seconds)."""
     return await CallbackMessage.filter(received_at__lt=received_before).delete()

@@ -62,6 +62,7 @@ class FakeWeChat:
         self.token_delay = 0.0
         self.valid_tokens: set[str] = set()
         self.custom_messages: list[dict[str, Any]] = []
+        self.custom_send_down = False  # answers 500 to customer-service messages while set
         self.menus: list[bytes] = []
         self.oauth_codes: dict[str, dict[str, str]] = {}
         self.mp_codes: dict[str, dict[str, str]] = {}
@@ -87,6 +88,8 @@ class FakeWeChat:
             return _json({"errcode": 40001, "errmsg": "invalid credential"})
         body = orjson.loads(request.content) if request.content else {}
         if path == "/cgi-bin/message/custom/send":
+            if self.custom_send_down:
+                return httpx.Response(500, text="upstream unavailable")
             self.custom_messages.append(body)
             return _json({"errcode": 0, "errmsg": "ok"})
         if path == "/cgi-bin/menu/create":

@@ -6,13 +6,16 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 
 from channels.wechat.models import CallbackMessage, MessageState
+from channels.wechat.service import MAX_DELIVERY_ATTEMPTS, official_accounts
 from tests.channels.wechat.conftest import (
     REPLY_BUDGET,
+    SAMPLE_APP_ID,
     Calls,
     FakeWeChat,
     event_xml,
@@ -134,3 +137,75 @@ class TestSlowAction:
         assert (await push(wechat, plain_push(text_xml("办事 慢", "5004")))).text == "success"
         await wait_for(lambda: len(fake_wechat.custom_messages) == 2)
         assert fake_wechat.tokens_issued == 2
+
+
+class TestLateRepliesAreNeverLost:
+    @pytest.mark.asyncio
+    async def test_a_failed_send_is_retried_by_the_sweep(
+        self, wechat: httpx.AsyncClient, calls: Calls, fake_wechat: FakeWeChat
+    ) -> None:
+        fake_wechat.custom_send_down = True
+        calls.slow_seconds = REPLY_BUDGET + 0.2
+        assert (await push(wechat, plain_push(text_xml("办事 慢", "6001")))).text == "success"
+
+        async def stored() -> CallbackMessage:
+            while True:
+                row = await CallbackMessage.get(dedupe_key="msg:6001")
+                if row.delivery_attempts == 1:
+                    return row
+                await asyncio.sleep(0.02)
+
+        row = await asyncio.wait_for(stored(), 5)
+        assert row.state == MessageState.DEFERRED
+        assert row.reply is not None
+
+        fake_wechat.custom_send_down = False
+        later = datetime.now(UTC) + timedelta(minutes=1)
+        assert await official_accounts.sweep_late_replies(now=later) == 1
+        assert fake_wechat.custom_messages[0]["news"]["articles"][0]["title"] == "慢办理"
+        assert (await CallbackMessage.get(id=row.id)).state == MessageState.DELIVERED
+        assert await official_accounts.sweep_late_replies(now=later) == 0
+
+    @pytest.mark.asyncio
+    async def test_an_abandoned_action_gets_an_apology(
+        self, wechat: httpx.AsyncClient, fake_wechat: FakeWeChat
+    ) -> None:
+        # The process running this action died after answering `success`.
+        row = await CallbackMessage.create(
+            app_id=SAMPLE_APP_ID,
+            dedupe_key="msg:6002",
+            openid="o-resident-9",
+            kind="text",
+            state=MessageState.DEFERRED,
+        )
+        soon = datetime.now(UTC) + timedelta(minutes=1)
+        assert await official_accounts.sweep_late_replies(now=soon) == 0  # may still be running
+        assert fake_wechat.custom_messages == []
+
+        later = datetime.now(UTC) + timedelta(minutes=6)
+        assert await official_accounts.sweep_late_replies(now=later) == 1
+        sent = fake_wechat.custom_messages[0]
+        assert sent["touser"] == "o-resident-9"
+        assert "请重新发送" in sent["text"]["content"]
+        assert (await CallbackMessage.get(id=row.id)).state == MessageState.DELIVERED
+
+    @pytest.mark.asyncio
+    async def test_gives_up_after_the_last_attempt(
+        self, wechat: httpx.AsyncClient, fake_wechat: FakeWeChat
+    ) -> None:
+        fake_wechat.custom_send_down = True
+        row = await CallbackMessage.create(
+            app_id=SAMPLE_APP_ID,
+            dedupe_key="msg:6003",
+            openid="o-resident-9",
+            kind="text",
+            state=MessageState.DEFERRED,
+            reply={"kind": "text", "text": "您的号码是 A001"},
+        )
+        later = datetime.now(UTC) + timedelta(minutes=10)
+        for _ in range(MAX_DELIVERY_ATTEMPTS):
+            assert await official_accounts.sweep_late_replies(now=later) == 0
+        final = await CallbackMessage.get(id=row.id)
+        assert final.state == MessageState.FAILED
+        assert final.delivery_attempts == MAX_DELIVERY_ATTEMPTS
+        assert await official_accounts.sweep_late_replies(now=later) == 0
