@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Protocol
@@ -28,6 +28,15 @@ class WindowResult:
     allowed: bool
     count: int
     retry_after: int
+
+
+@dataclass(frozen=True, slots=True)
+class WindowHit:
+    """One rate-limit window to count a hit in: at most `limit` per `window` seconds."""
+
+    key: str
+    limit: int
+    window: int
 
 
 class Store(Protocol):
@@ -53,6 +62,9 @@ class Store(Protocol):
 
     async def hit_window(self, key: str, limit: int, window: int) -> WindowResult:
         """Counts one hit in the current fixed window of `window` seconds."""
+
+    async def hit_windows(self, hits: Sequence[WindowHit]) -> list[WindowResult]:
+        """Counts one hit in each window at once (one round trip), results in the same order."""
 
     def lock(self, key: str, ttl: float = 10.0, wait: float = 5.0) -> LockContext:
         """An exclusive lock held at most `ttl` seconds; waits up to `wait` to get it."""
@@ -135,6 +147,9 @@ class MemoryStore:
         count = await self.incr(window_key, ttl=window)
         return WindowResult(count <= limit, count, remaining)
 
+    async def hit_windows(self, hits: Sequence[WindowHit]) -> list[WindowResult]:
+        return [await self.hit_window(h.key, h.limit, h.window) for h in hits]
+
     def lock(self, key: str, ttl: float = 10.0, wait: float = 5.0) -> LockContext:
         return _MemoryLock(self._locks.setdefault(key, asyncio.Lock()), wait)
 
@@ -179,6 +194,16 @@ return value
 """
 
 
+_INCR_MANY_WITH_TTL = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  counts[i] = redis.call('incr', key)
+  if counts[i] == 1 then redis.call('pexpire', key, ARGV[i]) end
+end
+return counts
+"""
+
+
 class RedisStore:
     """The production store; every operation is one round trip and atomic on the server."""
 
@@ -191,6 +216,7 @@ class RedisStore:
         self.prefix = prefix
         self._incr = self.redis.register_script(_INCR_WITH_TTL)
         self._release = self.redis.register_script(_RELEASE)
+        self._incr_many = self.redis.register_script(_INCR_MANY_WITH_TTL)
 
     def _k(self, key: str) -> str:
         return self.prefix + key
@@ -219,9 +245,18 @@ class RedisStore:
         return None if millis < 0 else millis / 1000
 
     async def hit_window(self, key: str, limit: int, window: int) -> WindowResult:
-        window_key, remaining = _window_key(key, window)
-        count = await self.incr(window_key, ttl=window)
-        return WindowResult(count <= limit, count, remaining)
+        return (await self.hit_windows([WindowHit(key, limit, window)]))[0]
+
+    async def hit_windows(self, hits: Sequence[WindowHit]) -> list[WindowResult]:
+        keyed = [(_window_key(h.key, h.window), h) for h in hits]
+        counts = await self._incr_many(
+            keys=[self._k(window_key) for (window_key, _), _ in keyed],
+            args=[h.window * 1000 for h in hits],
+        )
+        return [
+            WindowResult(int(count) <= h.limit, int(count), remaining)
+            for ((_, remaining), h), count in zip(keyed, counts, strict=True)
+        ]
 
     def lock(self, key: str, ttl: float = 10.0, wait: float = 5.0) -> LockContext:
         return _RedisLock(self, self._k("lock:" + key), ttl, wait)

@@ -7,8 +7,22 @@ from typing import Any
 
 _ID_NUMBER = re.compile(r"(?<!\d)(\d{3})\d{11}(\d{3}[\dXx])(?!\d)")
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+# `code` alone is left readable: in service params it names items, bills and cases.
 _SECRET_KEYS = frozenset(
-    {"password", "code", "otp", "token", "refresh_token", "access_token", "secret", "session_key"}
+    {
+        "password",
+        "otp",
+        "otp_code",
+        "sms_code",
+        "auth_code",
+        "js_code",
+        "phone_code",
+        "token",
+        "refresh_token",
+        "access_token",
+        "secret",
+        "session_key",
+    }
 )
 _NAME_KEYS = frozenset({"name", "real_name"})
 _ID_KEYS = frozenset({"id_number", "id_card"})

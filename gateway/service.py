@@ -18,13 +18,13 @@ from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
 from tortoise.exceptions import IntegrityError
 
-from config.store import Store
+from config.store import Store, WindowHit
 from gateway.audit import AuditSink
 from gateway.codes import Code
 from gateway.errors import GovError
 from gateway.masking import mask_params
 from gateway.models import IdempotencyRecord
-from gateway.registry import Action, RateLimit, Registry
+from gateway.registry import Action, Registry
 from gateway.schemas import (
     CitizenPrincipal,
     IdentityLevel,
@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 
 Authenticator = Callable[[str], Awaitable[Principal]]
 
+UNKNOWN = "(unknown)"
 INVOCATIONS = Counter(
     "govhub_invocations_total", "Service invocations", ["service", "action", "channel", "code"]
 )
@@ -147,22 +148,22 @@ class Gateway:
             raise GovError(Code.REAL_NAME_REQUIRED)
 
     async def _rate_limit(self, action: Action, request: ServiceRequest) -> None:
-        await self._hit(f"rl:ip:{request.client_ip}", RateLimit(self.rate_limit_per_ip, 60))
+        """Counts the call in every window that applies, in one store round trip."""
+        hits = [WindowHit(f"rl:ip:{request.client_ip}", self.rate_limit_per_ip, 60)]
         limit = action.rate_limit
-        if limit is None:
-            return
-        name = f"{action.service}.{action.name}"
-        await self._hit(f"rl:{name}:ip:{request.client_ip}", limit)
-        if request.principal is not None:
-            await self._hit(f"rl:{name}:who:{actor_key(request.principal)}", limit)
-
-    async def _hit(self, key: str, limit: RateLimit) -> None:
-        window = await self.store.hit_window(key, limit.limit, limit.window)
-        if not window.allowed:
+        if limit is not None:
+            name = f"{action.service}.{action.name}"
+            hits.append(WindowHit(f"rl:{name}:ip:{request.client_ip}", limit.limit, limit.window))
+            if request.principal is not None:
+                who = actor_key(request.principal)
+                hits.append(WindowHit(f"rl:{name}:who:{who}", limit.limit, limit.window))
+        refused = [w for w in await self.store.hit_windows(hits) if not w.allowed]
+        if refused:
+            retry_after = max(w.retry_after for w in refused)
             raise GovError(
                 Code.RATE_LIMITED,
-                retry_after=window.retry_after,
-                headers={"Retry-After": str(window.retry_after)},
+                retry_after=retry_after,
+                headers={"Retry-After": str(retry_after)},
             )
 
     async def _run_once(self, action: Action, request: ServiceRequest) -> ServiceResult:
@@ -214,9 +215,10 @@ class Gateway:
     async def _audit(
         self, request: ServiceRequest, action: Action | None, result: ServiceResult, elapsed: float
     ) -> None:
-        _invocations(request.service, request.action, request.channel.value, result.code).inc()
-        if action is None:
+        if action is None:  # names from the URL: never let them grow the label set
+            _invocations(UNKNOWN, UNKNOWN, request.channel.value, result.code).inc()
             return
+        _invocations(request.service, request.action, request.channel.value, result.code).inc()
         _latency(request.service, request.action).observe(elapsed)
         principal = request.principal
         actor_type, actor_id = (

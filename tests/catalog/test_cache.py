@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import pytest
 
 from config.runtime import Runtime
-from config.store import LockContext, Store, WindowResult
+from config.store import LockContext, Store, WindowHit, WindowResult
 from gateway.schemas import StaffScope
 from services.catalog.cache import VERSION_KEY, CatalogCache, load_catalog
 from services.catalog.schemas import ImplementationUpdate
@@ -60,6 +60,9 @@ class CountingStore:
 
     async def hit_window(self, key: str, limit: int, window: int) -> WindowResult:
         return await self.inner.hit_window(key, limit, window)
+
+    async def hit_windows(self, hits: Sequence[WindowHit]) -> list[WindowResult]:
+        return await self.inner.hit_windows(hits)
 
     def lock(self, key: str, ttl: float = 10.0, wait: float = 5.0) -> LockContext:
         return self.inner.lock(key, ttl, wait)

@@ -9,7 +9,7 @@ import pytest
 import pytest_asyncio
 
 from config.runtime import Runtime
-from config.store import LockNotAcquired, MemoryStore, RedisStore, Store
+from config.store import LockNotAcquired, MemoryStore, RedisStore, Store, WindowHit
 from tests.conftest import BACKEND, REDIS_PREFIX, REDIS_URL
 
 KINDS = ["memory", "redis"] if BACKEND == "services" else ["memory"]
@@ -83,6 +83,15 @@ class TestRateWindows:
         assert [r.allowed for r in results] == [True, True, True, False, False]
         assert [r.count for r in results] == [1, 2, 3, 4, 5]
         assert all(1 <= r.retry_after <= 60 for r in results)
+
+    @pytest.mark.asyncio
+    async def test_several_windows_in_one_call(self, store: Store) -> None:
+        hits = [WindowHit("ip", 3, 60), WindowHit("who", 1, 60)]
+        first = await store.hit_windows(hits)
+        second = await store.hit_windows(hits)
+        assert [r.allowed for r in first] == [True, True]
+        assert [(r.allowed, r.count) for r in second] == [(True, 2), (False, 2)]
+        assert (await store.hit_window("ip", 3, 60)).count == 3
 
 
 class TestLocks:

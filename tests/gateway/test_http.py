@@ -73,6 +73,10 @@ class TestOperations:
 
     @pytest.mark.asyncio
     async def test_metrics_count_invocations(self, client: httpx.AsyncClient) -> None:
-        await client.post("/api/v1/services/nope/x", json={})
+        await client.post("/api/v1/services/nope/x-random-name", json={})
         text = (await client.get("/metrics")).text
-        assert 'govhub_invocations_total{action="x",channel="web",code="UNKNOWN_SERVICE"' in text
+        assert (
+            'govhub_invocations_total{action="(unknown)",channel="web",'
+            'code="UNKNOWN_SERVICE",service="(unknown)"}' in text
+        )
+        assert "x-random-name" not in text

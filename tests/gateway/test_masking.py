@@ -13,7 +13,8 @@ class TestMaskParams:
                 "id_number": "110105199001011237",
                 "phone": "13812345678",
                 "password": "hunter2",
-                "code": "123456",
+                "otp_code": "123456",
+                "code": "MZ001",
             }
         )
         assert masked == {
@@ -21,7 +22,8 @@ class TestMaskParams:
             "id_number": "110***********1237",
             "phone": "138****5678",
             "password": "***",
-            "code": "***",
+            "otp_code": "***",
+            "code": "MZ001",
         }
 
     def test_numbers_inside_free_text_are_masked(self) -> None:
