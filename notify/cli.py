@@ -96,10 +96,10 @@ def status(
 
 @app.command()
 def sweep() -> None:
-    """Sends every message that is due now (what the periodic sweep does)."""
-    from notify.delivery import dispatcher
+    """Relays pending events and sends every message that is due now (the periodic sweep)."""
+    from notify.tasks import sweep as periodic_sweep
 
-    handled = _with_runtime(dispatcher.deliver_due)
+    handled = _with_runtime(lambda: periodic_sweep())
     typer.echo(f"{handled} message(s) handled")
 
 

@@ -103,8 +103,13 @@ class Dispatcher:
         ids = await repository.due_ids(now, limit or self.settings().sweep_batch)
         handled = 0
         for notification_id in ids:
-            if await self.deliver(notification_id, now) is not None:
-                handled += 1
+            try:
+                if await self.deliver(notification_id, now) is not None:
+                    handled += 1
+            except Exception:  # one broken message must not stop the others
+                logger.exception(
+                    "notify %s: delivery failed, its lease will run out", notification_id
+                )
         return handled
 
     async def deliver(
@@ -156,7 +161,7 @@ class _Run:
                 return await self._wait_until(self.now + step.wait)
             await self._record(kind, step)
             if step.outcome == AttemptOutcome.SENT:
-                return await self._sent(kind, step)
+                return await self._sent(step)
             if step.outcome == AttemptOutcome.RETRY:
                 self.row.attempts += 1
                 if self.row.attempts < self.settings.max_attempts:
@@ -184,11 +189,11 @@ class _Run:
         except ProviderUnavailable as exc:
             logger.error("notify %s: %s", self.row.id, exc)
             return StepResult.skipped("provider-unavailable", str(exc))
-        wait = await self._rate_limited(provider.name)
-        if wait is not None:
-            return StepResult(AttemptOutcome.SKIPPED, "rate-limited", wait=wait)
         if kind in CONSENT_CHANNEL and not await self._hold_consent(kind):
             return StepResult.skipped("no-consent")
+        wait = await self._rate_limited(provider.name)
+        if wait is not None:  # a held consent stays held for the deferred try
+            return StepResult(AttemptOutcome.SKIPPED, "rate-limited", wait=wait)
         self.row.kind, self.row.provider = kind.value, provider.name
         self.row.recipient_masked = recipient.masked
         message = OutgoingMessage(f"n{self.row.id}", rendered, recipient)
@@ -217,7 +222,8 @@ class _Run:
         return await self._save(consent_id=consent_id)
 
     async def _record(self, kind: Kind, step: StepResult) -> None:
-        self.row.total_attempts += 1 if step.outcome != AttemptOutcome.SKIPPED else 0
+        if step.outcome != AttemptOutcome.SKIPPED:
+            self.row.total_attempts += 1
         self.row.last_error = None if step.outcome == AttemptOutcome.SENT else _error(step)
         await repository.add_attempt(
             self.row.id,
@@ -230,7 +236,7 @@ class _Run:
             attempted_at=self.now,
         )
 
-    async def _sent(self, kind: Kind, step: StepResult) -> NotificationStatus | None:
+    async def _sent(self, step: StepResult) -> NotificationStatus | None:
         saved = await self._save(
             status=NotificationStatus.SENT,
             sent_at=self.now,

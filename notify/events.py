@@ -103,3 +103,6 @@ async def _existing(key: str) -> Emitted:
     row: Notification | None = await repository.notification_by_key(key)
     assert row is not None
     return Emitted(row.id, row.status, created=False)
+
+
+__all__ = ["Emitted", "Event", "emit"]

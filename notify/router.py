@@ -6,8 +6,7 @@
   Tencent Cloud status callback). The token is `GOVHUB_NOTIFY_RECEIPT_TOKEN`; unset: 404.
 - Dev-only: `GET /dev/notify` (every sandbox message) and `GET /dev/sms` (sandbox SMS).
 
-The router's lifespan checks the template table at startup and, without Redis (no separate
-worker), runs the periodic sweep in the app.
+The router's lifespan checks the settings and the template table at startup.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ from typing import Annotated
 from fastapi import APIRouter, FastAPI, Path, Query, Request
 from starlette.responses import Response
 
-from config.settings import get_settings
 from gateway.codes import Code
 from gateway.errors import GovError
 from gateway.http import json_response, ok
@@ -47,7 +45,6 @@ from notify.schemas import (
 )
 from notify.service import notify
 from notify.settings import notify_settings, template_id_overrides
-from notify.tasks import Sweeper
 from notify.templates import assert_templates
 
 logger = logging.getLogger(__name__)
@@ -176,16 +173,11 @@ async def retry(request: ServiceRequest, params: MessageParams) -> NotificationR
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    notify_settings()  # a bad GOVHUB_NOTIFY_* variable stops the start, named
+    """The startup check: bad notify settings or an incomplete template table stop the start."""
+    notify_settings()
     template_id_overrides()
     assert_templates()
-    sweeper = Sweeper()
-    if get_settings().embedded:  # no `govhub worker`: the app sweeps
-        sweeper.start()
-    try:
-        yield
-    finally:
-        await sweeper.stop()
+    yield
 
 
 router = APIRouter(prefix="/notify", tags=["notify"], lifespan=_lifespan)

@@ -71,9 +71,6 @@ class NotifySettings(BlockSettings):
     lease_seconds: float = Field(
         120.0, gt=0, description="how long a worker holds a message before another may take it"
     )
-    sweep_interval: float = Field(
-        30.0, ge=0, description="seconds between sweeps for due messages; 0 turns sweeping off"
-    )
     sweep_batch: int = Field(200, ge=1, description="messages handled per sweep")
     rate_limits: dict[str, int] = Field(
         default_factory=lambda: dict(DEFAULT_RATE_LIMITS),

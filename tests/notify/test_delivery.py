@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from pydantic import SecretStr
 
+from config import scheduler
 from config.database import unit_of_work
 from gateway.errors import GovError
 from gateway.schemas import Channel
@@ -315,3 +316,20 @@ class TestRetryOutcomesOfScriptedProviders:
         assert await dispatcher.deliver(emitted.notification_id) == NotificationStatus.SENT
         assert provider.calls == 2
         assert len(provider.sent) == 1
+
+
+class TestPeriodicSweep:
+    def test_the_sweep_is_scheduled_every_minute(self) -> None:
+        assert scheduler.periodic_jobs()["notify.sweep"] == ["* * * * *"]
+
+    @pytest.mark.asyncio
+    async def test_the_sweep_sends_what_no_job_was_queued_for(self, db: None) -> None:
+        citizen = await make_resident()
+        night = datetime(2025, 1, 1, 15, 0, tzinfo=UTC)  # 23:00 in Shanghai, long ago
+        emitted = await emit(
+            "payment_succeeded", citizen, PAID, channel="web", dedupe_key="old", now=night
+        )  # held for the morning: no job queued, only a sweep will find it
+        assert (await reload(emitted.notification_id)).status == NotificationStatus.QUEUED
+        assert await tasks.sweep() == 1
+        assert (await reload(emitted.notification_id)).status == NotificationStatus.SENT
+        assert await tasks.sweep() == 0
