@@ -25,6 +25,9 @@ class InboundMessage:
     event: str = ""
     event_key: str = ""
     msg_id: str | None = None
+    # TEMPLATESENDJOBFINISH: the template message WeChat reports on, and how it went
+    sent_msg_id: str = ""
+    status: str = ""
 
     @classmethod
     def from_fields(cls, fields: dict[str, str]) -> InboundMessage:
@@ -46,6 +49,8 @@ class InboundMessage:
             event=fields.get("Event", "").lower(),
             event_key=fields.get("EventKey", ""),
             msg_id=fields.get("MsgId") or None,
+            sent_msg_id=fields.get("MsgID", ""),
+            status=fields.get("Status", ""),
         )
 
     @property

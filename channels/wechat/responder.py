@@ -12,8 +12,11 @@ from channels.wechat.settings import OfficialAccount
 from config.wechat_oa import CLICKS, HELP_CLICK, KEYWORDS, ActionRoute
 from gateway.schemas import Channel, IdentityLevel, ServiceRequest
 from gateway.service import Gateway
+from notify.providers.wechat_template import WeChatTemplateProvider
+from notify.receipts import record_receipt
 
 SUBSCRIBE_EVENTS = frozenset({"subscribe", "subscribe_scan"})
+TEMPLATE_SENT = "templatesendjobfinish"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +51,15 @@ class Responder:
     async def _on_event(self, message: InboundMessage, request_id: str) -> Reply | None:
         if message.event in SUBSCRIBE_EVENTS:
             return Reply.of_text(self.ctx.text("welcome", usage=self.usage()))
+        if message.event == TEMPLATE_SENT and message.sent_msg_id:
+            # WeChat's delivery receipt for a template message notify sent.
+            await record_receipt(
+                WeChatTemplateProvider.name,
+                message.sent_msg_id,
+                delivered=message.status == "success",
+                detail=message.status,
+            )
+            return None
         if message.event == "click":
             route = CLICKS.get(message.event_key)
             if route is None or message.event_key == HELP_CLICK:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -12,6 +13,7 @@ from channels.wechat.callback import CallbackQuery, open_sealed
 from channels.wechat.models import CallbackMessage
 from channels.wechat.settings import OfficialAccount
 from channels.wechat.xml import parse_flat_xml
+from notify.models import Notification, NotificationStatus
 from tests.channels.wechat.conftest import (
     ORIGINAL_ID,
     SAMPLE_AES_KEY,
@@ -373,3 +375,46 @@ class TestRealApp:
         reply = reply_fields(await push(client, plain_push(event_xml("CLICK", "MY_QUEUE"))))
         assert reply["Content"] == "您今天还没有取号。"
         assert await ChannelAccount.filter(external_id="o-resident-1").exists()
+
+
+class TestTemplateDeliveryReceipts:
+    @staticmethod
+    async def sent_template_message(msg_id: str) -> Notification:
+        return await Notification.create(
+            event="payment_succeeded",
+            dedupe_key=f"receipt-test-{msg_id}",
+            route=["wechat_template", "sms"],
+            status=NotificationStatus.SENT,
+            next_attempt_at=datetime.now(UTC),
+            kind="wechat",
+            provider="wechat_template",
+            provider_message_id=msg_id,
+        )
+
+    @staticmethod
+    def receipt_xml(msg_id: str, status: str) -> str:
+        return (
+            f"<xml><ToUserName><![CDATA[{ORIGINAL_ID}]]></ToUserName>"
+            "<FromUserName><![CDATA[o-resident-1]]></FromUserName>"
+            f"<CreateTime>{int(time.time())}</CreateTime>"
+            "<MsgType><![CDATA[event]]></MsgType>"
+            "<Event><![CDATA[TEMPLATESENDJOBFINISH]]></Event>"
+            f"<MsgID>{msg_id}</MsgID><Status><![CDATA[{status}]]></Status></xml>"
+        )
+
+    @pytest.mark.asyncio
+    async def test_delivered_receipt_marks_the_message(self, wechat: httpx.AsyncClient) -> None:
+        row = await self.sent_template_message("200163836")
+        response = await push(wechat, plain_push(self.receipt_xml("200163836", "success")))
+        assert response.status_code == 200
+        assert response.text == "success"
+        assert (await Notification.get(id=row.id)).status == NotificationStatus.DELIVERED
+
+    @pytest.mark.asyncio
+    async def test_blocked_receipt_moves_the_message_on(self, wechat: httpx.AsyncClient) -> None:
+        row = await self.sent_template_message("200163837")
+        receipt = self.receipt_xml("200163837", "failed:user block")
+        assert (await push(wechat, plain_push(receipt))).status_code == 200
+        after = await Notification.get(id=row.id)
+        assert after.status == NotificationStatus.QUEUED
+        assert after.step == 1  # the next step of its route: SMS
