@@ -14,7 +14,7 @@ The load harness's generators repeat one request and expect `"code":"OK"`; a not
 answered 204 and each must be distinct, so this benchmark drives the server with its own small
 generator (raw keep-alive connections from separate processes, one request in flight each).
 
-    python -m bench.payments [--orders 4000] [--concurrency 32] [--processes 2]
+    python -m bench.payments [--orders 4000] [--concurrency 32] [--processes 1]
                              [--postgres postgres://…] [--redis redis://…]
 """
 
@@ -295,8 +295,17 @@ def _worker(share: Share) -> tuple[list[float], int, str]:
     return uvloop.run(_drive(share))
 
 
-def measure(name: str, port: int, path: str, requests: list[bytes], args: Any) -> LoadResult:
-    """Sends every request once over `args.concurrency` connections; requests/s of the lot."""
+def measure(
+    name: str,
+    server: BenchServer,
+    path: str,
+    requests: list[bytes],
+    args: Any,
+) -> LoadResult:
+    """Sends every request once over `args.concurrency` connections; requests/s of the lot, and
+    the server process's CPU per request (steadier than req/s on a shared machine)."""
+    port = server.port
+    cpu_before = server.cpu_seconds()
     processes = max(1, args.processes)
     slices = [requests[i::processes] for i in range(processes)]
     shares = [Share(port, path, part, max(1, args.concurrency // processes)) for part in slices]
@@ -304,6 +313,7 @@ def measure(name: str, port: int, path: str, requests: list[bytes], args: Any) -
     with multiprocessing.get_context("spawn").Pool(processes) as pool:
         answers = pool.map(_worker, shares)
     seconds = time.perf_counter() - started
+    cpu_after = server.cpu_seconds()
     latencies = sorted(x for answer in answers for x in answer[0])
     errors = sum(answer[1] for answer in answers)
 
@@ -319,6 +329,9 @@ def measure(name: str, port: int, path: str, requests: list[bytes], args: Any) -
         p99_ms=percentile(99),
         errors=errors,
         first_error=next((a[2] for a in answers if a[2]), ""),
+        server_cpu_seconds=None
+        if cpu_before is None or cpu_after is None
+        else cpu_after - cpu_before,
     )
 
 
@@ -330,7 +343,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--orders", type=int, default=4000, help="notifications per figure")
     parser.add_argument("--warmup", type=int, default=300, help="notifications before measuring")
     parser.add_argument("--concurrency", type=int, default=32, help="open connections")
-    parser.add_argument("--processes", type=int, default=2, help="generator processes")
+    parser.add_argument("--processes", type=int, default=1, help="generator processes")
     parser.add_argument("--db-pool-max", type=int, help="PostgreSQL connections of the server")
     parser.add_argument("--postgres", help="PostgreSQL server URL (a fresh database is made)")
     parser.add_argument("--redis", help="Redis URL (keys under a prefix of this run)")
@@ -355,17 +368,20 @@ def main(argv: list[str]) -> int:
         orders = asyncio.run(_open_orders(database, args.orders + args.warmup))
         notes = build_notifications(platform, orders, max(1, args.processes))
         warm, measured = notes[: args.warmup], notes[args.warmup :]
-        measure("warm-up (bare)", server.port, BARE_PATH, warm, args)
-        measure("warm-up (notify)", server.port, NOTIFY_PATH, warm, args)
+        measure("warm-up (bare)", server, BARE_PATH, warm, args)
+        measure("warm-up (notify)", server, NOTIFY_PATH, warm, args)
         print(f"measuring {len(measured)} notifications per figure, {args.concurrency} connections")
-        bare = measure("(a) bare verify + decrypt", server.port, BARE_PATH, measured, args)
-        full = measure("(b) whole notify path", server.port, NOTIFY_PATH, measured, args)
+        bare = measure("(a) bare verify + decrypt", server, BARE_PATH, measured, args)
+        full = measure("(b) whole notify path", server, NOTIFY_PATH, measured, args)
         ledger = asyncio.run(_ledger_counts(database, orders[args.warmup :]))
     print()
     print(format_table([bare, full]))
     ratio = full.rps / bare.rps if bare.rps else 0.0
     verdict = "PASS" if ratio >= TARGET_RATIO else "MISS"
     print(f"\n{'(b)/(a) notify path cost':<34} {ratio:>9.2f}   target ≥ {TARGET_RATIO}   {verdict}")
+    if bare.cpu_us_per_request and full.cpu_us_per_request:
+        cpu_ratio = bare.cpu_us_per_request / full.cpu_us_per_request
+        print(f"{'(a)/(b) server CPU per request':<34} {cpu_ratio:>9.2f}   (GovHub process only)")
     print(
         f"ledger after (b): {ledger['paid']} of {len(measured)} orders paid, "
         f"{ledger['events']} paid events, {ledger['outbox']} outbox entries"

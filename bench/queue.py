@@ -136,7 +136,7 @@ def main(argv: list[str]) -> int:
             check_target(server.port, target)
         for target in figures:
             print(f"measuring {target.name} …", flush=True)
-            results.append(run_load(server.port, target, options))
+            results.append(run_load(server.port, target, options, server.cpu_seconds))
     print()
     print(format_table(results))
     bare, gateway = results

@@ -28,6 +28,8 @@ APPS: dict[str, str] = {
     "notify": "notify",
     "wechat": "channels.wechat",
     "payments": "payments",
+    "bills": "services.bills",
+    "traffic": "services.traffic",
 }
 
 

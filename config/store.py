@@ -57,6 +57,10 @@ class Store(Protocol):
     async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
         """Adds atomically and returns the new value; `ttl` is set when the key is created."""
 
+    async def incr_existing(self, key: str, amount: int = 1) -> int | None:
+        """Adds atomically only when the key exists (its expiry kept): the new value, or None
+        for a missing key, which stays missing, so the caller can seed it from the record."""
+
     async def ttl(self, key: str) -> float | None:
         """Seconds left, or None for a missing key or one that never expires."""
 
@@ -136,6 +140,11 @@ class MemoryStore:
         self._data[key] = (str(value), deadline)
         return value
 
+    async def incr_existing(self, key: str, amount: int = 1) -> int | None:
+        if self._live(key) is None:
+            return None
+        return await self.incr(key, amount)
+
     async def ttl(self, key: str) -> float | None:
         item = self._live(key)
         if item is None or item[1] is None:
@@ -194,6 +203,12 @@ return value
 """
 
 
+_INCR_EXISTING = """
+if redis.call('exists', KEYS[1]) == 1 then return redis.call('incrby', KEYS[1], ARGV[1]) end
+return false
+"""
+
+
 _INCR_MANY_WITH_TTL = """
 local counts = {}
 for i, key in ipairs(KEYS) do
@@ -217,6 +232,7 @@ class RedisStore:
         self._incr = self.redis.register_script(_INCR_WITH_TTL)
         self._release = self.redis.register_script(_RELEASE)
         self._incr_many = self.redis.register_script(_INCR_MANY_WITH_TTL)
+        self._incr_existing = self.redis.register_script(_INCR_EXISTING)
 
     def _k(self, key: str) -> str:
         return self.prefix + key
@@ -239,6 +255,10 @@ class RedisStore:
     async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
         ttl_ms = 0 if ttl is None else int(ttl * 1000)
         return int(await self._incr(keys=[self._k(key)], args=[amount, ttl_ms]))
+
+    async def incr_existing(self, key: str, amount: int = 1) -> int | None:
+        value = await self._incr_existing(keys=[self._k(key)], args=[amount])
+        return None if value is None else int(value)
 
     async def ttl(self, key: str) -> float | None:
         millis = int(await self.redis.pttl(self._k(key)))

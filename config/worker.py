@@ -16,6 +16,8 @@ TASK_MODULES: list[str] = [
     "payments.tasks",
     "services.appointments.tasks",
     "notify.tasks",
+    "services.bills.tasks",
+    "services.traffic.tasks",
 ]
 
 _stack = AsyncExitStack()

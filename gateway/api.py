@@ -15,6 +15,7 @@ from notify.router import dev_router as notify_dev_router
 from notify.router import router as notify_router
 from payments.router import notify_router as payments_notify_router
 from payments.router import sandbox_router as payments_sandbox_router
+from services.bills.router import router as bills_router
 from services.queue.router import router as queue_router
 from services.staff.router import router as staff_router
 
@@ -31,5 +32,6 @@ def include_routers(app: FastAPI, settings: Settings) -> None:
     app.include_router(notify_router)  # SMS receipts; checks templates, sweeps when embedded
     app.include_router(payments_notify_router)
     app.include_router(payments_sandbox_router)  # answers 404 unless the sandbox is on
+    app.include_router(bills_router)  # printable e-receipts
     if settings.dev_endpoints_enabled:
         app.include_router(notify_dev_router)

@@ -4,6 +4,10 @@ Reads are the hot path (a catalogue page view must not pay for an INSERT); a bat
 every half second, when it grows to 200 rows, and on shutdown. A batched row is kept as the
 model's database values, not as a model instance: building an instance per read cost more than
 inserting it, and the batch goes out as one prepared multi-row INSERT.
+
+A staff or state-changing action's row is stored before the action is answered: it is
+group-committed (`config.group_commit`) with the rows of concurrent actions, and `write`
+returns only once their transaction committed.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any
 
 from tortoise.fields import CharField, Field
 
+from config.group_commit import GroupCommit
 from gateway.models import AuditLog
 
 logger = logging.getLogger(__name__)
@@ -60,8 +65,17 @@ async def insert_rows(rows: list[Row]) -> None:
     )
 
 
+async def insert_committed(rows: list[Row]) -> list[None]:
+    """`insert_rows` for the group commit: one (empty) result per row once committed."""
+    await insert_rows(rows)
+    return [None] * len(rows)
+
+
 class AuditSink:
     def __init__(self, flush_every: float = 0.5, batch_size: int = 200) -> None:
+        self._immediate: GroupCommit[Row, None] = GroupCommit(
+            insert_committed, max_rows=batch_size, name="audit-immediate"
+        )
         self._pending: list[Row] = []
         self._flush_every = flush_every
         self._batch_size = batch_size
@@ -70,10 +84,14 @@ class AuditSink:
 
     async def write(self, *, immediate: bool = False, **entry: Any) -> None:
         at = datetime.now(UTC)
-        if immediate or self._task is None:
+        if self._task is None:
             await AuditLog.create(at=at, **entry)
             return
-        self._pending.append(db_row({"at": at, **entry}))
+        row = db_row({"at": at, **entry})  # a bad row fails its own request, no batch
+        if immediate:
+            await self._immediate.submit(row)
+            return
+        self._pending.append(row)
         if len(self._pending) >= self._batch_size:
             self._wake.set()
 
@@ -99,6 +117,7 @@ class AuditSink:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        await self._immediate.drain()
         await self.flush()
 
     async def _run(self) -> None:

@@ -121,6 +121,23 @@ class Code(StrEnum):
     REFUND_EXCEEDS_PAID = "REFUND_EXCEEDS_PAID"
     REFUND_CONFLICT = "REFUND_CONFLICT"
     REFUND_NOT_FOUND = "REFUND_NOT_FOUND"
+    # Bills and traffic
+    BILL_KIND_UNAVAILABLE = "BILL_KIND_UNAVAILABLE"
+    BILL_COMPANY_UNAVAILABLE = "BILL_COMPANY_UNAVAILABLE"
+    BILL_ACCOUNT_NOT_FOUND = "BILL_ACCOUNT_NOT_FOUND"
+    BILL_ACCOUNT_ALREADY_BOUND = "BILL_ACCOUNT_ALREADY_BOUND"
+    BILL_ACCOUNT_LIMIT = "BILL_ACCOUNT_LIMIT"
+    BILL_NOT_FOUND = "BILL_NOT_FOUND"
+    BILL_NOTHING_TO_PAY = "BILL_NOTHING_TO_PAY"
+    BILL_PAYING = "BILL_PAYING"
+    BILL_ALREADY_PAID = "BILL_ALREADY_PAID"
+    BILL_RECEIPT_NOT_FOUND = "BILL_RECEIPT_NOT_FOUND"
+    TRAFFIC_VEHICLE_NOT_FOUND = "TRAFFIC_VEHICLE_NOT_FOUND"
+    TRAFFIC_VIOLATION_NOT_FOUND = "TRAFFIC_VIOLATION_NOT_FOUND"
+    TRAFFIC_FINE_NOT_PAYABLE = "TRAFFIC_FINE_NOT_PAYABLE"
+    TRAFFIC_FINE_PAYING = "TRAFFIC_FINE_PAYING"
+    TRAFFIC_FINE_PAID = "TRAFFIC_FINE_PAID"
+    TRAFFIC_UNAVAILABLE = "TRAFFIC_UNAVAILABLE"
 
 
 SPECS: dict[Code, Spec] = {
@@ -376,4 +393,61 @@ SPECS: dict[Code, Spec] = {
         "Refund number {out_refund_no} was used for another refund",
     ),
     Code.REFUND_NOT_FOUND: Spec(404, "未找到退款单", "No such refund"),
+    # Bills and traffic
+    Code.BILL_KIND_UNAVAILABLE: Spec(
+        404, "暂不支持{kind_zh}的线上缴费", "Paying {kind} bills online is not offered here"
+    ),
+    Code.BILL_COMPANY_UNAVAILABLE: Spec(
+        503,
+        "{company} 暂时无法受理，请稍后再试",
+        "{company} cannot answer right now; please try again later",
+    ),
+    Code.BILL_ACCOUNT_NOT_FOUND: Spec(
+        404, "未找到该户号，请核对后重新输入", "No such account number; please check it"
+    ),
+    Code.BILL_ACCOUNT_ALREADY_BOUND: Spec(
+        409, "您已绑定该户号", "You have bound this account number already"
+    ),
+    Code.BILL_ACCOUNT_LIMIT: Spec(
+        409, "最多可绑定 {limit} 个户号", "At most {limit} account numbers can be bound"
+    ),
+    Code.BILL_NOT_FOUND: Spec(
+        404, "该户号没有待缴账单 {bill_id}", "The account has no unpaid bill {bill_id}"
+    ),
+    Code.BILL_NOTHING_TO_PAY: Spec(
+        409, "该户号当前没有欠费", "This account owes nothing at the moment"
+    ),
+    Code.BILL_PAYING: Spec(
+        409,
+        "账单 {bill_id} 正在支付中，请完成支付或待订单关闭后再试",
+        "Bill {bill_id} is being paid; finish that payment or wait until its order closes",
+    ),
+    Code.BILL_ALREADY_PAID: Spec(
+        409, "账单 {bill_id} 已缴清，无需重复缴费", "Bill {bill_id} is paid already"
+    ),
+    Code.BILL_RECEIPT_NOT_FOUND: Spec(404, "未找到该电子票据", "No such e-receipt"),
+    Code.TRAFFIC_VEHICLE_NOT_FOUND: Spec(
+        404,
+        "未找到该车辆，请核对号牌号码和车架号后六位",
+        "No such vehicle; check the plate number and the last 6 characters of the VIN",
+    ),
+    Code.TRAFFIC_VIOLATION_NOT_FOUND: Spec(
+        404,
+        "未找到决定书编号为 {decision_no} 的违法记录",
+        "No violation with decision {decision_no}",
+    ),
+    Code.TRAFFIC_FINE_NOT_PAYABLE: Spec(
+        409,
+        "该违法记录尚未处理，请先到交警窗口或交管12123处理后再缴款",
+        "This violation has no penalty decision yet; have it processed before paying",
+    ),
+    Code.TRAFFIC_FINE_PAYING: Spec(
+        409,
+        "该罚款正在支付中，请完成支付或待订单关闭后再试",
+        "This fine is being paid; finish that payment or wait until its order closes",
+    ),
+    Code.TRAFFIC_FINE_PAID: Spec(409, "该罚款已缴纳，无需重复缴款", "This fine is paid already"),
+    Code.TRAFFIC_UNAVAILABLE: Spec(
+        503, "交通违法查询暂时不可用，请稍后再试", "Traffic violations cannot be looked up now"
+    ),
 }

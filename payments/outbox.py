@@ -26,6 +26,8 @@ from payments.models import PaymentOrder, PaymentOutbox, Refund
 from payments.service import service, utcnow
 from payments.settings import payment_settings
 from payments.states import OutboxKind, Purpose
+from services.bills.service import BillFulfiller
+from services.traffic.service import FineFulfiller
 
 logger = logging.getLogger(__name__)
 
@@ -62,8 +64,8 @@ class LedgerOnlyFulfiller:
 # Purpose → its fulfiller. Business services put their own here when they arrive.
 FULFILLERS: dict[Purpose, Fulfiller] = {
     Purpose.FEE: LedgerOnlyFulfiller(),
-    Purpose.UTILITY_BILL: LedgerOnlyFulfiller(),
-    Purpose.FINE: LedgerOnlyFulfiller(),
+    Purpose.UTILITY_BILL: BillFulfiller(),
+    Purpose.FINE: FineFulfiller(),
 }
 
 

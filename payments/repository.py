@@ -174,8 +174,9 @@ async def _record_payment_in_one_statement(
         values.append(match[column])
         conditions.append(f"{column} = ${len(values)}")
     sql = _RECORD_PAYMENT_SQL.format(match=" AND ".join(conditions))
-    _, rows = await connection.execute_query(sql, values)
-    return int(rows[0]["moved"]) == 1
+    async with connection.acquire_connection() as driver:  # asyncpg itself: the hot path
+        moved = await driver.fetchval(sql, *values)
+    return int(moved) == 1
 
 
 async def save_client_payment(

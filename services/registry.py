@@ -9,12 +9,24 @@ from gateway.registry import Service
 from notify.router import service as notify
 from payments.router import service as payments
 from services.appointments.router import service as appointments
+from services.bills.router import service as bills
 from services.catalog.router import service as catalog
 from services.catalog.service import warm_up as warm_catalog
 from services.queue.router import service as queue
 from services.staff.router import service as staff
+from services.traffic.router import service as traffic
 
-SERVICES: list[Service] = [catalog, account, staff, payments, appointments, queue, notify]
+SERVICES: list[Service] = [
+    catalog,
+    account,
+    staff,
+    payments,
+    appointments,
+    queue,
+    notify,
+    bills,
+    traffic,
+]
 
 # Run once when an app process starts, before it takes requests.
 STARTUP_HOOKS: list[Callable[[], Awaitable[None]]] = [warm_catalog]

@@ -19,3 +19,9 @@ async def seed_demo(say: Callable[[str], object] = print) -> None:
 
     await seed_appointments(say)
     await seed_queues(say)
+    from services.bills.seed import seed_bills
+
+    await seed_bills(say)
+    from services.traffic.seed import seed_traffic
+
+    await seed_traffic(say)

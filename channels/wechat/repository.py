@@ -46,9 +46,7 @@ async def late_replies_due(settled_before: datetime, limit: int = 100) -> list[C
     """Late replies that should have gone out by now: computed but undelivered, or never
     computed because the process running the action died."""
     return (
-        await CallbackMessage.filter(
-            state=MessageState.DEFERRED, updated_at__lt=settled_before
-        )
+        await CallbackMessage.filter(state=MessageState.DEFERRED, updated_at__lt=settled_before)
         .order_by("id")
         .limit(limit)
     )

@@ -1,12 +1,13 @@
 """Queue numbers: atomic in the store, recorded in the database.
 
-Per queue and day the store keeps a counter; `INCR` hands out the next number in one round
-trip. The counter is only a cache of the record: when its key is missing (Redis restarted, key
-evicted, or the first number of the day), it is seeded from the highest number the database
-holds for that queue and day, under a store lock so that only one process seeds it. The
-database's unique (queue, day, number) is the last guard: a number that collides anyway
-(a counter lost while a number was being written) fails its insert, `repair` raises the counter
-past the record, and the caller takes a new number. So a number is never handed out twice.
+Per queue and day the store keeps a counter; an increment that touches only an existing key
+(`incr_existing`) hands out the next number in one round trip. The counter is only a cache of
+the record: when its key is missing (Redis restarted, key evicted, or the first number of the
+day), it is seeded from the highest number the database holds for that queue and day, under a
+store lock so that only one process seeds it. The database's unique (queue, day, number) is
+the last guard: a number that collides anyway (a counter lost while a number was being
+written) fails its insert, `repair` raises the counter past the record, and the caller takes a
+new number. So a number is never handed out twice.
 """
 
 from __future__ import annotations
@@ -24,11 +25,14 @@ def counter_key(queue_id: int, day: date) -> str:
 
 
 async def next_number(queue_id: int, day: date) -> int:
+    """One store round trip while the counter exists; seeds it from the record when not."""
     store = runtime().store
     key = counter_key(queue_id, day)
-    if await store.get(key) is None:
+    number = await store.incr_existing(key)
+    if number is None:
         await _seed(queue_id, day)
-    return await store.incr(key, ttl=COUNTER_TTL)
+        number = await store.incr(key, ttl=COUNTER_TTL)
+    return number
 
 
 async def _seed(queue_id: int, day: date) -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
-from tortoise.functions import Max
+from tortoise.functions import Count, Max
 
 from services.queue.models import (
     Lane,
@@ -54,10 +54,14 @@ async def queue_ids_with_items(hall_id: int, item_ids: Sequence[int]) -> list[in
 
 
 async def waiting_counts(queue_ids: Sequence[int], day: date) -> dict[int, int]:
-    rows = await Ticket.filter(
-        queue_id__in=list(queue_ids), day=day, status=TicketStatus.WAITING
-    ).values("queue_id")
-    return dict(Counter(row["queue_id"] for row in rows))
+    """Waiting numbers per queue (queues without any are left out)."""
+    rows = (
+        await Ticket.filter(queue_id__in=list(queue_ids), day=day, status=TicketStatus.WAITING)
+        .group_by("queue_id")
+        .annotate(waiting=Count("id"))
+        .values("queue_id", "waiting")
+    )
+    return {row["queue_id"]: int(row["waiting"]) for row in rows}
 
 
 # Numbers
@@ -78,6 +82,49 @@ async def highest_number(queue_id: int, day: date) -> int:
 
 async def create_ticket(**values: Any) -> Ticket:
     return await Ticket.create(**values)
+
+
+_INSERT_SQL: dict[tuple[type[BaseDBAsyncClient], int], str] = {}
+
+
+def _insert_sql(connection: BaseDBAsyncClient, rows: int) -> str:
+    """The multi-row INSERT of `rows` tickets in the connection's dialect, built once per size."""
+    key = (type(connection), rows)
+    if key not in _INSERT_SQL:
+        executor = connection.executor_class(model=Ticket, db=connection)
+        columns = [Ticket._meta.fields_db_projection[name] for name in executor.regular_columns]
+        query = connection.query_class.into(Ticket._meta.basetable).columns(*columns)
+        for row in range(rows):
+            start = row * len(columns)
+            query = query.insert(*(executor.parameter(start + i) for i in range(len(columns))))
+        # Both dialects' builders have `returning`; the base class's annotation does not show it.
+        query = query.returning("id", "queue_id", "day", "number")  # type: ignore[operator]
+        _INSERT_SQL[key] = str(query)
+    return _INSERT_SQL[key]
+
+
+async def insert_tickets(tickets: Sequence[Ticket]) -> None:
+    """Writes new tickets with one multi-row INSERT, so all of them or none are stored, and
+    gives each its id. Outside a transaction the statement commits by itself."""
+    connection = Ticket._meta.db
+    fields_map = Ticket._meta.fields_map
+    names = connection.executor_class(model=Ticket, db=connection).regular_columns
+    values = [
+        fields_map[name].to_db_value(getattr(ticket, name), ticket)
+        for ticket in tickets
+        for name in names
+    ]
+    rows = await connection.execute_query_dict(_insert_sql(connection, len(tickets)), values)
+    # RETURNING promises no order: rows are matched by their unique (queue, day, number).
+    to_day = fields_map["day"].to_python_value
+    ids = {(row["queue_id"], to_day(row["day"]), row["number"]): row["id"] for row in rows}
+    for ticket in tickets:
+        ticket.id = ids[(ticket.queue_id, ticket.day, ticket.number)]
+        ticket._saved_in_db = True
+
+
+async def number_taken(queue_id: int, day: date, number: int) -> bool:
+    return await Ticket.filter(queue_id=queue_id, day=day, number=number).exists()
 
 
 async def ticket_by_id(ticket_id: int) -> Ticket | None:
@@ -102,10 +149,6 @@ def _ahead_of(ticket: Ticket) -> Q:
         Q(lane=ticket.lane)
         & (Q(queued_at__lt=ticket.queued_at) | Q(queued_at=ticket.queued_at, id__lt=ticket.id))
     )
-
-
-async def count_waiting(queue_id: int, day: date) -> int:
-    return await Ticket.filter(queue_id=queue_id, day=day, status=TicketStatus.WAITING).count()
 
 
 async def count_waiting_before(queue_id: int, day: date, lane: Lane, queued_at: datetime) -> int:

@@ -12,11 +12,13 @@ import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
 from channels.identity.service import fast_lane_groups
 from config.database import unit_of_work
+from config.group_commit import GroupCommit
 from gateway.schemas import StaffPrincipal
 from services.appointments import service as halls
 from services.appointments.calendar import WeeklyHours, is_open_at, local_today
@@ -108,6 +110,10 @@ class QueueService:
             30
         )
         self._wait_basis: Expiring[int, WaitBasis] = Expiring(10)
+        # Numbers joining at the back of a queue, written together by concurrent requests.
+        self._appended: GroupCommit[Ticket, tuple[Ticket, int]] = GroupCommit(
+            self._write_appended, max_rows=64, name="queue-numbers"
+        )
 
     @property
     def settings(self) -> QueueSettings:
@@ -226,12 +232,24 @@ class QueueService:
 
         A number that collides with the record (the store lost its counter while numbers were
         being written) fails its insert; the counter is repaired and a new number taken.
+
+        A number joining at the back of the queue is written together with those of concurrent
+        requests (one INSERT for all, `_write_appended`). When that INSERT fails, every request
+        of it comes here and tries again on its own, so one bad row cannot fail a batch twice:
+        the resident who already holds a number is told so, a number found in the record is
+        replaced, and any other keeps its number (nothing of the batch was stored).
         """
         day = self.today(now)
+        grouped = prepare is None and new.queued_at is None and new.lane is Lane.REGULAR
+        number: int | None = None  # kept for the next attempt when its batch failed
         for _ in range(ISSUE_ATTEMPTS):
             try:
-                if prepare is None:  # one INSERT: no transaction to pay for
-                    ticket, ahead = await self._write(queue, day, now, new)
+                if grouped:
+                    number = await numbering.next_number(queue.id, day)
+                    ticket = Ticket(**self._values(queue, day, now, new, number))
+                    ticket, ahead = await self._appended.submit(ticket)
+                elif prepare is None:  # one INSERT: no transaction to pay for
+                    ticket, ahead = await self._write(queue, day, now, new, number)
                 else:
                     async with unit_of_work():
                         await prepare()
@@ -241,38 +259,74 @@ class QueueService:
                     held = await repository.open_ticket_of(new.citizen_id, queue.id, day)
                     if held is not None:
                         raise TicketActive(label=held.label) from None
-                await numbering.repair(queue.id, day)
+                if (
+                    not grouped
+                    or number is None
+                    or await repository.number_taken(queue.id, day, number)
+                ):
+                    number = None
+                    await numbering.repair(queue.id, day)
+                grouped = False
                 continue
             if new.queued_at is not None or new.lane is not Lane.REGULAR:
                 await live.touch(queue.id)  # it may go before numbers already waiting
             return ticket, ahead
         raise RuntimeError(f"no free number in queue {queue.id} after {ISSUE_ATTEMPTS} attempts")
 
+    @staticmethod
+    def _values(
+        queue: Queue, day: date, now: datetime, new: NewTicket, number: int
+    ) -> dict[str, Any]:
+        return {
+            "queue_id": queue.id,
+            "day": day,
+            "number": number,
+            "label": numbering.label(queue.code, number),
+            "citizen_id": new.citizen_id,
+            "active_citizen_id": new.citizen_id,
+            "channel": new.channel,
+            "lane": new.lane,
+            "fast_lane_group": new.fast_lane_group,
+            "appointment_id": new.appointment_id,
+            "queued_at": new.queued_at or now,
+            "taken_at": now,
+        }
+
     async def _write(
-        self, queue: Queue, day: date, now: datetime, new: NewTicket
+        self, queue: Queue, day: date, now: datetime, new: NewTicket, number: int | None = None
     ) -> tuple[Ticket, int]:
-        queued_at = new.queued_at or now
-        if new.queued_at is None and new.lane is Lane.REGULAR:  # the back of the last lane
-            ahead = await repository.count_waiting(queue.id, day)
-        else:
-            ahead = await repository.count_waiting_before(queue.id, day, new.lane, queued_at)
-        number = await numbering.next_number(queue.id, day)
+        """One number on its own, with its own count of the numbers before it: one that may go
+        before numbers already waiting (a faster lane, a transfer keeping its time), or one
+        tried again after its batch failed (`number` then is the one it had)."""
+        ahead = await repository.count_waiting_before(queue.id, day, new.lane, new.queued_at or now)
+        if number is None:
+            number = await numbering.next_number(queue.id, day)
         ticket = await repository.create_ticket(
-            queue_id=queue.id,
-            day=day,
-            number=number,
-            label=numbering.label(queue.code, number),
-            citizen_id=new.citizen_id,
-            active_citizen_id=new.citizen_id,
-            channel=new.channel,
-            lane=new.lane,
-            fast_lane_group=new.fast_lane_group,
-            appointment_id=new.appointment_id,
-            queued_at=queued_at,
-            taken_at=now,
+            **self._values(queue, day, now, new, number),
             near_notified=ahead <= self.settings.near_ahead,  # already near: no message
         )
         return ticket, ahead
+
+    async def _write_appended(self, tickets: list[Ticket]) -> list[tuple[Ticket, int]]:
+        """Writes numbers joining at the back of their queues in one INSERT. They join the
+        queue when written: all at this moment, in the batch's order (their ids), after every
+        earlier batch. So each is told exactly how many wait before it: those waiting in its
+        queue, then the batch's earlier numbers of that queue."""
+        joined = self.clock()
+        waiting: dict[tuple[int, date], int] = {}
+        for day in {ticket.day for ticket in tickets}:
+            queue_ids = sorted({t.queue_id for t in tickets if t.day == day})
+            counts = await repository.waiting_counts(queue_ids, day)
+            waiting.update({(queue_id, day): counts.get(queue_id, 0) for queue_id in queue_ids})
+        written: list[tuple[Ticket, int]] = []
+        for ticket in tickets:
+            ahead = waiting[(ticket.queue_id, ticket.day)]
+            waiting[(ticket.queue_id, ticket.day)] = ahead + 1
+            ticket.queued_at = max(ticket.queued_at, joined)
+            ticket.near_notified = ahead <= self.settings.near_ahead  # already near: no message
+            written.append((ticket, ahead))
+        await repository.insert_tickets(tickets)
+        return written
 
     async def take(self, citizen_id: int, queue_id: int, channel: str) -> TicketRead:
         """A resident takes a number, remotely or on site; age 65+ from the verified identity

@@ -55,6 +55,10 @@ class CountingStore:
         self.calls.append("incr")
         return await self.inner.incr(key, amount, ttl)
 
+    async def incr_existing(self, key: str, amount: int = 1) -> int | None:
+        self.calls.append("incr_existing")
+        return await self.inner.incr_existing(key, amount)
+
     async def ttl(self, key: str) -> float | None:
         return await self.inner.ttl(key)
 

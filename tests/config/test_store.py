@@ -76,6 +76,27 @@ class TestCounters:
         assert await store.incr("m", -2) == 3
 
 
+class TestIncrExisting:
+    @pytest.mark.asyncio
+    async def test_a_missing_key_stays_missing(self, store: Store) -> None:
+        assert await store.incr_existing("gone") is None
+        assert await store.get("gone") is None
+
+    @pytest.mark.asyncio
+    async def test_an_existing_key_counts_up_and_keeps_its_expiry(self, store: Store) -> None:
+        await store.set("seeded", "41", ttl=0.3)
+        assert await store.incr_existing("seeded") == 42
+        assert await store.incr_existing("seeded", 3) == 45
+        await asyncio.sleep(0.4)
+        assert await store.incr_existing("seeded") is None
+
+    @pytest.mark.asyncio
+    async def test_concurrent_increments_never_collide(self, store: Store) -> None:
+        await store.set("k", "0")
+        values = await asyncio.gather(*(store.incr_existing("k") for _ in range(100)))
+        assert sorted(v or 0 for v in values) == list(range(1, 101))
+
+
 class TestRateWindows:
     @pytest.mark.asyncio
     async def test_window_allows_the_limit_then_refuses(self, store: Store) -> None:

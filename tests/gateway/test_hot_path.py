@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -82,6 +83,47 @@ class TestRequestId:
         ids = [first.headers["x-request-id"], second.headers["x-request-id"]]
         assert all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids)
         assert ids[0] != ids[1]
+
+
+class TestImmediateAudit:
+    @pytest.mark.asyncio
+    async def test_the_row_is_stored_when_write_returns(self, batched_sink: AuditSink) -> None:
+        await batched_sink.write(immediate=True, **audit_entry(request_id="now-1"))
+        assert await AuditLog.filter(request_id="now-1").count() == 1
+
+    @pytest.mark.asyncio
+    async def test_concurrent_rows_are_each_stored_before_their_answer(
+        self, batched_sink: AuditSink
+    ) -> None:
+        async def write_then_count(n: int) -> int:
+            await batched_sink.write(immediate=True, **audit_entry(request_id=f"now-{n}"))
+            return await AuditLog.filter(request_id=f"now-{n}").count()
+
+        assert await asyncio.gather(*(write_then_count(n) for n in range(30))) == [1] * 30
+
+    @pytest.mark.asyncio
+    async def test_a_bad_row_fails_only_its_own_write(self, batched_sink: AuditSink) -> None:
+        results = await asyncio.gather(
+            batched_sink.write(immediate=True, **audit_entry(request_id="now-1")),
+            batched_sink.write(immediate=True, **audit_entry(request_id="r" * 65)),
+            batched_sink.write(immediate=True, **audit_entry(request_id="now-2")),
+            return_exceptions=True,
+        )
+        assert [type(r) for r in results] == [type(None), ValidationError, type(None)]
+        assert sorted(r.request_id for r in await AuditLog.all()) == ["now-1", "now-2"]
+
+    @pytest.mark.asyncio
+    async def test_stopping_writes_the_rows_handed_in(self, db: None) -> None:
+        sink = AuditSink(flush_every=60)
+        sink.start()
+        writes = [
+            asyncio.ensure_future(sink.write(immediate=True, **audit_entry(request_id=f"stop-{n}")))
+            for n in range(10)
+        ]
+        await asyncio.sleep(0)  # handed in, not yet written
+        await sink.stop()
+        assert all(w.done() and w.exception() is None for w in writes)
+        assert await AuditLog.filter(request_id__startswith="stop-").count() == 10
 
 
 class TestBatchedAudit:

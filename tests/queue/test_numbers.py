@@ -7,11 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi import FastAPI
+from tortoise.exceptions import IntegrityError
 
 from config.runtime import Runtime
 from services.appointments.settings import appointment_settings
+from services.queue import repository
 from services.queue.models import Lane, Ticket
 from services.queue.numbering import counter_key
+from services.queue.service import queue as queue_service
 from tests.appointments.factories import citizen, invoke, make_place
 from tests.queue.conftest import QueuePlace, make_queue
 from tests.queue.helpers import take
@@ -115,3 +118,82 @@ class TestCounterLost:
         assert len(set(labels)) == 150
         rows = await Ticket.filter(queue_id=qp.queue.id).values_list("number", flat=True)
         assert len(set(rows)) == len(rows) == 150
+
+
+def new_ticket(qp: QueuePlace, number: int) -> Ticket:
+    now = datetime.now(UTC)
+    return Ticket(
+        queue_id=qp.queue.id,
+        day=local_today().date(),
+        number=number,
+        label=f"A{number:03d}",
+        channel="web",
+        queued_at=now,
+        taken_at=now,
+    )
+
+
+class TestNumbersWrittenTogether:
+    @pytest.mark.asyncio
+    async def test_each_concurrent_number_is_told_its_own_place(
+        self, app: FastAPI, qp: QueuePlace
+    ) -> None:
+        results = [
+            r.data
+            for r in await asyncio.gather(
+                *(
+                    invoke(app, "queue", "take", {"queue_id": qp.queue.id}, citizen(3000 + n))
+                    for n in range(40)
+                )
+            )
+        ]
+        assert sorted(r["ahead"] for r in results) == list(range(40))
+        near = queue_service.settings.near_ahead
+        rows = {t.id: t for t in await Ticket.filter(queue_id=qp.queue.id)}
+        for result in results:
+            assert rows[result["id"]].label == result["label"]
+            assert rows[result["id"]].near_notified is (result["ahead"] <= near)
+        # The place told at once is the place the number holds: nobody came later and went first.
+        for result in results:
+            assert (await take_place(app, result)) <= result["ahead"]
+
+    @pytest.mark.asyncio
+    async def test_a_resident_taking_twice_at_once_fails_nobody_else(
+        self, app: FastAPI, qp: QueuePlace
+    ) -> None:
+        principals = [citizen(4000 + n) for n in range(30)] + [citizen(4000), citizen(4000)]
+        results = await asyncio.gather(
+            *(invoke(app, "queue", "take", {"queue_id": qp.queue.id}, p) for p in principals)
+        )
+        codes = [r.code for r in results]
+        assert codes.count("OK") == 30
+        assert codes.count("QUEUE_NUMBER_ACTIVE") == 2
+        numbers = sorted(int(r.data["label"][1:]) for r in results if r.code == "OK")
+        assert len(set(numbers)) == 30
+        assert numbers[-1] <= 32  # only the refused takes' numbers are left unused
+        assert await Ticket.filter(queue_id=qp.queue.id).count() == 30
+
+    @pytest.mark.asyncio
+    async def test_a_batch_with_one_bad_row_stores_none_of_them(self, qp: QueuePlace) -> None:
+        tickets = [new_ticket(qp, n) for n in (1, 2, 3, 2)]
+        with pytest.raises(IntegrityError):
+            await repository.insert_tickets(tickets)
+        assert await Ticket.filter(queue_id=qp.queue.id).count() == 0
+
+    @pytest.mark.asyncio
+    async def test_a_batch_gets_the_ids_of_its_rows(self, qp: QueuePlace) -> None:
+        tickets = [new_ticket(qp, n) for n in (3, 1, 2)]
+        await repository.insert_tickets(tickets)
+        for ticket in tickets:
+            stored = await Ticket.get(id=ticket.id)
+            assert stored.number == ticket.number
+
+
+async def take_place(app: FastAPI, taken: dict[str, object]) -> int:
+    ticket = await Ticket.get(id=taken["id"])
+    assert ticket.citizen_id is not None
+    read = await invoke(
+        app, "queue", "my-number", {"ticket_id": ticket.id}, citizen(ticket.citizen_id)
+    )
+    ahead: int = read.data["ahead"]
+    return ahead

@@ -1,0 +1,120 @@
+"""Utility bill (生活缴费) actions and the printable e-receipt page: thin, rules in service.py."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from starlette.responses import HTMLResponse
+
+from gateway.registry import RateLimit, Service
+from gateway.schemas import CitizenPrincipal, IdentityLevel, ServiceRequest
+from services.bills.schemas import (
+    AccountParams,
+    AccountRead,
+    AccountTarget,
+    ArrearsRead,
+    BindParams,
+    NoParams,
+    PayParams,
+    PayResult,
+    ReceiptParams,
+    ReceiptRead,
+)
+from services.bills.service import bills
+
+service = Service("bills", "生活缴费", "Utility bills")
+
+
+def citizen_of(request: ServiceRequest) -> CitizenPrincipal:
+    assert request.citizen is not None  # the gateway let only signed-in residents through
+    return request.citizen
+
+
+@service.action(
+    identity=IdentityLevel.LOGGED_IN,
+    rate_limit=RateLimit(20),
+    mutates=True,
+    summary_zh="绑定户号",
+    summary_en="Bind a utility account number",
+)
+async def bind(request: ServiceRequest, params: BindParams) -> AccountRead:
+    """Bind a water, electricity or gas account number for quick payment."""
+    return await bills.bind(citizen_of(request).citizen_id, params)
+
+
+@service.action(
+    identity=IdentityLevel.LOGGED_IN,
+    rate_limit=RateLimit(20),
+    mutates=True,
+    summary_zh="解绑户号",
+    summary_en="Unbind an account number",
+)
+async def unbind(request: ServiceRequest, params: AccountParams) -> AccountRead:
+    """Unbind one of my account numbers."""
+    return await bills.unbind(citizen_of(request).citizen_id, params.account_id)
+
+
+@service.action(
+    identity=IdentityLevel.LOGGED_IN,
+    summary_zh="我的户号",
+    summary_en="My account numbers",
+)
+async def my_accounts(request: ServiceRequest, params: NoParams) -> list[AccountRead]:
+    """My bound account numbers."""
+    return await bills.my_accounts(citizen_of(request).citizen_id)
+
+
+@service.action(
+    identity=IdentityLevel.LOGGED_IN,
+    rate_limit=RateLimit(30),
+    summary_zh="查询欠费",
+    summary_en="Unpaid bills of an account",
+)
+async def arrears(request: ServiceRequest, params: AccountTarget) -> ArrearsRead:
+    """Unpaid bills of a bound account, or of an account number given directly."""
+    return await bills.arrears(citizen_of(request).citizen_id, params)
+
+
+@service.action(
+    identity=IdentityLevel.LOGGED_IN,
+    rate_limit=RateLimit(20),
+    mutates=True,
+    summary_zh="缴纳账单",
+    summary_en="Pay bills",
+)
+async def pay(request: ServiceRequest, params: PayParams) -> PayResult:
+    """Open a payment order for some (or all) unpaid bills of one account."""
+    return await bills.pay(request, params)
+
+
+@service.action(
+    identity=IdentityLevel.LOGGED_IN,
+    summary_zh="我的电子票据",
+    summary_en="My e-receipts",
+)
+async def receipts(request: ServiceRequest, params: NoParams) -> list[ReceiptRead]:
+    """My e-receipts, newest first."""
+    return await bills.my_receipts(citizen_of(request).citizen_id)
+
+
+@service.action(
+    identity=IdentityLevel.LOGGED_IN,
+    summary_zh="电子票据详情",
+    summary_en="One of my e-receipts",
+)
+async def receipt(request: ServiceRequest, params: ReceiptParams) -> ReceiptRead:
+    """One of my e-receipts, with the address of its printable page."""
+    return await bills.receipt(citizen_of(request).citizen_id, params.receipt_no)
+
+
+router = APIRouter(prefix="/bills", tags=["bills"])
+
+
+@router.get("/receipts/{receipt_no}", response_class=HTMLResponse)
+async def printable_receipt(
+    receipt_no: Annotated[str, Path(max_length=32)],
+    v: Annotated[str, Query(min_length=1, max_length=32, description="verification code")],
+) -> HTMLResponse:
+    """The printable e-receipt, for whoever holds its number and verification code."""
+    return HTMLResponse(await bills.printable(receipt_no, v))

@@ -1,0 +1,54 @@
+"""Traffic violation (交通违法) actions: thin, the rules are in service.py."""
+
+from __future__ import annotations
+
+from gateway.registry import RateLimit, Service
+from gateway.schemas import IdentityLevel, ServiceRequest
+from services.traffic.schemas import (
+    FinePaymentRead,
+    FinePayParams,
+    FinePayResult,
+    NoParams,
+    VehicleParams,
+    VehicleRead,
+)
+from services.traffic.service import traffic
+
+service = Service("traffic", "交通违法", "Traffic violations")
+
+# Few tries a minute: the last 6 characters of a VIN must not be guessable by trying.
+GUESS_LIMIT = RateLimit(10)
+
+
+@service.action(
+    identity=IdentityLevel.LOGGED_IN,
+    rate_limit=GUESS_LIMIT,
+    summary_zh="查询交通违法",
+    summary_en="Violations of a vehicle",
+)
+async def query(request: ServiceRequest, params: VehicleParams) -> VehicleRead:
+    """Violations of a vehicle by plate number and the last 6 characters of its VIN."""
+    return await traffic.query(params)
+
+
+@service.action(
+    identity=IdentityLevel.LOGGED_IN,
+    rate_limit=GUESS_LIMIT,
+    mutates=True,
+    summary_zh="缴纳罚款",
+    summary_en="Pay a fine",
+)
+async def pay(request: ServiceRequest, params: FinePayParams) -> FinePayResult:
+    """Open a payment order for one penalty decision, surcharge of the day included."""
+    return await traffic.pay(request, params)
+
+
+@service.action(
+    identity=IdentityLevel.LOGGED_IN,
+    summary_zh="我的罚款缴纳记录",
+    summary_en="My fine payments",
+)
+async def my_payments(request: ServiceRequest, params: NoParams) -> list[FinePaymentRead]:
+    """My fine payments, newest first."""
+    assert request.citizen is not None
+    return await traffic.my_payments(request.citizen.citizen_id)
