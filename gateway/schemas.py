@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from typing import Any
 
+from gateway.codes import Code
+from gateway.errors import GovError
+
 
 class Channel(StrEnum):
     WECHAT_OA = "wechat_oa"  # official account: callback messages and city-services H5 pages
@@ -80,6 +83,18 @@ class ServiceRequest:
     @property
     def staff(self) -> StaffPrincipal | None:
         return self.principal if isinstance(self.principal, StaffPrincipal) else None
+
+    def require_citizen(self) -> CitizenPrincipal:
+        """The signed-in resident; the gateway lets only them reach LOGGED_IN actions."""
+        if self.citizen is None:
+            raise GovError(Code.LOGIN_REQUIRED)
+        return self.citizen
+
+    def require_staff(self) -> StaffPrincipal:
+        """The signed-in staff member; the gateway lets only them reach permission actions."""
+        if self.staff is None:
+            raise GovError(Code.STAFF_ONLY)
+        return self.staff
 
 
 @dataclass(slots=True)

@@ -24,7 +24,7 @@ from gateway.codes import Code
 from gateway.errors import GovError
 from gateway.http import json_response, ok
 from gateway.registry import Service
-from gateway.schemas import Channel, CitizenPrincipal, IdentityLevel, ServiceRequest
+from gateway.schemas import Channel, IdentityLevel, ServiceRequest
 from notify.kinds import Kind
 from notify.outbox import outbox_entries
 from notify.receipts import RECEIPT_READERS, record_receipts
@@ -53,12 +53,6 @@ service = Service("notify", "消息通知", "Notifications")
 MINI_PROGRAMS = (Channel.WECHAT_MP, Channel.ALIPAY_MP)
 
 
-def _citizen(request: ServiceRequest) -> CitizenPrincipal:
-    if request.citizen is None:
-        raise GovError(Code.LOGIN_REQUIRED)
-    return request.citizen
-
-
 @service.action(
     identity=IdentityLevel.LOGGED_IN,
     summary_zh="我的消息接收设置",
@@ -66,7 +60,7 @@ def _citizen(request: ServiceRequest) -> CitizenPrincipal:
 )
 async def preferences(request: ServiceRequest, params: NoParams) -> list[PreferenceRead]:
     """Which kinds of messages I receive."""
-    return await notify.preferences(_citizen(request).citizen_id)
+    return await notify.preferences(request.require_citizen().citizen_id)
 
 
 @service.action(
@@ -80,7 +74,7 @@ async def set_preference(
 ) -> list[PreferenceRead]:
     """Turn one category of messages on or off."""
     return await notify.set_preference(
-        _citizen(request).citizen_id, params.category, params.enabled
+        request.require_citizen().citizen_id, params.category, params.enabled
     )
 
 
@@ -93,7 +87,7 @@ async def set_preference(
 )
 async def subscribe(request: ServiceRequest, params: SubscribeParams) -> list[ConsentRead]:
     """Record the subscribe messages accepted in the mini-program."""
-    citizen = _citizen(request)
+    citizen = request.require_citizen()
     return await notify.subscribe(
         citizen.citizen_id, request.channel, params.events, params.long_term
     )
@@ -109,7 +103,7 @@ async def subscribe(request: ServiceRequest, params: SubscribeParams) -> list[Co
 async def register_device(request: ServiceRequest, params: RegisterDeviceParams) -> Done:
     """Register this device for push messages."""
     await notify.register_device(
-        _citizen(request).citizen_id, params.token, params.platform, params.locale
+        request.require_citizen().citizen_id, params.token, params.platform, params.locale
     )
     return Done()
 
@@ -123,7 +117,7 @@ async def register_device(request: ServiceRequest, params: RegisterDeviceParams)
 )
 async def unregister_device(request: ServiceRequest, params: DeviceParams) -> Done:
     """Stop push messages to this device."""
-    await notify.unregister_device(_citizen(request).citizen_id, params.token)
+    await notify.unregister_device(request.require_citizen().citizen_id, params.token)
     return Done()
 
 

@@ -11,18 +11,10 @@ from channels.identity.schemas import (
     VerifyRealNameParams,
 )
 from channels.identity.service import identity
-from gateway.codes import Code
-from gateway.errors import GovError
 from gateway.registry import RateLimit, Service
-from gateway.schemas import CitizenPrincipal, IdentityLevel, ServiceRequest
+from gateway.schemas import IdentityLevel, ServiceRequest
 
 service = Service("account", "我的账号", "My account")
-
-
-def _citizen(request: ServiceRequest) -> CitizenPrincipal:
-    if request.citizen is None:
-        raise GovError(Code.LOGIN_REQUIRED)
-    return request.citizen
 
 
 @service.action(
@@ -32,7 +24,7 @@ def _citizen(request: ServiceRequest) -> CitizenPrincipal:
 )
 async def me(request: ServiceRequest, params: NoParams) -> CitizenRead:
     """My account."""
-    return await identity.me(_citizen(request))
+    return await identity.me(request.require_citizen())
 
 
 @service.action(
@@ -42,7 +34,7 @@ async def me(request: ServiceRequest, params: NoParams) -> CitizenRead:
 )
 async def channel_accounts(request: ServiceRequest, params: NoParams) -> list[ChannelAccountRead]:
     """The channel accounts I sign in with."""
-    return await identity.channel_accounts(_citizen(request).citizen_id)
+    return await identity.channel_accounts(request.require_citizen().citizen_id)
 
 
 @service.action(
@@ -55,7 +47,9 @@ async def unlink_channel_account(
     request: ServiceRequest, params: UnlinkParams
 ) -> list[ChannelAccountRead]:
     """Unlink one channel account; answers the ones left."""
-    return await identity.unlink_channel_account(_citizen(request).citizen_id, params.account_id)
+    return await identity.unlink_channel_account(
+        request.require_citizen().citizen_id, params.account_id
+    )
 
 
 @service.action(
@@ -67,7 +61,7 @@ async def unlink_channel_account(
 )
 async def verify_real_name(request: ServiceRequest, params: VerifyRealNameParams) -> RealNameRead:
     """Real-name verification; the next token refresh carries the REAL_NAME level."""
-    return await identity.verify_real_name(_citizen(request), params.name, params.id_number)
+    return await identity.verify_real_name(request.require_citizen(), params.name, params.id_number)
 
 
 @service.action(
@@ -77,4 +71,4 @@ async def verify_real_name(request: ServiceRequest, params: VerifyRealNameParams
 )
 async def real_name(request: ServiceRequest, params: NoParams) -> RealNameRead:
     """My verified real name and ID number, masked."""
-    return await identity.real_name(_citizen(request))
+    return await identity.real_name(request.require_citizen())

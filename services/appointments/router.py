@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gateway.registry import RateLimit, Service
-from gateway.schemas import CitizenPrincipal, IdentityLevel, ServiceRequest
+from gateway.schemas import IdentityLevel, ServiceRequest
 from services.appointments.schemas import (
     AppointmentParams,
     AppointmentRead,
@@ -17,11 +17,6 @@ from services.appointments.schemas import (
 from services.appointments.service import appointments
 
 service = Service("appointments", "预约办事", "Hall appointments")
-
-
-def citizen_of(request: ServiceRequest) -> CitizenPrincipal:
-    assert request.citizen is not None  # the gateway let only signed-in residents through
-    return request.citizen
 
 
 @service.action(
@@ -44,7 +39,7 @@ async def available_slots(request: ServiceRequest, params: AvailableSlotsParams)
 )
 async def book(request: ServiceRequest, params: BookParams) -> AppointmentRead:
     """Book an appointment time."""
-    citizen = citizen_of(request)
+    citizen = request.require_citizen()
     return await appointments.book(citizen.citizen_id, params.slot_id, request.channel.value)
 
 
@@ -57,7 +52,7 @@ async def book(request: ServiceRequest, params: BookParams) -> AppointmentRead:
 )
 async def cancel(request: ServiceRequest, params: AppointmentParams) -> AppointmentRead:
     """Cancel an appointment."""
-    return await appointments.cancel(citizen_of(request).citizen_id, params.appointment_id)
+    return await appointments.cancel(request.require_citizen().citizen_id, params.appointment_id)
 
 
 @service.action(
@@ -69,7 +64,7 @@ async def cancel(request: ServiceRequest, params: AppointmentParams) -> Appointm
 )
 async def reschedule(request: ServiceRequest, params: RescheduleParams) -> AppointmentRead:
     """Move an appointment to another time."""
-    citizen = citizen_of(request)
+    citizen = request.require_citizen()
     return await appointments.reschedule(citizen.citizen_id, params.appointment_id, params.slot_id)
 
 
@@ -80,7 +75,7 @@ async def reschedule(request: ServiceRequest, params: RescheduleParams) -> Appoi
 )
 async def mine(request: ServiceRequest, params: MyAppointmentsParams) -> list[AppointmentRead]:
     """My appointments."""
-    return await appointments.mine(citizen_of(request).citizen_id, params.include_past)
+    return await appointments.mine(request.require_citizen().citizen_id, params.include_past)
 
 
 @service.action(
@@ -90,7 +85,7 @@ async def mine(request: ServiceRequest, params: MyAppointmentsParams) -> list[Ap
 )
 async def detail(request: ServiceRequest, params: AppointmentParams) -> AppointmentRead:
     """One of my appointments."""
-    return await appointments.get(citizen_of(request).citizen_id, params.appointment_id)
+    return await appointments.get(request.require_citizen().citizen_id, params.appointment_id)
 
 
 @service.action(
@@ -100,4 +95,6 @@ async def detail(request: ServiceRequest, params: AppointmentParams) -> Appointm
 )
 async def check_in_qr(request: ServiceRequest, params: AppointmentParams) -> CheckInQr:
     """Check-in code as a QR code (SVG)."""
-    return await appointments.check_in_qr(citizen_of(request).citizen_id, params.appointment_id)
+    return await appointments.check_in_qr(
+        request.require_citizen().citizen_id, params.appointment_id
+    )

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 from starlette.responses import HTMLResponse
 
 from gateway.registry import RateLimit, Service
-from gateway.schemas import CitizenPrincipal, IdentityLevel, ServiceRequest
+from gateway.schemas import IdentityLevel, ServiceRequest
 from services.bills.schemas import (
     AccountParams,
     AccountRead,
@@ -26,11 +26,6 @@ from services.bills.service import bills
 service = Service("bills", "生活缴费", "Utility bills")
 
 
-def citizen_of(request: ServiceRequest) -> CitizenPrincipal:
-    assert request.citizen is not None  # the gateway let only signed-in residents through
-    return request.citizen
-
-
 @service.action(
     identity=IdentityLevel.LOGGED_IN,
     rate_limit=RateLimit(20),
@@ -40,7 +35,7 @@ def citizen_of(request: ServiceRequest) -> CitizenPrincipal:
 )
 async def bind(request: ServiceRequest, params: BindParams) -> AccountRead:
     """Bind a water, electricity or gas account number for quick payment."""
-    return await bills.bind(citizen_of(request).citizen_id, params)
+    return await bills.bind(request.require_citizen().citizen_id, params)
 
 
 @service.action(
@@ -52,7 +47,7 @@ async def bind(request: ServiceRequest, params: BindParams) -> AccountRead:
 )
 async def unbind(request: ServiceRequest, params: AccountParams) -> AccountRead:
     """Unbind one of my account numbers."""
-    return await bills.unbind(citizen_of(request).citizen_id, params.account_id)
+    return await bills.unbind(request.require_citizen().citizen_id, params.account_id)
 
 
 @service.action(
@@ -62,7 +57,7 @@ async def unbind(request: ServiceRequest, params: AccountParams) -> AccountRead:
 )
 async def my_accounts(request: ServiceRequest, params: NoParams) -> list[AccountRead]:
     """My bound account numbers."""
-    return await bills.my_accounts(citizen_of(request).citizen_id)
+    return await bills.my_accounts(request.require_citizen().citizen_id)
 
 
 @service.action(
@@ -73,7 +68,7 @@ async def my_accounts(request: ServiceRequest, params: NoParams) -> list[Account
 )
 async def arrears(request: ServiceRequest, params: AccountTarget) -> ArrearsRead:
     """Unpaid bills of a bound account, or of an account number given directly."""
-    return await bills.arrears(citizen_of(request).citizen_id, params)
+    return await bills.arrears(request.require_citizen().citizen_id, params)
 
 
 @service.action(
@@ -95,7 +90,7 @@ async def pay(request: ServiceRequest, params: PayParams) -> PayResult:
 )
 async def receipts(request: ServiceRequest, params: NoParams) -> list[ReceiptRead]:
     """My e-receipts, newest first."""
-    return await bills.my_receipts(citizen_of(request).citizen_id)
+    return await bills.my_receipts(request.require_citizen().citizen_id)
 
 
 @service.action(
@@ -105,7 +100,7 @@ async def receipts(request: ServiceRequest, params: NoParams) -> list[ReceiptRea
 )
 async def receipt(request: ServiceRequest, params: ReceiptParams) -> ReceiptRead:
     """One of my e-receipts, with the address of its printable page."""
-    return await bills.receipt(citizen_of(request).citizen_id, params.receipt_no)
+    return await bills.receipt(request.require_citizen().citizen_id, params.receipt_no)
 
 
 router = APIRouter(prefix="/bills", tags=["bills"])

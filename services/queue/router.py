@@ -11,7 +11,7 @@ from gateway.codes import Code
 from gateway.errors import GovError
 from gateway.registry import RateLimit, Service
 from gateway.router import bearer_token
-from gateway.schemas import CitizenPrincipal, IdentityLevel, ServiceRequest, StaffPrincipal
+from gateway.schemas import CitizenPrincipal, IdentityLevel, ServiceRequest
 from services.queue import live
 from services.queue.schemas import (
     CheckInParams,
@@ -38,16 +38,6 @@ CHECK_IN = "appointments.checkin"  # turn a booking into a priority number at th
 service = Service("queue", "排队叫号", "Queue numbers")
 
 
-def citizen_of(request: ServiceRequest) -> CitizenPrincipal:
-    assert request.citizen is not None  # the gateway let only signed-in residents through
-    return request.citizen
-
-
-def staff_of(request: ServiceRequest) -> StaffPrincipal:
-    assert request.staff is not None  # staff actions reach here only with a staff principal
-    return request.staff
-
-
 # Residents
 
 
@@ -66,7 +56,7 @@ async def queues(request: ServiceRequest, params: HallParams) -> list[QueueRead]
 )
 async def take(request: ServiceRequest, params: TakeParams) -> TicketRead:
     """Take a number, remotely or on site."""
-    citizen = citizen_of(request)
+    citizen = request.require_citizen()
     return await queue.take(citizen.citizen_id, params.queue_id, request.channel.value)
 
 
@@ -77,7 +67,7 @@ async def take(request: ServiceRequest, params: TakeParams) -> TicketRead:
 )
 async def my_number(request: ServiceRequest, params: TicketParams) -> TicketRead:
     """My number: how many are ahead and the estimated wait."""
-    return await queue.my_ticket(citizen_of(request).citizen_id, params.ticket_id)
+    return await queue.my_ticket(request.require_citizen().citizen_id, params.ticket_id)
 
 
 @service.action(
@@ -85,7 +75,7 @@ async def my_number(request: ServiceRequest, params: TicketParams) -> TicketRead
 )
 async def my_numbers(request: ServiceRequest, params: MyTicketsParams) -> list[TicketRead]:
     """My numbers today."""
-    return await queue.my_tickets(citizen_of(request).citizen_id)
+    return await queue.my_tickets(request.require_citizen().citizen_id)
 
 
 @service.action(
@@ -96,7 +86,7 @@ async def my_numbers(request: ServiceRequest, params: MyTicketsParams) -> list[T
 )
 async def cancel(request: ServiceRequest, params: TicketParams) -> TicketRead:
     """Give up my number."""
-    return await queue.cancel(citizen_of(request).citizen_id, params.ticket_id)
+    return await queue.cancel(request.require_citizen().citizen_id, params.ticket_id)
 
 
 # Staff on site
@@ -112,7 +102,7 @@ async def cancel(request: ServiceRequest, params: TicketParams) -> TicketRead:
 async def issue(request: ServiceRequest, params: IssueParams) -> TicketRead:
     """Hand out a number on site."""
     return await queue.issue(
-        staff_of(request), params.queue_id, params.fast_lane_group, request.channel.value
+        request.require_staff(), params.queue_id, params.fast_lane_group, request.channel.value
     )
 
 
@@ -124,7 +114,9 @@ async def issue(request: ServiceRequest, params: IssueParams) -> TicketRead:
 )
 async def check_in(request: ServiceRequest, params: CheckInParams) -> TicketRead:
     """Check a booking in by its code."""
-    return await queue.check_in(staff_of(request), params.check_in_code, request.channel.value)
+    return await queue.check_in(
+        request.require_staff(), params.check_in_code, request.channel.value
+    )
 
 
 @service.action(
@@ -135,7 +127,9 @@ async def check_in(request: ServiceRequest, params: CheckInParams) -> TicketRead
 )
 async def mark_fast_lane(request: ServiceRequest, params: FastLaneParams) -> TicketRead:
     """Put a number in the fast lane."""
-    return await queue.mark_fast_lane(staff_of(request), params.ticket_id, params.fast_lane_group)
+    return await queue.mark_fast_lane(
+        request.require_staff(), params.ticket_id, params.fast_lane_group
+    )
 
 
 # Staff at a window
@@ -146,20 +140,20 @@ async def mark_fast_lane(request: ServiceRequest, params: FastLaneParams) -> Tic
 )
 async def window_sign_in(request: ServiceRequest, params: WindowParams) -> WindowSessionRead:
     """Sign in at a window."""
-    return await queue.sign_in(staff_of(request), params.window_id)
+    return await queue.sign_in(request.require_staff(), params.window_id)
 
 
 @service.action(permission=CALL, mutates=True, summary_zh="退出窗口", summary_en="Leave the window")
 async def window_sign_out(request: ServiceRequest, params: NoParams) -> NoParams:
     """Leave the window."""
-    await queue.sign_out(staff_of(request))
+    await queue.sign_out(request.require_staff())
     return NoParams()
 
 
 @service.action(permission=CALL, mutates=True, summary_zh="叫号", summary_en="Call the next number")
 async def call_next(request: ServiceRequest, params: NoParams) -> TicketRead:
     """Call the next number."""
-    return await queue.call_next(staff_of(request))
+    return await queue.call_next(request.require_staff())
 
 
 @service.action(
@@ -167,7 +161,7 @@ async def call_next(request: ServiceRequest, params: NoParams) -> TicketRead:
 )
 async def recall(request: ServiceRequest, params: NoParams) -> TicketRead:
     """Call the number again."""
-    return await queue.recall(staff_of(request))
+    return await queue.recall(request.require_staff())
 
 
 @service.action(
@@ -175,13 +169,13 @@ async def recall(request: ServiceRequest, params: NoParams) -> TicketRead:
 )
 async def skip(request: ServiceRequest, params: NoParams) -> TicketRead:
     """Skip the number at the window."""
-    return await queue.skip(staff_of(request))
+    return await queue.skip(request.require_staff())
 
 
 @service.action(permission=CALL, mutates=True, summary_zh="办结", summary_en="Finish: served")
 async def finish(request: ServiceRequest, params: NoParams) -> TicketRead:
     """Finish the number at the window."""
-    return await queue.finish(staff_of(request))
+    return await queue.finish(request.require_staff())
 
 
 @service.action(
@@ -189,7 +183,7 @@ async def finish(request: ServiceRequest, params: NoParams) -> TicketRead:
 )
 async def transfer(request: ServiceRequest, params: TransferParams) -> TicketRead:
     """Send the number at the window to another queue."""
-    return await queue.transfer(staff_of(request), params.queue_id)
+    return await queue.transfer(request.require_staff(), params.queue_id)
 
 
 # Live updates (server-sent events), outside the invocation endpoint: a stream, not one answer.

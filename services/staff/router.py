@@ -52,6 +52,4 @@ async def logout(request: Request) -> Response:
 @service.action(permission=SELF, summary_zh="我的工作人员账号", summary_en="My staff account")
 async def me(request: ServiceRequest, params: NoParams) -> StaffRead:
     """My staff account, roles and permissions."""
-    if request.staff is None:
-        raise GovError(Code.STAFF_ONLY)
-    return await staff_service.me(request.staff)
+    return await staff_service.me(request.require_staff())
