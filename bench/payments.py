@@ -7,14 +7,16 @@
 
 Both figures are measured in one run on one server (`bench.load.BenchServer`: uvicorn, one
 worker) with the same notifications: one distinct, correctly signed TRANSACTION.SUCCESS per
-order, so every request of (b) is a real payment, not a duplicate. Target (b)/(a) ≥ 0.5.
-Afterwards the ledger is checked: every order paid once, one event and one outbox entry each.
+order, so every request of (b) is a real payment, not a duplicate. The figures alternate over
+several rounds, each (a) right before its (b) on the same batch; the ratio judged is the median
+of the rounds'. Target (b)/(a) ≥ 0.5. Afterwards the ledger is checked: every order paid once,
+one event and one outbox entry each.
 
 The load harness's generators repeat one request and expect `"code":"OK"`; a notification is
 answered 204 and each must be distinct, so this benchmark drives the server with its own small
 generator (raw keep-alive connections from separate processes, one request in flight each).
 
-    python -m bench.payments [--orders 4000] [--concurrency 32] [--processes 1]
+    python -m bench.payments [--orders 3000] [--rounds 3] [--concurrency 32] [--processes 1]
                              [--postgres postgres://…] [--redis redis://…]
 """
 
@@ -340,7 +342,8 @@ def measure(
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.payments", description=__doc__)
-    parser.add_argument("--orders", type=int, default=4000, help="notifications per figure")
+    parser.add_argument("--orders", type=int, default=3000, help="notifications per figure")
+    parser.add_argument("--rounds", type=int, default=3, help="(a), (b) pairs, interleaved")
     parser.add_argument("--warmup", type=int, default=300, help="notifications before measuring")
     parser.add_argument("--concurrency", type=int, default=32, help="open connections")
     parser.add_argument("--processes", type=int, default=1, help="generator processes")
@@ -348,6 +351,40 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--postgres", help="PostgreSQL server URL (a fresh database is made)")
     parser.add_argument("--redis", help="Redis URL (keys under a prefix of this run)")
     return parser.parse_args(argv)
+
+
+def _best(results: list[LoadResult]) -> LoadResult:
+    return max(results, key=lambda r: r.rps)
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def report(rounds: list[tuple[LoadResult, LoadResult]]) -> float:
+    """Prints every round and the verdict; returns the ratio judged against the target: the
+    median of the rounds' ratios (each round measures (a) and (b) back to back, so a burst of
+    other work on a shared machine spoils one round rather than the result)."""
+    print(format_table([result for pair in rounds for result in pair]))
+    ratios = [full.rps / bare.rps if bare.rps else 0.0 for bare, full in rounds]
+    ratio = _median(ratios)
+    verdict = "PASS" if ratio >= TARGET_RATIO else "MISS"
+    listed = ", ".join(f"{r:.2f}" for r in ratios)
+    print(f"\n{'(b)/(a) per round':<34} {listed}")
+    print(f"{'(b)/(a) median of rounds':<34} {ratio:>9.2f}   target ≥ {TARGET_RATIO}   {verdict}")
+    best = _best([full for _, full in rounds]).rps / _best([bare for bare, _ in rounds]).rps
+    print(f"{'(b)/(a) best of rounds':<34} {best:>9.2f}")
+    cpu_bare = [b.cpu_us_per_request for b, _ in rounds if b.cpu_us_per_request]
+    cpu_full = [f.cpu_us_per_request for _, f in rounds if f.cpu_us_per_request]
+    if cpu_bare and cpu_full:
+        cpu_ratio = _median(cpu_bare) / _median(cpu_full)
+        print(
+            f"{'server CPU µs per request':<34} (a) {_median(cpu_bare):.0f}, "
+            f"(b) {_median(cpu_full):.0f}; (a)/(b) {cpu_ratio:.2f} (GovHub process only)"
+        )
+    return ratio
 
 
 def main(argv: list[str]) -> int:
@@ -361,36 +398,41 @@ def main(argv: list[str]) -> int:
     )
     if args.db_pool_max:
         options.env["GOVHUB_DB_POOL_MAX"] = str(args.db_pool_max)
+    rounds = max(1, args.rounds)
+    total = args.warmup + args.orders * rounds
     with BenchServer(options) as server:
         database = server.environment()["GOVHUB_DATABASE_URL"]
         print(f"server: {server.description}, port {server.port}")
-        print(f"opening {args.orders + args.warmup} orders and signing one notification each …")
-        orders = asyncio.run(_open_orders(database, args.orders + args.warmup))
+        print(f"opening {total} orders and signing one notification each …")
+        orders = asyncio.run(_open_orders(database, total))
         notes = build_notifications(platform, orders, max(1, args.processes))
-        warm, measured = notes[: args.warmup], notes[args.warmup :]
+        warm = notes[: args.warmup]
         measure("warm-up (bare)", server, BARE_PATH, warm, args)
         measure("warm-up (notify)", server, NOTIFY_PATH, warm, args)
-        print(f"measuring {len(measured)} notifications per figure, {args.concurrency} connections")
-        bare = measure("(a) bare verify + decrypt", server, BARE_PATH, measured, args)
-        full = measure("(b) whole notify path", server, NOTIFY_PATH, measured, args)
-        ledger = asyncio.run(_ledger_counts(database, orders[args.warmup :]))
+        print(
+            f"measuring {rounds} rounds of {args.orders} notifications per figure, "
+            f"{args.concurrency} connections"
+        )
+        results: list[tuple[LoadResult, LoadResult]] = []
+        for number in range(1, rounds + 1):
+            start = args.warmup + (number - 1) * args.orders
+            batch = notes[start : start + args.orders]
+            bare = measure(f"(a) bare verify + decrypt, #{number}", server, BARE_PATH, batch, args)
+            full = measure(f"(b) whole notify path, #{number}", server, NOTIFY_PATH, batch, args)
+            results.append((bare, full))
+        measured = orders[args.warmup :]
+        ledger = asyncio.run(_ledger_counts(database, measured))
     print()
-    print(format_table([bare, full]))
-    ratio = full.rps / bare.rps if bare.rps else 0.0
-    verdict = "PASS" if ratio >= TARGET_RATIO else "MISS"
-    print(f"\n{'(b)/(a) notify path cost':<34} {ratio:>9.2f}   target ≥ {TARGET_RATIO}   {verdict}")
-    if bare.cpu_us_per_request and full.cpu_us_per_request:
-        cpu_ratio = bare.cpu_us_per_request / full.cpu_us_per_request
-        print(f"{'(a)/(b) server CPU per request':<34} {cpu_ratio:>9.2f}   (GovHub process only)")
+    report(results)
     print(
         f"ledger after (b): {ledger['paid']} of {len(measured)} orders paid, "
         f"{ledger['events']} paid events, {ledger['outbox']} outbox entries"
     )
     consistent = ledger["paid"] == ledger["events"] == ledger["outbox"] == len(measured)
-    for result in (bare, full):
-        if result.errors:
-            print(f"{result.name}: {result.errors} bad answers, first: {result.first_error}")
-    return 0 if consistent and not (bare.errors or full.errors) else 1
+    failed = [r for pair in results for r in pair if r.errors]
+    for result in failed:
+        print(f"{result.name}: {result.errors} bad answers, first: {result.first_error}")
+    return 0 if consistent and not failed else 1
 
 
 if __name__ == "__main__":

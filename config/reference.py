@@ -20,7 +20,6 @@ BLOCKS: list[str] = [
     "channels.alipay.settings:AlipaySettings",
     "payments.settings:PaymentSettings",
     "payments.settings:WeChatPaySettings",
-    "payments.settings:AlipaySettings",
     "notify.settings:NotifySettings",
     "notify.settings:SmsSettings",
     "notify.settings:AliyunSmsSettings",

@@ -1,8 +1,9 @@
 """Payments at the edges: the gateway service, the platforms' notify endpoints, the sandbox cashier.
 
 - Gateway service "payments": `status` (a resident's own order, polled after paying) and the
-  staff action `refund`. Business services start a payment with `start_payment` from their own
-  actions, so the business object is checked by its owner before any order exists.
+  staff action `refund`. Business services start a payment from their own actions, so the
+  business object is checked by its owner before any order exists: `reserve_payment` in the
+  transaction that locks their object, `open_payment` after it commits.
 - `POST /payments/notify/{provider}`: platform notifications. A provider that is not configured
   has no endpoint (404).
 - `/sandbox/cashier/{out_trade_no}`: the sandbox platform's cashier page. Its Pay / Fail buttons
@@ -13,7 +14,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from html import escape
 from typing import Annotated
@@ -31,8 +32,8 @@ from payments import providers
 from payments.providers.common import fen_to_yuan
 from payments.providers.sandbox import SandboxProvider
 from payments.schemas import OrderStatus, PaymentIntent, PaymentStart, RefundRead, StatusParams
+from payments.service import Reservation, wakeups
 from payments.service import service as payments
-from payments.service import wakeups
 from payments.states import Purpose, TradeType
 
 # ------------------------------------------------------------------------------ gateway service
@@ -64,7 +65,7 @@ def choose_method(
     raise GovError(Code.PAYMENT_PROVIDER_UNAVAILABLE, provider=usual[0] if usual else "-")
 
 
-async def start_payment(
+async def reserve_payment(
     request: ServiceRequest,
     *,
     purpose: Purpose,
@@ -74,9 +75,11 @@ async def start_payment(
     payer_id: str | None = None,
     provider: str | None = None,
     trade_type: TradeType | None = None,
-) -> PaymentStart:
-    """The helper business services call from their own pay action, after checking the object
-    and its amount: opens (or reuses) the order and returns what the resident's client needs."""
+) -> Reservation:
+    """What business services call from their own pay action, after checking the object and
+    its amount, inside the transaction that locks the object: records (or finds) the order
+    without calling the platform. After the commit, `open_payment` hands out what the
+    resident's client needs."""
     citizen = request.citizen
     if citizen is None:
         raise GovError(Code.LOGIN_REQUIRED)
@@ -92,7 +95,20 @@ async def start_payment(
         payer_id=payer_id,
         client_ip=request.client_ip,
     )
-    return await payments.create_order(intent)
+    return await payments.reserve(intent)
+
+
+async def open_payment(
+    reservation: Reservation, on_failure: Callable[[], Awaitable[object]]
+) -> PaymentStart:
+    """Opens a reserved order at the platform, outside any transaction. When that fails the
+    order is closed and `on_failure` runs, so the business object's lock goes at once rather
+    than at the next sweep; the resident gets the platform's error and may simply try again."""
+    try:
+        return await payments.open(reservation)
+    except GovError:
+        await on_failure()
+        raise
 
 
 @service.action(

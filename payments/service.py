@@ -11,6 +11,7 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from prometheus_client import Counter
 from tortoise.exceptions import IntegrityError
 
+from channels.identity import repository as identity_repo
 from config import jobs
 from config.database import unit_of_work
 from config.runtime import runtime
@@ -79,6 +81,20 @@ class Applied(StrEnum):
     NO_CHANGE = "no_change"  # the report does not move anything (not paid, processing)
 
 
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """An order recorded for an intent and not yet opened at the platform, or (`ready`) an open
+    order of the same intent handed out before."""
+
+    order: PaymentOrder
+    intent: PaymentIntent
+    ready: PaymentStart | None = None
+
+    @property
+    def out_trade_no(self) -> str:
+        return self.order.out_trade_no
+
+
 class _Contended(Exception):
     """Another writer changed the row between our read and our conditional update."""
 
@@ -137,10 +153,18 @@ class PaymentService:
     async def create_order(
         self, intent: PaymentIntent, now: datetime | None = None
     ) -> PaymentStart:
-        """Opens an order for a business object and returns what the client needs to pay.
+        """Opens an order for a business object and returns what the client needs to pay."""
+        return await self.open(await self.reserve(intent, now))
+
+    async def reserve(self, intent: PaymentIntent, now: datetime | None = None) -> Reservation:
+        """Checks the intent and records its order, without calling the platform, so a business
+        service can do it in the transaction that locks its object and call `open` after the
+        commit: no lock is held while a platform answers.
 
         The same resident asking again for the same object, provider and way of paying gets the
-        open order back instead of a second one.
+        open order back instead of a second one. Where the platform names the payer (WeChat
+        JSAPI and mini-program, Alipay mini-program) the resident's id in that app comes from
+        their channel accounts.
         """
         now = now or utcnow()
         provider = providers.active().get(intent.provider)
@@ -159,10 +183,34 @@ class PaymentService:
             now + timedelta(minutes=1),
         )
         if reusable is not None and reusable.amount_fen == intent.amount_fen:
-            return PaymentStart.of(reusable)
-        order = await self._insert_order(intent, now)
-        await self._open_at_provider(provider, order, intent)
+            return Reservation(reusable, intent, PaymentStart.of(reusable))
+        intent = await self._with_payer(provider, intent)
+        return Reservation(await self._insert_order(intent, now), intent)
+
+    async def open(self, reservation: Reservation) -> PaymentStart:
+        """Asks the platform for the client's parameters of a reserved order. When the platform
+        refuses or cannot be reached the order is closed, so whatever it locked is let go."""
+        if reservation.ready is not None:
+            return reservation.ready
+        order = reservation.order
+        provider = providers.active().get(order.provider)
+        if provider is None:
+            await self._close(order, "create_failed", {"error": "provider off"})
+            raise ProviderUnavailable(provider=order.provider)
+        await self._open_at_provider(provider, order, reservation.intent)
         return PaymentStart.of(await repo.order_by_id(order.id))
+
+    @staticmethod
+    async def _with_payer(provider: PaymentProvider, intent: PaymentIntent) -> PaymentIntent:
+        if intent.payer_id:
+            return intent
+        app_id = provider.payer_app_id(intent.trade_type)
+        if app_id is None:
+            return intent
+        payer = await identity_repo.external_id_in_app(intent.citizen_id, app_id)
+        if payer is None:  # signed in some other way: the platform would refuse the order
+            raise PayerRequired()
+        return intent.model_copy(update={"payer_id": payer})
 
     async def _insert_order(self, intent: PaymentIntent, now: datetime) -> PaymentOrder:
         ttl = timedelta(minutes=payment_settings().order_ttl_minutes)

@@ -1,4 +1,5 @@
-"""Settings of the payments module: one block per provider (`GOVHUB_WECHATPAY_*`, …).
+"""Settings of the payments module (`GOVHUB_PAYMENTS_*`) and of WeChat Pay (`GOVHUB_WECHATPAY_*`).
+Alipay payments read the block of the Alipay app, `channels.alipay.settings` (`GOVHUB_ALIPAY_*`).
 
 Every field can be read from a file with the `_FILE` suffix (`GOVHUB_WECHATPAY_PRIVATE_KEY_FILE`),
 which is how keys and certificates are meant to be given. A provider whose required fields are
@@ -78,36 +79,6 @@ class WeChatPaySettings(BlockSettings):
         )
 
 
-class AlipaySettings(BlockSettings):
-    """Alipay open platform, RSA2. Public-key mode (`alipay_public_key`) or certificate mode
-    (`app_cert`, `alipay_cert`, `alipay_root_cert`)."""
-
-    model_config = SettingsConfigDict(env_prefix="GOVHUB_ALIPAY_", env_file=".env", extra="ignore")
-
-    app_id: str | None = Field(None, description="app id of the mini-program / app")
-    seller_id: str | None = Field(None, description="merchant PID (2088…), checked on notify")
-    private_key: SecretStr | None = Field(None, description="application private key, PEM")
-    alipay_public_key: str | None = Field(None, description="Alipay public key, PEM")
-    app_cert: str | None = Field(None, description="application public-key certificate, PEM")
-    alipay_cert: str | None = Field(None, description="Alipay public-key certificate, PEM")
-    alipay_root_cert: str | None = Field(None, description="Alipay root certificate chain, PEM")
-    gateway: str = Field(
-        "https://openapi.alipay.com/gateway.do",
-        description="gateway URL (the sandbox gateway for testing)",
-    )
-    wap_return_url: str | None = Field(None, description="where wap pay returns the resident")
-
-    @property
-    def certificate_mode(self) -> bool:
-        return bool(self.app_cert and self.alipay_cert and self.alipay_root_cert)
-
-    @property
-    def configured(self) -> bool:
-        return bool(
-            self.app_id and self.private_key and (self.alipay_public_key or self.certificate_mode)
-        )
-
-
 @lru_cache(maxsize=1)
 def payment_settings() -> PaymentSettings:
     settings: PaymentSettings = load(PaymentSettings)
@@ -117,10 +88,4 @@ def payment_settings() -> PaymentSettings:
 @lru_cache(maxsize=1)
 def wechatpay_settings() -> WeChatPaySettings:
     settings: WeChatPaySettings = load(WeChatPaySettings)
-    return settings
-
-
-@lru_cache(maxsize=1)
-def alipay_settings() -> AlipaySettings:
-    settings: AlipaySettings = load(AlipaySettings)
     return settings

@@ -2,7 +2,8 @@
 
 A bill or fine in an open order is locked; the lock goes when the order can no longer be paid.
 Payments has no close hook for business services, so they ask the ledger here whether the order
-behind a lock is over (closed on expiry, paid after closing and refunded).
+behind a lock is over (closed on expiry, paid after closing and refunded). After payment both
+tell the other side (the company, the traffic police) and retry with the same backoff.
 """
 
 from __future__ import annotations
@@ -22,6 +23,14 @@ OVER: frozenset[OrderState] = frozenset({OrderState.CLOSED, OrderState.PAID_AFTE
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def next_attempt_delay(attempts: int, base_seconds: int, cap_seconds: int) -> int:
+    """Seconds to wait after `attempts` failed attempts at the other side: `base_seconds` after
+    the first, doubled after each further one, never more than `cap_seconds`."""
+    doublings = min(max(attempts - 1, 0), 32)  # past a few doublings the cap rules anyway
+    factor: int = 2**doublings
+    return min(base_seconds * factor, cap_seconds)
 
 
 async def order_over(out_trade_no: str | None) -> bool:

@@ -58,6 +58,9 @@ def _signer(
 
 
 def signer_for(settings: AlipaySettings) -> BaseAliPay:
+    """The SDK object that signs and verifies as the configured app: `DCAliPay` in certificate
+    mode, `AliPay` in public-key mode. The one construction path for every Alipay caller (this
+    client, the payments provider); cached per set of keys."""
     assert settings.app_id is not None
     assert settings.app_private_key is not None
     return _signer(

@@ -1,8 +1,12 @@
-"""Alipay settings (`GOVHUB_ALIPAY_*`). Keys and certificates are PEM text, best read from files
-(`GOVHUB_ALIPAY_APP_PRIVATE_KEY_FILE=/run/secrets/alipay_app_key.pem`).
+"""Alipay settings (`GOVHUB_ALIPAY_*`): the one Alipay open-platform app GovHub signs as, used by
+the mini-program sign-in, subscribe messages (`notify`) and Alipay payments (`payments`).
 
-Public-key mode needs `ALIPAY_PUBLIC_KEY`; certificate mode needs `APP_CERT`, `ALIPAY_CERT` and
-`ALIPAY_ROOT_CERT` instead. Without an app id and a private key the Alipay login answers 404.
+Keys and certificates are PEM text, best read from files
+(`GOVHUB_ALIPAY_APP_PRIVATE_KEY_FILE=/run/secrets/alipay_app_key.pem`). Public-key mode needs
+`ALIPAY_PUBLIC_KEY`; certificate mode needs `APP_CERT`, `ALIPAY_CERT` and `ALIPAY_ROOT_CERT`
+instead. Without an app id and a private key Alipay is not configured: the Alipay login answers
+404 and the Alipay payment provider is not offered. `SELLER_ID` and `WAP_RETURN_URL` are read by
+payments only.
 """
 
 from __future__ import annotations
@@ -19,9 +23,14 @@ SANDBOX_GATEWAY = "https://openapi-sandbox.dl.alipaydev.com/gateway.do"
 
 
 class AlipaySettings(BlockSettings):
+    """Alipay open platform, RSA2. Public-key mode (`alipay_public_key`) or certificate mode
+    (`app_cert`, `alipay_cert`, `alipay_root_cert`)."""
+
     model_config = SettingsConfigDict(env_prefix="GOVHUB_ALIPAY_", env_file=".env", extra="ignore")
 
-    app_id: str | None = Field(None, description="AppId of the Alipay mini-program")
+    app_id: str | None = Field(
+        None, description="AppId of the Alipay mini-program (sign-in, messages and payments)"
+    )
     gateway: str = Field(
         PRODUCTION_GATEWAY, description=f"OpenAPI gateway; the sandbox is {SANDBOX_GATEWAY}"
     )
@@ -30,6 +39,12 @@ class AlipaySettings(BlockSettings):
     app_cert: str | None = Field(None, description="app public-key certificate (cert mode)")
     alipay_cert: str | None = Field(None, description="Alipay public-key certificate (cert mode)")
     alipay_root_cert: str | None = Field(None, description="Alipay root certificate (cert mode)")
+    seller_id: str | None = Field(
+        None, description="payments: merchant PID (2088…), checked on payment notifications"
+    )
+    wap_return_url: str | None = Field(
+        None, description="payments: where wap pay returns the resident"
+    )
 
     @property
     def cert_mode(self) -> bool:

@@ -60,6 +60,14 @@ async def save_channel_account(account: ChannelAccount, *fields: str) -> None:
     await account.save(update_fields=list(fields))
 
 
+async def external_id_in_app(citizen_id: int, app_id: str) -> str | None:
+    """The citizen's id in one app (an openid, an Alipay user id); the newest if several."""
+    account = (
+        await ChannelAccount.filter(citizen_id=citizen_id, app_id=app_id).order_by("-id").first()
+    )
+    return None if account is None else account.external_id
+
+
 async def channel_accounts_of(citizen_id: int) -> list[ChannelAccount]:
     return await ChannelAccount.filter(citizen_id=citizen_id).order_by("id")
 

@@ -4,7 +4,9 @@ python-alipay-sdk (pinned at 3.4.0) is used only for what is pure: RSA2 signing 
 (`build_body` + `sign_data`), notification verification (`verify`) and verification of signed
 answers (`_verify_and_return_sync_response`, an internal helper, hence the pin). Its own HTTP is
 a blocking `urlopen`, so every server call goes through our pooled `httpx.AsyncClient` instead.
-Public-key mode (`AliPay`) and certificate mode (`DCAliPay`) are both supported.
+Public-key mode (`AliPay`) and certificate mode (`DCAliPay`) are both supported; the SDK object
+comes from `channels.alipay.client.signer_for`, built from the Alipay app's settings
+(`channels.alipay.settings`, `GOVHUB_ALIPAY_*`).
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qsl
 
 import httpx
-from alipay import AliPay, DCAliPay
 from alipay.exceptions import AliPayException, AliPayValidationError
 
+from channels.alipay.client import signer_for
+from channels.alipay.settings import AlipaySettings, alipay_settings
 from payments.providers.base import (
     Acknowledgement,
     ClientPayment,
@@ -31,7 +34,6 @@ from payments.providers.base import (
     RefundRequest,
 )
 from payments.providers.common import CHINA_TIME, fen_to_yuan, yuan_to_fen
-from payments.settings import AlipaySettings, alipay_settings
 from payments.states import PaymentOutcome, RefundOutcome, TradeType
 
 SUCCESS_CODE = "10000"
@@ -64,34 +66,14 @@ class AlipayProvider:
 
     def __init__(self, settings: AlipaySettings, http: httpx.AsyncClient, notify_url: str) -> None:
         assert settings.app_id is not None
-        assert settings.private_key is not None
+        assert settings.app_private_key is not None
         self._settings = settings
         self._http = http
         self._notify_url = notify_url
         self._gateway = settings.gateway
         self._app_id = settings.app_id
-        self._sdk = self._make_sdk(settings)
+        self._sdk = signer_for(settings)
         self.trade_types = frozenset({TradeType.MINIPROGRAM, TradeType.APP, TradeType.WAP})
-
-    @staticmethod
-    def _make_sdk(settings: AlipaySettings) -> AliPay | DCAliPay:
-        assert settings.private_key is not None
-        private_key = settings.private_key.get_secret_value()
-        if settings.certificate_mode:
-            return DCAliPay(
-                appid=settings.app_id,
-                app_private_key_string=private_key,
-                app_public_key_cert_string=settings.app_cert,
-                alipay_public_key_cert_string=settings.alipay_cert,
-                alipay_root_cert_string=settings.alipay_root_cert,
-                sign_type="RSA2",
-            )
-        return AliPay(
-            appid=settings.app_id,
-            app_private_key_string=private_key,
-            alipay_public_key_string=settings.alipay_public_key,
-            sign_type="RSA2",
-        )
 
     @classmethod
     def from_settings(cls, context: ProviderContext) -> AlipayProvider | None:
@@ -156,6 +138,10 @@ class AlipayProvider:
         }
 
     # ---------------------------------------------------------------- PaymentProvider
+
+    def payer_app_id(self, trade_type: TradeType) -> str | None:
+        """Only `alipay.trade.create` (mini-program) names the buyer, by user id or open id."""
+        return self._app_id if trade_type == TradeType.MINIPROGRAM else None
 
     async def create(self, request: CreateRequest) -> ClientPayment:
         if request.trade_type == TradeType.MINIPROGRAM:

@@ -140,6 +140,12 @@ class PaymentProvider(Protocol):
     name: ClassVar[str]
     trade_types: frozenset[TradeType]  # what this configuration can take
 
+    def payer_app_id(self, trade_type: TradeType) -> str | None:
+        """The app whose user id the platform needs as the payer for `trade_type` (the official
+        account's AppId for WeChat JSAPI, say), or None when this way of paying names no payer.
+        Payments looks the resident's id in that app up among their channel accounts."""
+        ...
+
     async def create(self, request: CreateRequest) -> ClientPayment:
         """Opens the trade on the platform when it needs one (WeChat prepay, Alipay
         `trade.create`) and returns what the client needs to pay: WeChat `requestPayment`

@@ -146,6 +146,9 @@ class SandboxProvider:
 
     # ---------------------------------------------------------------- PaymentProvider
 
+    def payer_app_id(self, trade_type: TradeType) -> str | None:
+        return None  # whoever opens the cashier page pays
+
     async def create(self, request: CreateRequest) -> ClientPayment:
         await self._save_trade(
             request.out_trade_no,

@@ -13,6 +13,7 @@ turns up (at most once a minute, so forged serials cannot make us hammer the pla
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import time
 from collections.abc import Mapping
@@ -279,6 +280,10 @@ class WeChatPayProvider:
 
     # ---------------------------------------------------------------- PaymentProvider
 
+    def payer_app_id(self, trade_type: TradeType) -> str | None:
+        """JSAPI and mini-program payments name the payer by openid, which is per app."""
+        return None if trade_type == TradeType.APP else self._appids.get(trade_type)
+
     async def create(self, request: CreateRequest) -> ClientPayment:
         appid = self._appids.get(request.trade_type)
         if appid is None:
@@ -443,6 +448,11 @@ class WeChatPayProvider:
             raise ProviderError(f"statement download failed: {type(exc).__name__}") from exc
         if not response.is_success:
             raise ProviderError(f"statement download answered {response.status_code}")
+        # The file's answer carries no platform signature; the digest from the signed answer
+        # above is what vouches for it.
+        digest = hashlib.sha1(response.content).hexdigest()
+        if data.get("hash_type") != "SHA1" or digest != str(data.get("hash_value", "")).lower():
+            raise ProviderError("statement does not match the digest the platform signed")
         return response.content
 
     async def aclose(self) -> None:

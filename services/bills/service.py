@@ -25,7 +25,7 @@ from gateway.masking import mask_name, mask_phone
 from gateway.schemas import ServiceRequest
 from notify.events import Event, emit
 from payments.models import PaymentOrder, Refund
-from payments.router import start_payment
+from payments.router import open_payment, reserve_payment
 from payments.states import Purpose
 from services.bills import receipts
 from services.bills import repository as repo
@@ -71,7 +71,7 @@ from services.bills.schemas import (
     ReceiptRead,
 )
 from services.bills.settings import bills_settings
-from services.payable import Clock, order_over, utcnow
+from services.payable import Clock, next_attempt_delay, order_over, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -266,8 +266,9 @@ class BillsService:
         return chosen
 
     async def pay(self, request: ServiceRequest, params: PayParams) -> PayResult:
-        """Locks the chosen bills and opens one payment order for them, in one transaction: a
-        bill already locked by another order refuses the whole payment."""
+        """Locks the chosen bills and records one payment order for them, in one transaction: a
+        bill already locked by another order refuses the whole payment. The platform is asked
+        for the client's parameters after the commit; if it refuses, the bills go back."""
         assert request.citizen is not None
         citizen_id = request.citizen.citizen_id
         provider, account_no = await self._resolve(citizen_id, params)
@@ -288,7 +289,7 @@ class BillsService:
                 )
                 if await repo.lock_bills([b.id for b in chosen], payment.id) != len(chosen):
                     raise BillPaying(bill_id=chosen[0].company_bill_id)
-                start = await start_payment(
+                reservation = await reserve_payment(
                     request,
                     purpose=Purpose.UTILITY_BILL,
                     reference=payment_reference(payment.id),
@@ -298,9 +299,10 @@ class BillsService:
                     provider=params.provider,
                     trade_type=params.trade_type,
                 )
-                await repo.set_out_trade_no(payment.id, start.out_trade_no)
+                await repo.set_out_trade_no(payment.id, reservation.out_trade_no)
         except OperationalError:  # PostgreSQL broke a lock wait between two payments
             raise BillPaying(bill_id=chosen[0].company_bill_id) from None
+        start = await open_payment(reservation, lambda: self.release_if_over(payment.id))
         return PayResult(
             payment_id=payment.id,
             amount_fen=amount_fen,
@@ -408,9 +410,8 @@ class BillsService:
         settings = bills_settings()
         attempts = entry.attempts + 1
         retryable = not isinstance(exc, CompanyError) or exc.retryable
-        wait = min(
-            settings.write_off_backoff_seconds * 2 ** (attempts - 1),
-            settings.write_off_backoff_max_seconds,
+        wait = next_attempt_delay(
+            attempts, settings.write_off_backoff_seconds, settings.write_off_backoff_max_seconds
         )
         attention = not retryable or attempts >= settings.write_off_attention_after
         await repo.record_write_off_failure(

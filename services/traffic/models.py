@@ -1,6 +1,7 @@
-"""Payments of traffic fines. Money is integer fen, times UTC.
+"""Payments of traffic fines and their reports to the traffic police. Money is integer fen,
+times UTC.
 
-Only services/traffic/repository.py queries this table.
+Only services/traffic/repository.py queries these tables.
 """
 
 from __future__ import annotations
@@ -16,6 +17,11 @@ class FineState(StrEnum):
     PAID = "paid"
     RELEASED = "released"  # the order closed unpaid
     REFUNDED = "refunded"
+
+
+class ReportState(StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
 
 
 class FinePayment(Model):
@@ -44,3 +50,28 @@ class FinePayment(Model):
     class Meta:
         table = "traffic_fine_payment"
         indexes = (("state", "created_at"),)
+
+
+class FineReport(Model):
+    """Telling the traffic police that a fine was paid here, retried until the source confirms.
+
+    `reference` is the payment order's out_trade_no, the source's key for settling only once."""
+
+    id = fields.BigIntField(primary_key=True)
+    payment: fields.OneToOneRelation[FinePayment] = fields.OneToOneField(
+        "traffic.FinePayment", related_name="report", on_delete=fields.RESTRICT
+    )
+    payment_id: int
+    reference = fields.CharField(max_length=64, unique=True)
+    state = fields.CharEnumField(ReportState, max_length=16, default=ReportState.PENDING)
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField(null=True)
+    needs_attention = fields.BooleanField(default=False)
+    last_error = fields.CharField(max_length=255, null=True)
+    confirmation_no = fields.CharField(max_length=64, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    reported_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "traffic_fine_report"
+        indexes = (("state", "next_attempt_at"),)

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from services.traffic.models import FinePayment, FineState
+from tortoise.expressions import F
+
+from services.traffic.models import FinePayment, FineReport, FineState, ReportState
 
 
 async def insert_payment(**values: Any) -> FinePayment:
@@ -42,3 +44,68 @@ async def payments_of(citizen_id: int, limit: int = 100) -> list[FinePayment]:
 async def transition(payment_id: int, expected: FineState, new: FineState, **changes: Any) -> bool:
     updated = await FinePayment.filter(id=payment_id, state=expected).update(state=new, **changes)
     return updated == 1
+
+
+# ------------------------------------------------------------------------------------ reports
+
+
+async def insert_report(payment_id: int, reference: str, due: datetime) -> FineReport:
+    return await FineReport.create(payment_id=payment_id, reference=reference, next_attempt_at=due)
+
+
+async def report_by_id(report_id: int) -> FineReport | None:
+    return await FineReport.get_or_none(id=report_id)
+
+
+async def reports_of_payments(payment_ids: Sequence[int]) -> dict[int, FineReport]:
+    rows = await FineReport.filter(payment_id__in=list(payment_ids)) if payment_ids else []
+    return {row.payment_id: row for row in rows}
+
+
+async def due_report_ids(now: datetime, limit: int) -> list[int]:
+    """Pending reports whose next attempt is due, the longest waiting first."""
+    rows = (
+        await FineReport.filter(state=ReportState.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "id")
+        .limit(limit)
+    )
+    return [row.id for row in rows]
+
+
+async def stuck_reports(limit: int = 100) -> list[FineReport]:
+    """Pending reports flagged for staff, oldest first, each with its payment."""
+    return (
+        await FineReport.filter(state=ReportState.PENDING, needs_attention=True)
+        .select_related("payment")
+        .order_by("id")
+        .limit(limit)
+    )
+
+
+async def count_report_failure(
+    report: FineReport, error: str, retry_at: datetime | None, needs_attention: bool
+) -> bool:
+    """One failed attempt, counted only if no other attempt was counted since `report` was read
+    (`retry_at` None: never retried)."""
+    changed = await FineReport.filter(
+        id=report.id, state=ReportState.PENDING, attempts=report.attempts
+    ).update(
+        attempts=report.attempts + 1,
+        next_attempt_at=retry_at,
+        needs_attention=needs_attention,
+        last_error=error[:255],
+    )
+    return changed == 1
+
+
+async def confirm_report(report_id: int, confirmation_no: str, at: datetime) -> bool:
+    changed = await FineReport.filter(id=report_id, state=ReportState.PENDING).update(
+        state=ReportState.CONFIRMED,
+        confirmation_no=confirmation_no,
+        reported_at=at,
+        attempts=F("attempts") + 1,
+        next_attempt_at=None,
+        needs_attention=False,
+        last_error=None,
+    )
+    return changed == 1

@@ -8,6 +8,7 @@ from services.traffic.schemas import (
     FinePaymentRead,
     FinePayParams,
     FinePayResult,
+    FineReportRead,
     NoParams,
     VehicleParams,
     VehicleRead,
@@ -52,3 +53,13 @@ async def my_payments(request: ServiceRequest, params: NoParams) -> list[FinePay
     """My fine payments, newest first."""
     assert request.citizen is not None
     return await traffic.my_payments(request.citizen.citizen_id)
+
+
+@service.action(
+    permission="traffic.reports",
+    summary_zh="待处理的罚款缴纳回传",
+    summary_en="Reports of paid fines that need staff",
+)
+async def stuck_reports(request: ServiceRequest, params: NoParams) -> list[FineReportRead]:
+    """Reports to the traffic police refused by it or failing for long, oldest first."""
+    return await traffic.stuck_reports()

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from payments.schemas import PaymentStart
 from payments.states import TradeType
-from services.traffic.models import FineState
+from services.traffic.models import FineState, ReportState
 
 PLATE = r"^[\u4e00-\u9fa5][A-Z][A-Z0-9]{5,6}$"
 
@@ -94,3 +94,22 @@ class FinePaymentRead(BaseModel):
     out_trade_no: str | None
     created_at: datetime
     paid_at: datetime | None
+    reported: bool = Field(False, description="the traffic police confirmed the payment")
+    confirmation_no: str | None = Field(None, description="the traffic police's confirmation")
+
+
+class FineReportRead(BaseModel):
+    """A report of a paid fine to the traffic police, as staff see it."""
+
+    id: int
+    payment_id: int
+    decision_no: str
+    plate: str
+    reference: str
+    amount_fen: int
+    state: ReportState
+    attempts: int
+    next_attempt_at: datetime | None
+    needs_attention: bool
+    last_error: str | None
+    created_at: datetime

@@ -5,6 +5,10 @@ with the injectable clock when queried and when the order is opened; the order k
 amount. One decision has at most one live payment: `lock_key` is unique and cleared when the
 order closes unpaid (payments has no close hook, so the lock is checked on the next attempt and
 by a periodic sweep) or the payment is refunded.
+
+A paid fine is reported to the traffic police (the source), so the decision is settled there
+too: the report row is written in the fulfilment transaction and a job queued after commit; a
+failure the source calls temporary is retried with backoff by the sweep until it confirms.
 """
 
 from __future__ import annotations
@@ -14,13 +18,14 @@ from datetime import date, timedelta
 
 from tortoise.exceptions import IntegrityError
 
+from config import jobs
 from config.database import unit_of_work
 from gateway.schemas import ServiceRequest
 from notify.events import Event, emit
 from payments.models import PaymentOrder, Refund
-from payments.router import start_payment
+from payments.router import open_payment, reserve_payment
 from payments.states import Purpose
-from services.payable import Clock, order_over, utcnow
+from services.payable import Clock, next_attempt_delay, order_over, utcnow
 from services.traffic import repository as repo
 from services.traffic.errors import (
     FineNotPayable,
@@ -30,9 +35,11 @@ from services.traffic.errors import (
     VehicleNotFound,
     ViolationNotFound,
 )
-from services.traffic.models import FinePayment, FineState
+from services.traffic.models import FinePayment, FineReport, FineState, ReportState
 from services.traffic.providers import configured_source
 from services.traffic.providers.base import (
+    FineSettlement,
+    SourceError,
     SourceUnavailable,
     VehicleRecord,
     ViolationRecord,
@@ -42,6 +49,7 @@ from services.traffic.schemas import (
     FinePaymentRead,
     FinePayParams,
     FinePayResult,
+    FineReportRead,
     VehicleParams,
     VehicleRead,
     ViolationRead,
@@ -109,6 +117,8 @@ class TrafficService:
         priced = self._quote(violation)
         if priced is None:
             state = ViolationState.UNPROCESSED
+        elif violation.paid:  # the source says so, whoever's payment it was
+            state = ViolationState.PAID
         else:
             state = ViolationState.UNPAID if live is None else _STATE_OF[live.state]
         return ViolationRead(
@@ -151,7 +161,9 @@ class TrafficService:
         return FinePaying(data=resume)
 
     async def pay(self, request: ServiceRequest, params: FinePayParams) -> FinePayResult:
-        """Opens one order for one decision at today's amount; refused while another is live."""
+        """Opens one order for one decision at today's amount; refused while another is live.
+        The decision is locked and the order recorded in one transaction, and the platform is
+        asked after the commit; if it refuses, the decision is free again."""
         assert request.citizen is not None
         citizen_id = request.citizen.citizen_id
         vehicle = await self._vehicle(params)
@@ -160,6 +172,8 @@ class TrafficService:
         )
         if violation is None:
             raise ViolationNotFound(decision_no=params.decision_no)
+        if violation.paid:  # settled at the traffic police already (a bank counter, say)
+            raise FinePaid()
         priced = self._quote(violation)
         if priced is None:
             raise FineNotPayable()
@@ -180,7 +194,7 @@ class TrafficService:
                     amount_fen=priced.total_fen,
                     lock_key=params.decision_no,
                 )
-                start = await start_payment(
+                reservation = await reserve_payment(
                     request,
                     purpose=Purpose.FINE,
                     reference=f"{REFERENCE_PREFIX}{payment.id}",
@@ -189,9 +203,10 @@ class TrafficService:
                     provider=params.provider,
                     trade_type=params.trade_type,
                 )
-                await repo.set_out_trade_no(payment.id, start.out_trade_no)
+                await repo.set_out_trade_no(payment.id, reservation.out_trade_no)
         except IntegrityError:  # another payment of the decision was opened meanwhile
             raise FinePaying() from None
+        start = await open_payment(reservation, lambda: self.release_payment(payment.id))
         return FinePayResult(
             payment_id=payment.id,
             decision_no=params.decision_no,
@@ -202,12 +217,22 @@ class TrafficService:
         )
 
     async def my_payments(self, citizen_id: int) -> list[FinePaymentRead]:
-        return [
-            FinePaymentRead.model_validate(p, from_attributes=True)
-            for p in await repo.payments_of(citizen_id)
-        ]
+        payments = await repo.payments_of(citizen_id)
+        reports = await repo.reports_of_payments([p.id for p in payments])
+        reads = []
+        for payment in payments:
+            read = FinePaymentRead.model_validate(payment, from_attributes=True)
+            report = reports.get(payment.id)
+            if report is not None and report.state == ReportState.CONFIRMED:
+                read.reported, read.confirmation_no = True, report.confirmation_no
+            reads.append(read)
+        return reads
 
     # ------------------------------------------------------------------ locks
+
+    async def release_payment(self, payment_id: int) -> bool:
+        payment = await repo.payment_by_id(payment_id)
+        return payment is not None and await self.release_if_over(payment)
 
     async def release_if_over(self, payment: FinePayment) -> bool:
         if payment.state != FineState.OPEN or not await order_over(payment.out_trade_no):
@@ -244,13 +269,16 @@ class TrafficService:
         return payment
 
     async def settle(self, order: PaymentOrder) -> None:
-        """The order was paid (inside the payments outbox transaction): the fine is paid and the
-        resident told, in the same transaction."""
+        """The order was paid (inside the payments outbox transaction): the fine is paid, the
+        resident told and the report to the source queued, in the same transaction."""
+        from services.traffic.tasks import report_payment  # tasks import this module
+
         payment = await self._payment_of(order)
         if payment is None:
             return
+        now = self.clock()
         if not await repo.transition(
-            payment.id, FineState.OPEN, FineState.PAID, paid_at=order.paid_at or self.clock()
+            payment.id, FineState.OPEN, FineState.PAID, paid_at=order.paid_at or now
         ):
             raise RuntimeError(f"fine payment {payment.id} is {payment.state}, not open")
         await emit(
@@ -264,6 +292,8 @@ class TrafficService:
             channel=payment.channel,
             dedupe_key=f"{order.out_trade_no}:paid",
         )
+        report = await repo.insert_report(payment.id, order.out_trade_no, now)
+        await jobs.enqueue(report_payment, report.id)
 
     async def record_refund(self, order: PaymentOrder, refund: Refund) -> None:
         """A full refund makes the fine unpaid again; a partial one is only logged."""
@@ -274,6 +304,92 @@ class TrafficService:
             logger.warning("fine payment %d partly refunded", payment.id)
             return
         await repo.transition(payment.id, FineState.PAID, FineState.REFUNDED, lock_key=None)
+        logger.warning(
+            "fine payment %d refunded in full: reconcile its report with the traffic police",
+            payment.id,
+        )
+
+    # ------------------------------------------------------------------ report to the source
+
+    async def report_due(self, limit: int = 100) -> int:
+        """The sweep: every report whose next attempt is due; how many the source confirmed."""
+        confirmed = 0
+        for report_id in await repo.due_report_ids(self.clock(), limit):
+            if await self.report(report_id):
+                confirmed += 1
+        return confirmed
+
+    async def report(self, report_id: int) -> bool:
+        """One attempt to tell the source a fine was paid; True when this call got it confirmed.
+        No message goes to the resident: the payment's own notification already went out."""
+        report = await repo.report_by_id(report_id)
+        if report is None or report.state != ReportState.PENDING:
+            return False
+        payment = await repo.payment_by_id(report.payment_id)
+        assert payment is not None
+        assert payment.paid_at is not None
+        settlement = FineSettlement(
+            decision_no=payment.decision_no,
+            plate=payment.plate,
+            amount_fen=payment.amount_fen,
+            fine_fen=payment.fine_fen,
+            surcharge_fen=payment.surcharge_fen,
+            reference=report.reference,
+            paid_at=payment.paid_at,
+        )
+        try:
+            confirmation = await self.source.report_payment(settlement)
+        except (SourceError, TrafficUnavailable) as exc:
+            await self._report_failed(report, exc)
+            return False
+        return await repo.confirm_report(report.id, confirmation.confirmation_no, self.clock())
+
+    async def _report_failed(self, report: FineReport, exc: Exception) -> None:
+        """Counts the failure: retried after the backoff unless the source refused for good,
+        flagged for staff when refused or after too many failures."""
+        settings = traffic_settings()
+        failures = report.attempts + 1
+        retry = not isinstance(exc, SourceError) or exc.retryable
+        delay = next_attempt_delay(
+            failures, settings.report_backoff_seconds, settings.report_backoff_max_seconds
+        )
+        flagged = not retry or failures >= settings.report_attention_after
+        await repo.count_report_failure(
+            report,
+            f"{type(exc).__name__}: {exc}",
+            self.clock() + timedelta(seconds=delay) if retry else None,
+            flagged,
+        )
+        (logger.error if flagged else logger.warning)(
+            "report %d of fine payment %d failed (%d): %s",
+            report.id,
+            report.payment_id,
+            failures,
+            exc,
+        )
+
+    async def stuck_reports(self, limit: int = 100) -> list[FineReportRead]:
+        """Reports flagged for staff: refused by the source, or failing for long."""
+        reads = []
+        for report in await repo.stuck_reports(limit):
+            payment = report.payment
+            reads.append(
+                FineReportRead(
+                    id=report.id,
+                    payment_id=payment.id,
+                    decision_no=payment.decision_no,
+                    plate=payment.plate,
+                    reference=report.reference,
+                    amount_fen=payment.amount_fen,
+                    state=report.state,
+                    attempts=report.attempts,
+                    next_attempt_at=report.next_attempt_at,
+                    needs_attention=report.needs_attention,
+                    last_error=report.last_error,
+                    created_at=report.created_at,
+                )
+            )
+        return reads
 
 
 traffic = TrafficService()

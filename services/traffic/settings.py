@@ -16,6 +16,15 @@ class TrafficSettings(BlockSettings):
 
     source: str = Field("sandbox", description="where violations come from")
     timezone: str = Field("Asia/Shanghai", description="the day a surcharge is counted in")
+    report_backoff_seconds: int = Field(
+        30, ge=1, description="wait after the first failed report of a paid fine, doubled each time"
+    )
+    report_backoff_max_seconds: int = Field(
+        3600, ge=1, description="the longest wait between reports of a paid fine"
+    )
+    report_attention_after: int = Field(
+        10, ge=1, description="failed reports after which staff are asked to look (retries go on)"
+    )
 
     @property
     def zone(self) -> ZoneInfo:

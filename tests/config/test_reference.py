@@ -1,7 +1,9 @@
-"""Every settings block is listed, and every variable is documented in the README."""
+"""Every settings block is listed, no variable is read by two blocks, and every variable is
+documented in the README."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from config.reference import blocks, variables
@@ -28,6 +30,10 @@ class TestReference:
         text = README.read_text(encoding="utf-8")
         missing = [name for name, _, _ in variables() if f"`{name}`" not in text]
         assert missing == []
+
+    def test_no_variable_belongs_to_two_blocks(self) -> None:
+        counts = Counter(name for name, _, _ in variables())
+        assert sorted(name for name, count in counts.items() if count > 1) == []
 
     def test_every_variable_says_what_it_is(self) -> None:
         assert [name for name, _, text in variables() if not text] == []

@@ -4,10 +4,11 @@ that check our signatures and sign their answers, spoken to through `httpx.MockT
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -19,9 +20,10 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pydantic import SecretStr
 
+from channels.alipay.settings import AlipaySettings
 from payments.providers.alipay import AlipayProvider
 from payments.providers.wechatpay import WeChatPayProvider
-from payments.settings import AlipaySettings, WeChatPaySettings
+from payments.settings import WeChatPaySettings
 
 NOTIFY_BASE = "http://govhub.test/payments/notify"
 
@@ -88,6 +90,10 @@ class FakeWeChatPay:
     refund_status: str = "PROCESSING"
     serial: str = PUBLIC_KEY_ID  # the platform key its answers and notifications name
     down: bool = False  # unreachable: every call fails to connect
+    # Runs while a prepay request is being answered: what the caller holds at that moment.
+    on_prepay: Callable[[dict[str, Any]], Awaitable[None]] | None = None
+    statements: dict[str, bytes] = field(default_factory=dict)  # bill_date → the day's file
+    statement_digest: str | None = None  # what the bill answer claims, when not the file's own
 
     def settings(self, **overrides: Any) -> WeChatPaySettings:
         values: dict[str, Any] = {
@@ -154,6 +160,8 @@ class FakeWeChatPay:
             return self._answer(401, {"code": "SIGN_ERROR", "message": "bad signature"})
         payload = json.loads(request.content) if request.content else {}
         if path in ("/v3/pay/transactions/jsapi", "/v3/pay/transactions/app"):
+            if self.on_prepay is not None:
+                await self.on_prepay(payload)
             prepay_id = "wx" + secrets.token_hex(14)
             self.trades[payload["out_trade_no"]] = {
                 "appid": payload["appid"],
@@ -175,6 +183,21 @@ class FakeWeChatPay:
                 trade["trade_state"] = "CLOSED"
                 return self._answer(204)
             return self._answer(200, trade)
+        if path == "/v3/bill/tradebill":
+            day = request.url.params["bill_date"]
+            if day not in self.statements:
+                return self._answer(400, {"code": "NO_STATEMENT_EXIST", "message": "no bill"})
+            digest = self.statement_digest or hashlib.sha1(self.statements[day]).hexdigest()
+            return self._answer(
+                200,
+                {
+                    "hash_type": "SHA1",
+                    "hash_value": digest,
+                    "download_url": f"https://wechatpay.test/v3/billdownload/file?token={day}",
+                },
+            )
+        if path == "/v3/billdownload/file":  # the file itself: no signature on the answer
+            return httpx.Response(200, content=self.statements[request.url.params["token"]])
         if path == "/v3/refund/domestic/refunds":
             refund = self.refunds.setdefault(
                 payload["out_refund_no"],
@@ -261,12 +284,13 @@ class FakeAlipay:
     trades: dict[str, dict[str, Any]] = field(default_factory=dict)
     refunds: dict[str, str] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
+    statements: dict[str, bytes] = field(default_factory=dict)  # bill_date → the day's zip
 
     def settings(self, **overrides: Any) -> AlipaySettings:
         values: dict[str, Any] = {
             "app_id": ALIPAY_APP_ID,
             "seller_id": ALIPAY_SELLER_ID,
-            "private_key": SecretStr(self.app.private_pem),
+            "app_private_key": SecretStr(self.app.private_pem),
             "alipay_public_key": self.alipay.public_pem,
             "gateway": "https://alipay.test/gateway.do",
         }
@@ -288,6 +312,8 @@ class FakeAlipay:
         return httpx.Response(200, content=raw.encode(), headers={"Content-Type": "text/html"})
 
     async def handle(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/downloadBillFile.resource":  # a short-lived link, unsigned
+            return httpx.Response(200, content=self.statements[request.url.params["day"]])
         params = dict(parse_qsl(request.content.decode()))
         method = params.get("method", "")
         self.calls.append(method)
@@ -302,6 +328,18 @@ class FakeAlipay:
             self, "_" + method.replace(".", "_")
         )
         return self._answer(method, handler(biz))
+
+    def _alipay_data_dataservice_bill_downloadurl_query(
+        self, biz: dict[str, Any]
+    ) -> dict[str, Any]:
+        day = biz["bill_date"]
+        if biz.get("bill_type") != "trade" or day not in self.statements:
+            return {"code": "40004", "msg": "Business Failed", "sub_code": "isp.bill_not_exist"}
+        return {
+            "code": "10000",
+            "msg": "Success",
+            "bill_download_url": f"https://dwbillcenter.alipay.test/downloadBillFile.resource?day={day}",
+        }
 
     def _alipay_trade_create(self, biz: dict[str, Any]) -> dict[str, Any]:
         trade_no = "2024" + secrets.token_hex(12)

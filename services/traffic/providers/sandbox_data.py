@@ -1,4 +1,8 @@
-"""Demo vehicles and violations of the sandbox traffic police (see docs/bills-and-traffic.md)."""
+"""Demo vehicles and violations of the sandbox traffic police (see docs/bills-and-traffic.md).
+
+`report_failures` makes the source unavailable to that many reports of each payment of the
+vehicle's fines before it confirms, to show the retries.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ class DemoVehicle:
     plate: str
     vin: str
     violations: tuple[ViolationRecord, ...]
+    report_failures: int = 0
 
 
 def _at(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
@@ -80,6 +85,7 @@ DEMO_VEHICLES: dict[str, DemoVehicle] = {
                     date(2025, 2, 20),
                 ),
             ),
+            report_failures=2,
         ),
         DemoVehicle("沪C0A123", "LHGCR2650E8012345", ()),
     )
