@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import functools
 import json
 import multiprocessing
 import secrets
@@ -127,11 +128,18 @@ class Platform:
         }
 
 
+@functools.cache
+def _signing_key(pem: str) -> rsa.RSAPrivateKey:
+    """Loaded once per generator process: loading checks the key, which costs more than signing."""
+    key = serialization.load_pem_private_key(pem.encode(), None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    return key
+
+
 def _notification(args: tuple[str, str, str, int]) -> bytes:
     """One signed TRANSACTION.SUCCESS for `out_trade_no`, as raw HTTP request bytes (no path)."""
     platform_pem, apiv3_key, out_trade_no, stamp = args
-    key = serialization.load_pem_private_key(platform_pem.encode(), None)
-    assert isinstance(key, rsa.RSAPrivateKey)
+    key = _signing_key(platform_pem)
     resource = {
         "appid": APPID,
         "mchid": MCHID,

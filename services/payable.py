@@ -8,11 +8,18 @@ tell the other side (the company, the traffic police) and retry with the same ba
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from tortoise import fields
+from tortoise.models import Model
 
 from payments import repository as payments_ledger
 from payments.states import OrderState
+
+logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
@@ -31,6 +38,76 @@ def next_attempt_delay(attempts: int, base_seconds: int, cap_seconds: int) -> in
     doublings = min(max(attempts - 1, 0), 32)  # past a few doublings the cap rules anyway
     factor: int = 2**doublings
     return min(base_seconds * factor, cap_seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How a hand-over to the other side is retried: the backoff, and after how many failed
+    attempts staff are asked to look (retrying goes on)."""
+
+    base_seconds: int
+    cap_seconds: int
+    attention_after: int
+
+    def after_failure(self, attempts: int, retryable: bool, now: datetime) -> NextAttempt:
+        """What follows the `attempts`-th failure: a refusal for good is never retried by
+        itself and goes to staff at once."""
+        if not retryable:
+            return NextAttempt(None, True)
+        wait = next_attempt_delay(attempts, self.base_seconds, self.cap_seconds)
+        return NextAttempt(now + timedelta(seconds=wait), attempts >= self.attention_after)
+
+
+@dataclass(frozen=True, slots=True)
+class NextAttempt:
+    at: datetime | None  # None: not again by itself
+    needs_attention: bool
+
+
+class HandOver(Model):
+    """Telling the other side (a utility company, the traffic police) that a payment was made,
+    retried until it confirms. `reference` is the payment order's out_trade_no, which the other
+    side keys on to settle once."""
+
+    reference = fields.CharField(max_length=64, unique=True)
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField(null=True)
+    needs_attention = fields.BooleanField(default=False)
+    last_error = fields.CharField(max_length=255, null=True)
+    confirmation_no = fields.CharField(max_length=64, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+async def count_failure(
+    hand_over: HandOver,
+    pending: str,
+    exc: Exception,
+    retryable: bool,
+    policy: RetryPolicy,
+    now: datetime,
+) -> NextAttempt:
+    """Counts one failed attempt at the other side and plans the next, unless another attempt
+    was counted since `hand_over` was read (two sweeps racing); logs it, at error level once
+    staff must look."""
+    attempts = hand_over.attempts + 1
+    step = policy.after_failure(attempts, retryable, now)
+    await (
+        type(hand_over)
+        .filter(pk=hand_over.pk, state=pending, attempts=hand_over.attempts)
+        .update(
+            attempts=attempts,
+            next_attempt_at=step.at,
+            needs_attention=step.needs_attention,
+            last_error=f"{type(exc).__name__}: {exc}"[:255],
+        )
+    )
+    (logger.error if step.needs_attention else logger.warning)(
+        "%s %d failed (attempt %d): %s", type(hand_over).__name__, hand_over.pk, attempts, exc
+    )
+    return step
 
 
 async def order_over(out_trade_no: str | None) -> bool:

@@ -11,6 +11,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from services.bills.providers.base import UtilityKind
+from services.payable import HandOver
 
 
 class BillState(StrEnum):
@@ -97,7 +98,7 @@ class UtilityBill(Model):
         indexes = (("company", "account_no"),)
 
 
-class WriteOff(Model):
+class WriteOff(HandOver):
     """Settling a paid payment's bills at the company, retried until the company confirms."""
 
     id = fields.BigIntField(primary_key=True)
@@ -105,14 +106,7 @@ class WriteOff(Model):
         "bills.BillPayment", related_name="write_off", on_delete=fields.RESTRICT
     )
     payment_id: int
-    reference = fields.CharField(max_length=64, unique=True)
     state = fields.CharEnumField(WriteOffState, max_length=16, default=WriteOffState.PENDING)
-    attempts = fields.IntField(default=0)
-    next_attempt_at = fields.DatetimeField(null=True)
-    needs_attention = fields.BooleanField(default=False)
-    last_error = fields.CharField(max_length=255, null=True)
-    confirmation_no = fields.CharField(max_length=64, null=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
     done_at = fields.DatetimeField(null=True)
 
     class Meta:

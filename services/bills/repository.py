@@ -171,21 +171,6 @@ async def due_write_offs(now: datetime, limit: int) -> list[int]:
     return [entry.id for entry in due]
 
 
-async def record_write_off_failure(
-    write_off: WriteOff, error: str, next_attempt_at: datetime | None, needs_attention: bool
-) -> bool:
-    """Counts one failed attempt, unless another attempt was counted meanwhile."""
-    updated = await WriteOff.filter(
-        id=write_off.id, state=WriteOffState.PENDING, attempts=write_off.attempts
-    ).update(
-        attempts=write_off.attempts + 1,
-        last_error=error[:255],
-        next_attempt_at=next_attempt_at,
-        needs_attention=needs_attention,
-    )
-    return updated == 1
-
-
 async def complete_write_off(write_off: WriteOff, confirmation_no: str, now: datetime) -> bool:
     updated = await WriteOff.filter(id=write_off.id, state=WriteOffState.PENDING).update(
         state=WriteOffState.DONE,

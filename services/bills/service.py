@@ -71,7 +71,7 @@ from services.bills.schemas import (
     ReceiptRead,
 )
 from services.bills.settings import bills_settings
-from services.payable import Clock, next_attempt_delay, order_over, utcnow
+from services.payable import Clock, RetryPolicy, count_failure, order_over, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -408,20 +408,13 @@ class BillsService:
 
     async def _write_off_failed(self, entry: WriteOff, exc: Exception) -> None:
         settings = bills_settings()
-        attempts = entry.attempts + 1
+        policy = RetryPolicy(
+            settings.write_off_backoff_seconds,
+            settings.write_off_backoff_max_seconds,
+            settings.write_off_attention_after,
+        )
         retryable = not isinstance(exc, CompanyError) or exc.retryable
-        wait = next_attempt_delay(
-            attempts, settings.write_off_backoff_seconds, settings.write_off_backoff_max_seconds
-        )
-        attention = not retryable or attempts >= settings.write_off_attention_after
-        await repo.record_write_off_failure(
-            entry,
-            f"{type(exc).__name__}: {exc}",
-            self.clock() + timedelta(seconds=wait) if retryable else None,
-            attention,
-        )
-        log = logger.error if attention else logger.warning
-        log("write-off %d failed (attempt %d): %s", entry.id, attempts, exc)
+        await count_failure(entry, WriteOffState.PENDING, exc, retryable, policy, self.clock())
 
     async def _written_off(
         self, entry: WriteOff, payment: BillPayment, bills: list[UtilityBill], confirmation_no: str

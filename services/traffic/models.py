@@ -11,6 +11,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from services.payable import HandOver
+
 
 class FineState(StrEnum):
     OPEN = "open"  # an order is open for it
@@ -52,7 +54,7 @@ class FinePayment(Model):
         indexes = (("state", "created_at"),)
 
 
-class FineReport(Model):
+class FineReport(HandOver):
     """Telling the traffic police that a fine was paid here, retried until the source confirms.
 
     `reference` is the payment order's out_trade_no, the source's key for settling only once."""
@@ -62,14 +64,7 @@ class FineReport(Model):
         "traffic.FinePayment", related_name="report", on_delete=fields.RESTRICT
     )
     payment_id: int
-    reference = fields.CharField(max_length=64, unique=True)
     state = fields.CharEnumField(ReportState, max_length=16, default=ReportState.PENDING)
-    attempts = fields.IntField(default=0)
-    next_attempt_at = fields.DatetimeField(null=True)
-    needs_attention = fields.BooleanField(default=False)
-    last_error = fields.CharField(max_length=255, null=True)
-    confirmation_no = fields.CharField(max_length=64, null=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
     reported_at = fields.DatetimeField(null=True)
 
     class Meta:

@@ -82,22 +82,6 @@ async def stuck_reports(limit: int = 100) -> list[FineReport]:
     )
 
 
-async def count_report_failure(
-    report: FineReport, error: str, retry_at: datetime | None, needs_attention: bool
-) -> bool:
-    """One failed attempt, counted only if no other attempt was counted since `report` was read
-    (`retry_at` None: never retried)."""
-    changed = await FineReport.filter(
-        id=report.id, state=ReportState.PENDING, attempts=report.attempts
-    ).update(
-        attempts=report.attempts + 1,
-        next_attempt_at=retry_at,
-        needs_attention=needs_attention,
-        last_error=error[:255],
-    )
-    return changed == 1
-
-
 async def confirm_report(report_id: int, confirmation_no: str, at: datetime) -> bool:
     changed = await FineReport.filter(id=report_id, state=ReportState.PENDING).update(
         state=ReportState.CONFIRMED,

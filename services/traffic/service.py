@@ -25,7 +25,7 @@ from notify.events import Event, emit
 from payments.models import PaymentOrder, Refund
 from payments.router import open_payment, reserve_payment
 from payments.states import Purpose
-from services.payable import Clock, next_attempt_delay, order_over, utcnow
+from services.payable import Clock, RetryPolicy, count_failure, order_over, utcnow
 from services.traffic import repository as repo
 from services.traffic.errors import (
     FineNotPayable,
@@ -345,28 +345,16 @@ class TrafficService:
         return await repo.confirm_report(report.id, confirmation.confirmation_no, self.clock())
 
     async def _report_failed(self, report: FineReport, exc: Exception) -> None:
-        """Counts the failure: retried after the backoff unless the source refused for good,
-        flagged for staff when refused or after too many failures."""
+        """Retried after the backoff unless the source refused for good; flagged for staff
+        when refused or after too many failures."""
         settings = traffic_settings()
-        failures = report.attempts + 1
-        retry = not isinstance(exc, SourceError) or exc.retryable
-        delay = next_attempt_delay(
-            failures, settings.report_backoff_seconds, settings.report_backoff_max_seconds
+        policy = RetryPolicy(
+            settings.report_backoff_seconds,
+            settings.report_backoff_max_seconds,
+            settings.report_attention_after,
         )
-        flagged = not retry or failures >= settings.report_attention_after
-        await repo.count_report_failure(
-            report,
-            f"{type(exc).__name__}: {exc}",
-            self.clock() + timedelta(seconds=delay) if retry else None,
-            flagged,
-        )
-        (logger.error if flagged else logger.warning)(
-            "report %d of fine payment %d failed (%d): %s",
-            report.id,
-            report.payment_id,
-            failures,
-            exc,
-        )
+        retryable = not isinstance(exc, SourceError) or exc.retryable
+        await count_failure(report, ReportState.PENDING, exc, retryable, policy, self.clock())
 
     async def stuck_reports(self, limit: int = 100) -> list[FineReportRead]:
         """Reports flagged for staff: refused by the source, or failing for long."""
