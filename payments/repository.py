@@ -9,11 +9,19 @@ from typing import Any
 
 import orjson
 from tortoise import connections
+from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from payments.models import PaymentEvent, PaymentFulfilment, PaymentOrder, PaymentOutbox, Refund
-from payments.states import REFUNDABLE, OrderState, Purpose, RefundState, TradeType
+from payments.states import (
+    REFUNDABLE,
+    OrderState,
+    OutboxKind,
+    Purpose,
+    RefundState,
+    TradeType,
+)
 
 # ------------------------------------------------------------------------------------ orders
 
@@ -177,6 +185,100 @@ async def _record_payment_in_one_statement(
     async with connection.acquire_connection() as driver:  # asyncpg itself: the hot path
         moved = await driver.fetchval(sql, *values)
     return int(moved) == 1
+
+
+# Many payments in ONE statement (PostgreSQL): the notify path's group commit. Each input row
+# is one verified report; an order moves when it is unpaid and matches every column the report
+# vouches for (NULL: the report does not name it). Of several reports of one order in a batch
+# only the first may move it. The positions of the rows that moved come back.
+_RECORD_PAYMENTS_SQL = """
+WITH input AS (
+    SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[],
+                         $6::bigint[], $7::text[], $8::text[], $9::timestamptz[], $10::text[],
+                         $11::text[])
+        AS i(pos, out_trade_no, provider, app_id, merchant_id, amount_fen, currency,
+             provider_trade_no, paid_at, source, detail)
+), chosen AS (
+    SELECT DISTINCT ON (out_trade_no) * FROM input ORDER BY out_trade_no, pos
+), moved AS (
+    UPDATE payment_order o
+       SET state = $13, provider_trade_no = COALESCE(c.provider_trade_no, o.provider_trade_no),
+           paid_at = c.paid_at, updated_at = $14
+      FROM chosen c
+     WHERE o.out_trade_no = c.out_trade_no AND o.state = $12 AND o.provider = c.provider
+       AND (c.app_id IS NULL OR o.app_id = c.app_id)
+       AND (c.merchant_id IS NULL OR o.merchant_id = c.merchant_id)
+       AND o.amount_fen = c.amount_fen AND o.currency = c.currency
+ RETURNING o.id, c.pos, c.amount_fen, c.source, c.detail
+), event AS (
+    INSERT INTO payment_event (order_id, kind, from_state, to_state, amount_fen, source, detail,
+                               created_at)
+    SELECT id, 'paid', $12, $13, amount_fen, source, detail::jsonb, $14 FROM moved
+), entry AS (
+    INSERT INTO payment_outbox (kind, order_id, done, dead, attempts, available_at, created_at)
+    SELECT $15, id, FALSE, FALSE, 0, $14, $14 FROM moved
+)
+SELECT pos FROM moved
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportedPayment:
+    """One verified report of a payment, for the batched transition CREATED → PAID."""
+
+    out_trade_no: str
+    provider: str
+    app_id: str | None
+    merchant_id: str | None
+    amount_fen: int
+    currency: str
+    provider_trade_no: str | None
+    paid_at: datetime
+    source: str
+    detail: dict[str, object]
+
+
+def batches_payments() -> bool:
+    """Whether `record_payments` may be used: PostgreSQL, outside any transaction (the batch
+    commits on its own, so a caller in a unit of work must use `record_payment`)."""
+    connection = connections.get("default")
+    return connection.capabilities.dialect == "postgres" and not isinstance(
+        connection, TransactionalDBClient
+    )
+
+
+async def record_payments(rows: list[ReportedPayment], now: datetime) -> list[bool]:
+    """Moves every unpaid order a row describes to PAID, with its event and outbox entry, in
+    one statement; per row, whether that row made the move."""
+    columns: list[list[Any]] = [[] for _ in range(11)]
+    for position, row in enumerate(rows):
+        values = (
+            position,
+            row.out_trade_no,
+            row.provider,
+            row.app_id,
+            row.merchant_id,
+            row.amount_fen,
+            row.currency,
+            row.provider_trade_no,
+            row.paid_at,
+            row.source,
+            orjson.dumps(row.detail).decode(),
+        )
+        for column, value in zip(columns, values, strict=True):
+            column.append(value)
+    connection = connections.get("default")
+    async with connection.acquire_connection() as driver:
+        moved = await driver.fetch(
+            _RECORD_PAYMENTS_SQL,
+            *columns,
+            OrderState.CREATED.value,
+            OrderState.PAID.value,
+            now,
+            OutboxKind.PAID.value,
+        )
+    won = {int(record["pos"]) for record in moved}
+    return [position in won for position in range(len(rows))]
 
 
 async def save_client_payment(

@@ -149,6 +149,7 @@ async def refund(request: ServiceRequest, params: RefundParams) -> RefundRead:
 @asynccontextmanager
 async def _close_providers(app: FastAPI) -> AsyncIterator[None]:
     yield
+    await payments.drain()
     await wakeups.idle()
     await providers.close_active()
 

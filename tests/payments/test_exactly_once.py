@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -11,10 +12,12 @@ import pytest
 from config.database import unit_of_work
 from payments import outbox
 from payments import repository as repo
+from payments.errors import ReportRejected
 from payments.models import PaymentEvent, PaymentFulfilment, PaymentOrder, PaymentOutbox
+from payments.providers.base import PaymentReport
 from payments.providers.sandbox import SandboxProvider
 from payments.service import Applied, service, utcnow
-from payments.states import OrderState
+from payments.states import OrderState, PaymentOutcome
 from tests.payments.conftest import fulfil_all, ledger, open_order, settle_jobs
 
 COPIES = 200
@@ -128,3 +131,73 @@ class TestOutboxConsumers:
         assert await outbox.fulfil(entry.id, first) is False
         assert await outbox.fulfil(entry.id, second) is True
         assert await PaymentFulfilment.filter(entry_id=entry.id).count() == 1
+
+
+class TestReportsRecordedTogether:
+    """On PostgreSQL concurrent reports share one statement (a group commit); each report must
+    still be judged on its own: a duplicate, a wrong amount or a wrong merchant moves nothing."""
+
+    @staticmethod
+    async def report(out_trade_no: str, **changes: object) -> PaymentReport:
+        order = await PaymentOrder.get(out_trade_no=out_trade_no)
+        values: dict[str, Any] = {
+            "out_trade_no": out_trade_no,
+            "outcome": PaymentOutcome.PAID,
+            "amount_fen": order.amount_fen,
+            "provider_trade_no": f"T{out_trade_no}",
+            "app_id": order.app_id,
+            "merchant_id": order.merchant_id,
+            "platform_status": "SUCCESS",
+        }
+        values.update(changes)
+        return PaymentReport(**values)
+
+    @pytest.mark.asyncio
+    async def test_each_report_of_a_batch_is_judged_alone(self, sandbox: SandboxProvider) -> None:
+        numbers = [(await open_order(reference=f"bill-{n}")).out_trade_no for n in range(4)]
+        good, twin, wrong_amount, wrong_merchant = numbers
+        reports = [
+            await self.report(good),
+            await self.report(good),
+            await self.report(twin),
+            await self.report(wrong_amount, amount_fen=1),
+            await self.report(wrong_merchant, merchant_id="someone-else"),
+        ]
+        outcomes = await asyncio.gather(
+            *(service.apply_payment_report("sandbox", r, "notify") for r in reports),
+            return_exceptions=True,
+        )
+        assert sorted(str(o) for o in outcomes[:2]) == [Applied.CHANGED, Applied.DUPLICATE]
+        assert outcomes[2] == Applied.CHANGED
+        assert all(isinstance(o, ReportRejected) for o in outcomes[3:])
+        for paid in (good, twin):
+            await assert_paid_once(paid)
+        for refused in (wrong_amount, wrong_merchant):
+            assert (await ledger(refused))["state"] == OrderState.CREATED
+            assert (await ledger(refused))["events"] == ["created"]
+
+    @pytest.mark.asyncio
+    async def test_one_statement_moves_only_what_its_rows_describe(
+        self, sandbox: SandboxProvider
+    ) -> None:
+        if not repo.batches_payments():
+            pytest.skip("the batched statement is PostgreSQL's; SQLite records one at a time")
+        first, second = [(await open_order(reference=f"bill-{n}")).out_trade_no for n in (1, 2)]
+        rows = [
+            repo.ReportedPayment(
+                out_trade_no=number,
+                provider="sandbox",
+                app_id=None,
+                merchant_id=None,
+                amount_fen=amount,
+                currency="CNY",
+                provider_trade_no=f"T{number}",
+                paid_at=utcnow(),
+                source="notify",
+                detail={"n": number},
+            )
+            for number, amount in ((first, 1234), (first, 1234), (second, 99))
+        ]
+        assert await repo.record_payments(rows, utcnow()) == [True, False, False]
+        await assert_paid_once(first)
+        assert (await ledger(second))["state"] == OrderState.CREATED
