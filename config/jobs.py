@@ -7,7 +7,7 @@ transaction has committed (a rolled-back request sends nothing).
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -74,3 +74,35 @@ async def flush(pending: PendingJobs) -> None:
         except Exception:
             # The database already holds the work (outbox rows); periodic sweeps pick it up.
             logger.exception("job %s could not be queued", task.task_name)
+
+
+class SingleFlight:
+    """At most one run of a drain-everything job per process at a time.
+
+    Wake-ups of a consumer (an outbox, say) arrive faster than a run ends under load. Runs that
+    overlap fetch the same due rows and race to claim them, so most of their work is wasted.
+    Here a call made while a run is under way only asks that run to look once more before it
+    ends, and returns at once; nothing due is left behind, and other processes still compete
+    through their leases as before.
+    """
+
+    def __init__(self) -> None:
+        self._running = False
+        self._again = False
+
+    async def run(self, drain: Callable[[], Awaitable[int]]) -> int:
+        """`drain()` until no call asked for another pass; the total it returned, or 0 when
+        another run in this process took the call over."""
+        if self._running:
+            self._again = True
+            return 0
+        self._running = True
+        total = 0
+        try:
+            while True:
+                self._again = False
+                total += await drain()
+                if not self._again:
+                    return total
+        finally:
+            self._running = False

@@ -7,17 +7,26 @@ run at any time by hand: the database, not the queue, holds the work.
 
 from __future__ import annotations
 
-from config.jobs import broker
+from config.jobs import SingleFlight, broker
 from payments import outbox
 from payments.service import service
 
 EVERY_MINUTE = [{"cron": "* * * * *"}]
+_consuming = SingleFlight()
 
 
 @broker.task(task_name="payments.consume_outbox")
 async def consume_outbox() -> int:
-    """Fulfils the outbox entries that are due."""
-    return await outbox.consume_due()
+    """Fulfils the outbox entries that are due, batch after batch until none is left (one run
+    per process at a time)."""
+    return await _consuming.run(_drain_outbox)
+
+
+async def _drain_outbox() -> int:
+    total = 0
+    while done := await outbox.consume_due():
+        total += done
+    return total
 
 
 @broker.task(task_name="payments.sweep_outbox", schedule=EVERY_MINUTE)
