@@ -28,7 +28,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from channels.identity.service import authenticate
         from channels.wechat.service import official_accounts
-        from services.registry import SERVICES, STARTUP_HOOKS
+        from services.registry import SERVICES, SHUTDOWN_HOOKS, STARTUP_HOOKS
 
         async with started(settings, http=http) as rt, AsyncExitStack() as background:
             audit = AuditSink()
@@ -42,6 +42,8 @@ def create_app(
             audit.start()
             background.push_async_callback(audit.stop)
             background.push_async_callback(official_accounts.drain)  # late WeChat replies
+            for drain in SHUTDOWN_HOOKS:
+                background.push_async_callback(drain)
             if settings.scheduler_in_app:
                 from config import scheduler
 

@@ -129,6 +129,10 @@ class Dispatcher:
         return await _Run(self, settings, row, token, now).walk()
 
 
+class _LeaseLost(Exception):
+    """Another worker holds the message now: this one must not send it."""
+
+
 class _Run:
     """One claimed message, walked step by step while this worker holds its lease."""
 
@@ -151,6 +155,12 @@ class _Run:
             rendered = render(self.row.event, self.row.params)
         except GovError as exc:  # the event or its values no longer fit any template
             return await self._fail(f"template: {exc.code}")
+        try:
+            return await self._walk_route(rendered)
+        except _LeaseLost:
+            return None
+
+    async def _walk_route(self, rendered: Rendered) -> NotificationStatus | None:
         while self.row.step < len(self.row.route):
             quiet = self._quiet_until()
             if quiet is not None:
@@ -197,7 +207,16 @@ class _Run:
         self.row.kind, self.row.provider = kind.value, provider.name
         self.row.recipient_masked = recipient.masked
         message = OutgoingMessage(f"n{self.row.id}", rendered, recipient)
+        await self._renew_lease()
         return StepResult.of(provider.name, await send(provider, message))
+
+    async def _renew_lease(self) -> None:
+        """Right before a provider call the lease is made to run a full term from now, so the
+        call, bounded by the HTTP timeout, ends long before another worker could take the
+        message over and send it a second time. A lease already lost stops the walk unsent."""
+        until = self.d.clock() + timedelta(seconds=self.settings.lease_seconds)
+        if not await self._save(lease_until=until):
+            raise _LeaseLost
 
     async def _rate_limited(self, provider: str) -> timedelta | None:
         limit = self.settings.rate_limits.get(provider)

@@ -13,6 +13,7 @@ from services.bills.router import service as bills
 from services.catalog.router import service as catalog
 from services.catalog.service import warm_up as warm_catalog
 from services.queue.router import service as queue
+from services.queue.service import queue as queue_service
 from services.staff.router import service as staff
 from services.traffic.router import service as traffic
 
@@ -30,3 +31,7 @@ SERVICES: list[Service] = [
 
 # Run once when an app process starts, before it takes requests.
 STARTUP_HOOKS: list[Callable[[], Awaitable[None]]] = [warm_catalog]
+
+# Run once when an app process stops, after the last request: writes still gathering in a
+# group commit are finished, not dropped.
+SHUTDOWN_HOOKS: list[Callable[[], Awaitable[None]]] = [queue_service.drain]

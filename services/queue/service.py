@@ -119,6 +119,10 @@ class QueueService:
     def settings(self) -> QueueSettings:
         return self._settings or queue_settings()
 
+    async def drain(self) -> None:
+        """Waits until every number handed to the group commit is written (shutdown)."""
+        await self._appended.drain()
+
     def forget_cached(self) -> None:
         """Drops every cached row, so changes made behind this process's back show at once."""
         for cache in (self._queues, self._halls, self._hours, self._wait_basis):

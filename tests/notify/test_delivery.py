@@ -14,14 +14,14 @@ from config import scheduler
 from config.database import unit_of_work
 from gateway.errors import GovError
 from gateway.schemas import Channel
-from notify import repository, tasks
+from notify import recipients, repository, tasks
 from notify.delivery import Dispatcher
 from notify.events import Emitted, emit
 from notify.kinds import Kind
 from notify.models import AttemptOutcome, Notification, NotificationStatus
 from notify.outbox import outbox_entries
 from notify.providers.aliyun_sms import AliyunSmsProvider
-from notify.providers.base import Outcome
+from notify.providers.base import Outcome, OutgoingMessage, Recipient, SendResult
 from notify.settings import AliyunSmsSettings, NotifySettings
 from tests.notify.conftest import Configure
 from tests.notify.fakes import ALIYUN_KEY_ID, ALIYUN_SECRET, FakeAliyunSms, client_for
@@ -280,6 +280,54 @@ class TestCrashedWorker:
         clock.advance(seconds=lease.total_seconds() + 1)
         assert await dispatcher.deliver_due() == 1
         assert len(provider.sent) == 1
+
+    @pytest.mark.asyncio
+    async def test_a_slow_worker_whose_lease_was_taken_over_does_not_send(
+        self, db: None, clock: FakeClock
+    ) -> None:
+        citizen = await make_resident()
+        provider = ScriptedProvider("scripted_sms", Kind.SMS)
+        emitted = await paid(citizen, clock)
+
+        async def slow_lookup(citizen_id: int | None, kind: Kind) -> Recipient | None:
+            """Stalls past the lease: meanwhile another worker takes the message over."""
+            lease = NotifySettings().lease_seconds
+            clock.advance(seconds=lease + 1)
+            assert await repository.claim(
+                emitted.notification_id,
+                "other-worker",
+                clock.now,
+                clock.now + timedelta(seconds=lease),
+            )
+            return await recipients.resolve(citizen_id, kind)
+
+        slow = Dispatcher(Providers(provider), addresses=slow_lookup, clock=clock)
+        assert await slow.deliver(emitted.notification_id) is None
+        assert provider.sent == []
+        assert (await reload(emitted.notification_id)).lease_token == "other-worker"
+
+    @pytest.mark.asyncio
+    async def test_the_lease_runs_a_full_term_from_the_provider_call(
+        self, db: None, clock: FakeClock
+    ) -> None:
+        citizen = await make_resident()
+        lease = NotifySettings().lease_seconds
+        seen: list[datetime | None] = []
+        emitted = await paid(citizen, clock)
+
+        class Watching(ScriptedProvider):
+            async def try_send(self, message: OutgoingMessage) -> SendResult:
+                seen.append((await reload(emitted.notification_id)).lease_until)
+                return await super().try_send(message)
+
+        async def slow_lookup(citizen_id: int | None, kind: Kind) -> Recipient | None:
+            clock.advance(seconds=lease - 1)  # most of the lease spent before the call
+            return await recipients.resolve(citizen_id, kind)
+
+        watching = Watching("scripted_sms", Kind.SMS)
+        dispatcher = Dispatcher(Providers(watching), addresses=slow_lookup, clock=clock)
+        assert await dispatcher.deliver(emitted.notification_id) == NotificationStatus.SENT
+        assert seen == [clock.now + timedelta(seconds=lease)]
 
 
 class TestRateLimits:
