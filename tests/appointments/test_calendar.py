@@ -53,3 +53,22 @@ class TestNationalCalendar:
         assert entries[date(2026, 2, 14)].kind is DayKind.WORKDAY
         assert entries[date(2027, 10, 1)].kind is DayKind.HOLIDAY
         assert {e.day.year for e in entries.values()} >= {2026, 2027}
+
+    def test_2026_is_exactly_the_state_councils_notice(self) -> None:
+        """国务院办公厅关于2026年部分节假日安排的通知 (4 November 2025): 33 days off in seven
+        holidays, and six adjusted working days."""
+        entries = [e for e in national_calendar() if e.day.year == 2026]
+        days_off = [e.day for e in entries if e.kind is DayKind.HOLIDAY]
+        working = sorted(e.day for e in entries if e.kind is DayKind.WORKDAY)
+        assert len(days_off) == 3 + 9 + 3 + 5 + 3 + 3 + 7
+        assert (min(days_off), max(days_off)) == (date(2026, 1, 1), date(2026, 10, 7))
+        assert date(2026, 2, 23) in days_off
+        assert date(2026, 5, 5) in days_off
+        assert working == [
+            date(2026, 1, 4),
+            date(2026, 2, 14),
+            date(2026, 2, 28),
+            date(2026, 5, 9),
+            date(2026, 9, 20),
+            date(2026, 10, 10),
+        ]
