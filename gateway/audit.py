@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -72,7 +72,13 @@ async def insert_committed(rows: list[Row]) -> list[None]:
 
 
 class AuditSink:
-    def __init__(self, flush_every: float = 0.5, batch_size: int = 200) -> None:
+    def __init__(
+        self,
+        flush_every: float = 0.5,
+        batch_size: int = 200,
+        write: Callable[[list[Row]], Awaitable[None]] = insert_rows,
+    ) -> None:
+        self._write = write
         self._immediate: GroupCommit[Row, None] = GroupCommit(
             insert_committed, max_rows=batch_size, name="audit-immediate"
         )
@@ -81,6 +87,7 @@ class AuditSink:
         self._batch_size = batch_size
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
+        self._flushing = asyncio.Lock()
 
     async def write(self, *, immediate: bool = False, **entry: Any) -> None:
         at = datetime.now(UTC)
@@ -96,16 +103,19 @@ class AuditSink:
             self._wake.set()
 
     async def flush(self) -> None:
-        rows, self._pending = self._pending, []
-        if not rows:
-            return
-        try:
-            await insert_rows(rows)
-        except Exception:
-            logger.exception(
-                "could not write %d audit rows; keeping them for the next flush", len(rows)
-            )
-            self._pending[:0] = rows
+        """Writes every row handed in before the call. Flushes take turns, so one that returns
+        never leaves rows still in flight in another (the periodic one, say)."""
+        async with self._flushing:
+            rows, self._pending = self._pending, []
+            if not rows:
+                return
+            try:
+                await self._write(rows)
+            except Exception:
+                logger.exception(
+                    "could not write %d audit rows; keeping them for the next flush", len(rows)
+                )
+                self._pending[:0] = rows
 
     def start(self) -> None:
         if self._task is None:

@@ -14,7 +14,7 @@ import pytest_asyncio
 from fastapi import FastAPI
 from tortoise.exceptions import ValidationError
 
-from gateway.audit import AuditSink
+from gateway.audit import AuditSink, insert_rows
 from gateway.models import AuditLog
 
 
@@ -161,7 +161,17 @@ class TestBatchedAudit:
 
     @pytest.mark.asyncio
     async def test_served_invocations_are_batched(
-        self, client: httpx.AsyncClient, app: FastAPI
+        self, client: httpx.AsyncClient, app: FastAPI, batched_sink: AuditSink
+    ) -> None:
+        served_by, app.state.gateway.audit = app.state.gateway.audit, batched_sink
+        try:
+            await self._three_invocations_wait_for_the_flush(client, app)
+        finally:
+            app.state.gateway.audit = served_by
+
+    @staticmethod
+    async def _three_invocations_wait_for_the_flush(
+        client: httpx.AsyncClient, app: FastAPI
     ) -> None:
         for index in range(3):
             response = await client.post(
@@ -177,3 +187,29 @@ class TestBatchedAudit:
             (f"batch-{i}", "CATALOG_ITEM_NOT_FOUND", 404) for i in range(3)
         ]
         assert all(r.client_ip == "10.1.2.3" for r in rows)
+
+
+class TestFlushesTakeTurns:
+    @pytest.mark.asyncio
+    async def test_a_flush_returns_only_once_rows_another_flush_took_are_written(
+        self, db: None
+    ) -> None:
+        database_busy = asyncio.Event()
+
+        async def slow_write(rows: list[dict[str, Any]]) -> None:
+            await database_busy.wait()
+            await insert_rows(rows)
+
+        sink = AuditSink(flush_every=60, write=slow_write)
+        sink.start()
+        await sink.write(**audit_entry(request_id="turn-1"))
+        periodic = asyncio.ensure_future(sink.flush())  # takes the row, then waits on the DB
+        await asyncio.sleep(0)
+        explicit = asyncio.ensure_future(sink.flush())  # nothing left to take
+        await asyncio.sleep(0.05)
+        assert not explicit.done()  # it waits for the row the other flush holds
+        database_busy.set()
+        await explicit
+        assert await AuditLog.filter(request_id="turn-1").count() == 1
+        await periodic
+        await sink.stop()
