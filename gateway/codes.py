@@ -83,6 +83,7 @@ class Code(StrEnum):
     QUEUE_NUMBER_ACTIVE = "QUEUE_NUMBER_ACTIVE"
     QUEUE_NUMBER_STATE = "QUEUE_NUMBER_STATE"
     QUEUE_EMPTY = "QUEUE_EMPTY"
+    QUEUE_STREAM_TICKET_INVALID = "QUEUE_STREAM_TICKET_INVALID"
     WINDOW_NOT_FOUND = "WINDOW_NOT_FOUND"
     WINDOW_TAKEN = "WINDOW_TAKEN"
     WINDOW_NOT_SIGNED_IN = "WINDOW_NOT_SIGNED_IN"
@@ -289,6 +290,12 @@ SPECS: dict[Code, Spec] = {
         "Number {label} is {status}; this cannot be done now",
     ),
     Code.QUEUE_EMPTY: Spec(409, "当前没有等候的号码", "Nobody is waiting"),
+    Code.QUEUE_STREAM_TICKET_INVALID: Spec(
+        401,
+        "实时动态凭证无效、已过期或已使用，请重新获取",
+        "The live-updates ticket is unknown, expired, already used or for another number; "
+        "get a new one",
+    ),
     Code.WINDOW_NOT_FOUND: Spec(404, "未找到该窗口", "No such window"),
     Code.WINDOW_TAKEN: Spec(
         409, "该窗口已由其他工作人员登录", "Another clerk is signed in at this window"

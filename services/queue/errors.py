@@ -30,6 +30,10 @@ class QueueEmpty(GovError):
     code = Code.QUEUE_EMPTY
 
 
+class StreamTicketInvalid(GovError):
+    code = Code.QUEUE_STREAM_TICKET_INVALID
+
+
 class WindowNotFound(GovError):
     code = Code.WINDOW_NOT_FOUND
 

@@ -7,17 +7,25 @@ the store lost the counter), so any app process sees changes made by any other. 
 `ticket` event whenever the number's status, place or window changes, and ends once the number
 is finished (done, skipped, cancelled, transferred), after `max_events` events, or after
 `GOVHUB_QUEUE_LIVE_MAX_SECONDS`; clients reconnect with EventSource's usual retry.
+
+A browser's EventSource cannot send an Authorization header, so a resident may instead open
+the stream with a stream ticket (`?ticket=`): random, single use, valid for
+`GOVHUB_QUEUE_STREAM_TICKET_SECONDS`, bound to one resident and one number
+(`issue_stream_ticket`, `redeem_stream_ticket`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import orjson
 
 from config.runtime import runtime
+from services.queue.errors import StreamTicketInvalid
 from services.queue.models import OPEN_STATUSES
 from services.queue.schemas import TicketRead
 
@@ -31,6 +39,45 @@ def version_key(queue_id: int) -> str:
 
 async def touch(queue_id: int) -> None:
     await runtime().store.incr(version_key(queue_id), ttl=2 * 24 * 3600.0)
+
+
+def stream_ticket_key(ticket: str) -> str:
+    """The store key of a stream ticket: named by its SHA-256, so the store never holds the
+    ticket itself."""
+    return "queue:stream-ticket:" + hashlib.sha256(ticket.encode()).hexdigest()
+
+
+async def issue_stream_ticket(citizen_id: int, ticket_id: int, ttl: int) -> str:
+    """A new random stream ticket for `citizen_id` watching number `ticket_id`, kept `ttl`
+    seconds. The caller first checks that the number is the resident's."""
+    ticket = secrets.token_urlsafe(24)
+    await runtime().store.set(stream_ticket_key(ticket), f"{citizen_id}:{ticket_id}", ttl=ttl)
+    return ticket
+
+
+async def redeem_stream_ticket(ticket: str, ticket_id: int, ttl: int) -> int:
+    """Spends a stream ticket presented for number `ticket_id`: the resident it was issued to.
+
+    Raises `StreamTicketInvalid` when the ticket is unknown, expired, already spent or was
+    issued for another number. Single use without a get-and-delete in the store: after reading
+    the ticket, this claims it with `set_if_absent` on a "used" marker (kept `ttl`
+    seconds, at least as long as the ticket could still live). That claim is atomic in both
+    stores, so of concurrent requests presenting the same ticket exactly one wins; the ticket
+    key is then deleted, so later requests find nothing. A ticket presented for the wrong
+    number is spent as well. The ticket's value is never logged or put in an error.
+    """
+    store = runtime().store
+    key = stream_ticket_key(ticket)
+    held = await store.get(key)
+    if held is None:
+        raise StreamTicketInvalid()
+    if not await store.set_if_absent(key + ":used", "1", ttl=ttl):
+        raise StreamTicketInvalid()
+    await store.delete(key)
+    citizen, _, number = held.partition(":")
+    if number != str(ticket_id):
+        raise StreamTicketInvalid()
+    return int(citizen)
 
 
 def sse(event: str, data: bytes, event_id: int | None = None) -> bytes:

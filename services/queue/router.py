@@ -21,6 +21,7 @@ from services.queue.schemas import (
     MyTicketsParams,
     NoParams,
     QueueRead,
+    StreamTicketRead,
     TakeParams,
     TicketParams,
     TicketRead,
@@ -87,6 +88,25 @@ async def my_numbers(request: ServiceRequest, params: MyTicketsParams) -> list[T
 async def cancel(request: ServiceRequest, params: TicketParams) -> TicketRead:
     """Give up my number."""
     return await queue.cancel(request.require_citizen().citizen_id, params.ticket_id)
+
+
+@service.action(
+    identity=IdentityLevel.LOGGED_IN,
+    rate_limit=RateLimit(20),
+    summary_zh="获取实时动态凭证（供网页 EventSource 打开号码的实时推送）",
+    summary_en="A single-use ticket opening my number's live updates from a web page",
+)
+async def stream_ticket(request: ServiceRequest, params: TicketParams) -> StreamTicketRead:
+    """A single-use ticket opening my number's live updates without an Authorization header."""
+    citizen_id = request.require_citizen().citizen_id
+    await queue.my_ticket(citizen_id, params.ticket_id)  # not theirs: not found
+    ttl = queue.settings.stream_ticket_seconds
+    ticket = await live.issue_stream_ticket(citizen_id, params.ticket_id, ttl)
+    return StreamTicketRead(
+        url=f"/api/v1/queue/numbers/{params.ticket_id}/events?ticket={ticket}",
+        ticket=ticket,
+        expires_in=ttl,
+    )
 
 
 # Staff on site
@@ -200,21 +220,30 @@ async def number_events(
     request: Request,
     ticket_id: Annotated[int, Path(ge=1, le=2**62)],
     max_events: Annotated[int, Query(ge=1, le=1000)] = 1000,
+    ticket: Annotated[str | None, Query(max_length=128)] = None,
 ) -> StreamingResponse:
     """`event: ticket` with the number as `queue.my-number` answers it, first at once, then on
     every change of status, place or window; the stream ends when the number is finished.
-    Send `Authorization: Bearer <access token>` of the resident holding the number."""
-    token = bearer_token(request)
-    if token is None:
-        raise GovError(Code.LOGIN_REQUIRED)
-    principal = await request.app.state.gateway.authenticator(token)
-    if not isinstance(principal, CitizenPrincipal):
-        raise GovError(Code.LOGIN_REQUIRED)
-    first = await queue.my_ticket(principal.citizen_id, ticket_id)  # not theirs: not found
+    Send `Authorization: Bearer <access token>` of the resident holding the number, or (from a
+    browser's EventSource, which cannot send headers) `?ticket=` with a single-use ticket from
+    `queue.stream-ticket`; when `ticket` is given the header is not consulted."""
     settings = queue.settings
+    if ticket is not None:
+        citizen_id = await live.redeem_stream_ticket(
+            ticket, ticket_id, settings.stream_ticket_seconds
+        )
+    else:
+        token = bearer_token(request)
+        if token is None:
+            raise GovError(Code.LOGIN_REQUIRED)
+        principal = await request.app.state.gateway.authenticator(token)
+        if not isinstance(principal, CitizenPrincipal):
+            raise GovError(Code.LOGIN_REQUIRED)
+        citizen_id = principal.citizen_id
+    first = await queue.my_ticket(citizen_id, ticket_id)  # not theirs: not found
     stream = live.ticket_stream(
         first.queue_id,
-        lambda: queue.my_ticket(principal.citizen_id, ticket_id),
+        lambda: queue.my_ticket(citizen_id, ticket_id),
         poll=settings.live_poll_seconds,
         max_seconds=settings.live_max_seconds,
         max_events=max_events,

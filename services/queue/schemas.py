@@ -85,6 +85,15 @@ class TicketRead(BaseModel):
     transferred_to_id: int | None
 
 
+class StreamTicketRead(BaseModel):
+    """A single-use ticket opening the live stream of one number without an Authorization
+    header (a browser's EventSource cannot send one): open `url` within `expires_in` seconds."""
+
+    url: str
+    ticket: str
+    expires_in: int
+
+
 class WindowSessionRead(BaseModel):
     window_id: int
     window_name: str

@@ -27,6 +27,12 @@ class QueueSettings(BlockSettings):
     live_max_seconds: float = Field(
         300, gt=0, description="a live stream ends after this; clients reconnect"
     )
+    stream_ticket_seconds: int = Field(
+        60,
+        ge=1,
+        le=3600,
+        description="how long a single-use ticket for opening a live stream (`?ticket=`) is valid",
+    )
 
 
 @lru_cache(maxsize=1)

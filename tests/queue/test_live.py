@@ -5,13 +5,18 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
 from channels.identity.tokens import encode_access_token
-from tests.appointments.factories import citizen, hall_staff
+from config.runtime import Runtime
+from gateway.errors import GovError
+from services.queue import live
+from services.queue.service import queue
+from tests.appointments.factories import citizen, hall_staff, invoke
 from tests.queue.conftest import QueuePlace
 from tests.queue.helpers import at_window, take
 
@@ -74,3 +79,94 @@ class TestLiveNumber:
         assert (stranger.status_code, stranger.json()["code"]) == (404, "QUEUE_NUMBER_NOT_FOUND")
         anonymous = await client.get(url)
         assert (anonymous.status_code, anonymous.json()["code"]) == (401, "LOGIN_REQUIRED")
+
+
+async def stream_ticket(client: httpx.AsyncClient, citizen_id: int, ticket_id: int) -> Any:
+    """A stream ticket asked for over HTTP, as an H5 page does with its access token."""
+    response = await client.post(
+        "/api/v1/services/queue/stream-ticket",
+        json={"ticket_id": ticket_id},
+        headers=bearer(citizen_id),
+    )
+    body = response.json()
+    assert (response.status_code, body["code"]) == (200, "OK"), body
+    return body["data"]
+
+
+def refused(response: httpx.Response, ticket: str) -> bool:
+    return (
+        response.status_code == 401
+        and response.json()["code"] == "QUEUE_STREAM_TICKET_INVALID"
+        and ticket not in response.text
+    )
+
+
+class TestStreamTicket:
+    @pytest.mark.asyncio
+    async def test_a_ticket_opens_the_stream_once_without_a_header(
+        self, app: FastAPI, qp: QueuePlace, client: httpx.AsyncClient
+    ) -> None:
+        mine = await take(app, 1, qp.queue.id)
+        got = await stream_ticket(client, 1, mine["id"])
+        assert got["url"] == f"/api/v1/queue/numbers/{mine['id']}/events?ticket={got['ticket']}"
+        assert got["expires_in"] == queue.settings.stream_ticket_seconds
+        response = await client.get(got["url"] + "&max_events=1", timeout=10)
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        assert [(e["id"], e["status"]) for e in events_of(response.text)] == [
+            (mine["id"], "waiting")
+        ]
+        again = await client.get(got["url"] + "&max_events=1", timeout=10)
+        assert refused(again, got["ticket"])
+
+    @pytest.mark.asyncio
+    async def test_an_expired_or_unknown_ticket_is_refused(
+        self, app: FastAPI, qp: QueuePlace, client: httpx.AsyncClient, rt: Runtime
+    ) -> None:
+        mine = await take(app, 1, qp.queue.id)
+        got = await stream_ticket(client, 1, mine["id"])
+        key = live.stream_ticket_key(got["ticket"])
+        left = await rt.store.ttl(key)
+        assert left is not None
+        assert 0 < left <= queue.settings.stream_ticket_seconds
+        await rt.store.delete(key)  # what the store does once the TTL runs out
+        response = await client.get(got["url"] + "&max_events=1", timeout=10)
+        assert refused(response, got["ticket"])
+        made_up = "x" * 32
+        url = f"/api/v1/queue/numbers/{mine['id']}/events?ticket={made_up}&max_events=1"
+        assert refused(await client.get(url, timeout=10), made_up)
+
+    @pytest.mark.asyncio
+    async def test_a_ticket_for_another_number_is_refused_and_spent(
+        self, app: FastAPI, qp: QueuePlace, client: httpx.AsyncClient
+    ) -> None:
+        mine = await take(app, 1, qp.queue.id)
+        theirs = await take(app, 2, qp.queue.id)
+        got = await stream_ticket(client, 1, mine["id"])
+        url = f"/api/v1/queue/numbers/{theirs['id']}/events?ticket={got['ticket']}&max_events=1"
+        assert refused(await client.get(url, timeout=10), got["ticket"])
+        response = await client.get(got["url"] + "&max_events=1", timeout=10)
+        assert refused(response, got["ticket"])
+
+    @pytest.mark.asyncio
+    async def test_only_the_holder_gets_a_ticket(
+        self, app: FastAPI, qp: QueuePlace, client: httpx.AsyncClient
+    ) -> None:
+        mine = await take(app, 1, qp.queue.id)
+        params = {"ticket_id": mine["id"]}
+        stranger = await invoke(app, "queue", "stream-ticket", params, citizen(2))
+        assert stranger.code == "QUEUE_NUMBER_NOT_FOUND"
+        anonymous = await invoke(app, "queue", "stream-ticket", params)
+        assert anonymous.code == "LOGIN_REQUIRED"
+
+    @pytest.mark.asyncio
+    async def test_concurrent_uses_of_one_ticket_let_exactly_one_in(self, db: None) -> None:
+        ticket = await live.issue_stream_ticket(1, 42, ttl=60)
+        outcomes = await asyncio.gather(
+            *(live.redeem_stream_ticket(ticket, 42, ttl=60) for _ in range(8)),
+            return_exceptions=True,
+        )
+        assert [o for o in outcomes if not isinstance(o, GovError)] == [1]
+        assert all(
+            o.code == "QUEUE_STREAM_TICKET_INVALID" for o in outcomes if isinstance(o, GovError)
+        )
