@@ -14,8 +14,9 @@ app = typer.Typer(help="Residents' identity and personal-data keys.", no_args_is
 def rotate_keys(
     batch: Annotated[int, typer.Option(help="rows per transaction", min=1)] = 500,
 ) -> None:
-    """Re-encrypts personal data with the first GOVHUB_DATA_KEYS key and recomputes lookup
-    hashes with the first GOVHUB_IDENTITY_HASH_KEYS key. Safe to run again."""
+    """Re-encrypts personal data (and WeChat mini-program session keys) with the first
+    GOVHUB_DATA_KEYS key and recomputes lookup hashes with the first GOVHUB_IDENTITY_HASH_KEYS
+    key. Safe to run again."""
     from channels.identity.keys import RotationReport
     from channels.identity.keys import rotate_keys as run_rotation
     from config.runtime import started
@@ -26,7 +27,16 @@ def rotate_keys(
             return await run_rotation(batch=batch)
 
     report = asyncio.run(run())
-    typer.echo(f"rows scanned: {report.scanned}, rewritten: {report.rewritten}")
+    typer.echo(
+        f"rows scanned: {report.scanned}, rewritten: {report.rewritten}, "
+        f"unchanged: {report.unchanged}"
+    )
+    for table, counts in report.tables.items():
+        unreadable = f", unreadable {counts.unreadable}" if counts.unreadable else ""
+        typer.echo(
+            f"  {table}: scanned {counts.scanned}, rewritten {counts.rewritten}, "
+            f"unchanged {counts.unchanged}{unreadable}"
+        )
     if report.unreadable:
         typer.secho(
             f"{report.unreadable} rows do not open with the configured data keys "

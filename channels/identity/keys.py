@@ -1,5 +1,6 @@
-"""Key rotation: re-encrypt every personal field with the current data key and recompute lookup
-hashes with the current hash key. Safe to stop and run again: done rows are skipped.
+"""Key rotation: re-encrypt every ciphertext under the data keys with the current data key and
+recompute lookup hashes with the current hash key, in every table listed in SEALED_TABLES.
+Safe to stop and run again: done rows are skipped.
 
 Order for operators: put the new key first in GOVHUB_DATA_KEYS (or GOVHUB_IDENTITY_HASH_KEYS),
 keep the old one after it, restart, run `govhub identity rotate-keys`, then drop the old key.
@@ -8,81 +9,115 @@ keep the old one after it, restart, run `govhub identity rotate-keys`, then drop
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from tortoise.models import Model
 
 from channels.identity import repository
 from channels.identity.crypto import PersonalData, UndecryptableError, personal_data
+from channels.identity.models import ChannelAccount, Citizen
 from channels.identity.service import ID_NUMBER, NAME, PHONE
 from config.database import unit_of_work
 
 logger = logging.getLogger(__name__)
 
-# (ciphertext column, lookup-hash column or None, purpose) for each table holding personal data
-_CITIZEN_FIELDS = (
-    ("phone_cipher", "phone_hash", PHONE),
-    ("id_number_cipher", "id_number_hash", ID_NUMBER),
-    ("name_cipher", None, NAME),
-)
-_ACCOUNT_FIELDS = (("external_id_cipher", "external_id", PHONE),)
-Fields = tuple[tuple[str, str | None, str], ...]
+
+class SealedColumn(NamedTuple):
+    """A column of `DataCipher` ciphertexts, the purpose they were encrypted for, and the
+    column of their lookup hashes (`BlindIndex` digests), if they have one."""
+
+    column: str
+    purpose: str
+    hash_column: str | None = None
+
+
+SealedColumns = tuple[SealedColumn, ...]
+
+# Every table holding ciphertexts under the data keys, with its sealed columns: rotate_keys
+# walks them all. A module owning such a table adds it here beside the model (`SEALED_TABLES[
+# Model] = (...)` in its models.py): the ORM imports every models module when it starts, so the
+# entry is in place wherever the database is open.
+SEALED_TABLES: dict[type[Model], SealedColumns] = {
+    Citizen: (
+        SealedColumn("phone_cipher", PHONE, "phone_hash"),
+        SealedColumn("id_number_cipher", ID_NUMBER, "id_number_hash"),
+        SealedColumn("name_cipher", NAME),
+    ),
+    ChannelAccount: (SealedColumn("external_id_cipher", PHONE, "external_id"),),
+}
 
 
 @dataclass
-class RotationReport:
+class RotationCounts:
     scanned: int = 0
     rewritten: int = 0
     unreadable: int = 0
 
+    @property
+    def unchanged(self) -> int:
+        """Rows left as they were: already under the current keys, or written meanwhile."""
+        return self.scanned - self.rewritten - self.unreadable
 
-def _reseal(row: Model, fields: Fields, data: PersonalData) -> list[str]:
-    """Brings one row's ciphertexts and hashes to the current keys; the columns it changed."""
-    changed: list[str] = []
-    for cipher_column, hash_column, purpose in fields:
-        ciphertext: str | None = getattr(row, cipher_column)
+    def add(self, other: RotationCounts) -> None:
+        self.scanned += other.scanned
+        self.rewritten += other.rewritten
+        self.unreadable += other.unreadable
+
+
+@dataclass
+class RotationReport(RotationCounts):
+    """Totals over every sealed table, and the counts of each, by table name."""
+
+    tables: dict[str, RotationCounts] = field(default_factory=dict)
+
+
+def _reseal(row: Model, columns: SealedColumns, data: PersonalData) -> dict[str, str]:
+    """The new values of the row's ciphertexts and hashes not yet under the current keys."""
+    written: dict[str, str] = {}
+    for sealed in columns:
+        ciphertext: str | None = getattr(row, sealed.column)
         if ciphertext is None:
             continue
-        plaintext = data.open(ciphertext, purpose)
+        plaintext = data.open(ciphertext, sealed.purpose)
         if not data.cipher.is_current(ciphertext):
-            setattr(row, cipher_column, data.cipher.encrypt(plaintext, purpose))
-            changed.append(cipher_column)
-        if hash_column is not None:
-            digest = data.index.digest(plaintext, purpose)
-            if getattr(row, hash_column) != digest:
-                setattr(row, hash_column, digest)
-                changed.append(hash_column)
-    return changed
+            written[sealed.column] = data.cipher.encrypt(plaintext, sealed.purpose)
+        if sealed.hash_column is not None:
+            digest = data.index.digest(plaintext, sealed.purpose)
+            if getattr(row, sealed.hash_column) != digest:
+                written[sealed.hash_column] = digest
+    return written
 
 
-async def _rotate_rows(rows: list[Model], fields: Fields, data: PersonalData) -> RotationReport:
-    report = RotationReport(scanned=len(rows))
+async def _rotate_rows(
+    rows: Sequence[Model], columns: SealedColumns, data: PersonalData
+) -> RotationCounts:
+    counts = RotationCounts(scanned=len(rows))
     async with unit_of_work():
         for row in rows:
             try:
-                changed = _reseal(row, fields, data)
+                written = _reseal(row, columns, data)
             except UndecryptableError:
-                logger.error("%s %s: personal data does not open", type(row).__name__, row.pk)
-                report.unreadable += 1
+                logger.error("%s %s: a ciphertext does not open", type(row).__name__, row.pk)
+                counts.unreadable += 1
                 continue
-            if changed:
-                await row.save(update_fields=changed)
-                report.rewritten += 1
-    return report
+            # a row written since it was read (a sign-in storing a new session key) keeps the
+            # value its writer sealed
+            read = {sealed.column: getattr(row, sealed.column) for sealed in columns}
+            if written and await repository.update_if_unchanged(type(row), row.pk, read, written):
+                counts.rewritten += 1
+    return counts
 
 
 async def rotate_keys(data: PersonalData | None = None, batch: int = 500) -> RotationReport:
     """Rewrites every row not yet under the current keys (the configured ones by default)."""
     data = data or personal_data()
     total = RotationReport()
-    sources = (
-        (repository.iterate_citizens(batch), _CITIZEN_FIELDS),
-        (repository.iterate_ciphered_accounts(batch), _ACCOUNT_FIELDS),
-    )
-    for batches, fields in sources:
-        async for rows in batches:
-            report = await _rotate_rows(list(rows), fields, data)
-            total.scanned += report.scanned
-            total.rewritten += report.rewritten
-            total.unreadable += report.unreadable
+    for model, columns in SEALED_TABLES.items():
+        table = total.tables.setdefault(model._meta.db_table, RotationCounts())
+        names = [sealed.column for sealed in columns]
+        async for rows in repository.iterate_sealed(model, names, batch):
+            table.add(await _rotate_rows(rows, columns, data))
+        total.add(table)
     return total

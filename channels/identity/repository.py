@@ -1,10 +1,14 @@
-"""Every query of the identity tables: citizens, channel accounts, sessions, refresh tokens."""
+"""Every query of the identity tables (citizens, channel accounts, sessions, refresh tokens),
+and the key rotation's walk over each table holding personal-data ciphertexts."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Any
+
+from tortoise.expressions import Q
+from tortoise.models import Model
 
 from channels.identity.models import AuthSession, ChannelAccount, Citizen, RefreshToken
 
@@ -76,22 +80,29 @@ async def delete_channel_account(citizen_id: int, account_id: int) -> int:
     return await ChannelAccount.filter(citizen_id=citizen_id, id=account_id).delete()
 
 
-async def iterate_citizens(batch: int) -> AsyncIterator[list[Citizen]]:
-    last = 0
-    while rows := await Citizen.filter(id__gt=last).order_by("id").limit(batch):
-        yield rows
-        last = rows[-1].id
+# Key rotation: every table holding data-key ciphertexts, identity's or not
 
 
-async def iterate_ciphered_accounts(batch: int) -> AsyncIterator[list[ChannelAccount]]:
-    last = 0
-    while rows := (
-        await ChannelAccount.filter(id__gt=last, external_id_cipher__isnull=False)
-        .order_by("id")
-        .limit(batch)
-    ):
+async def iterate_sealed(
+    model: type[Model], columns: Sequence[str], batch: int
+) -> AsyncIterator[list[Model]]:
+    """The table's rows holding a value in any of the columns, by primary key, a batch at a
+    time."""
+    pk = model._meta.pk_attr
+    not_null: dict[str, Any] = {f"{column}__isnull": False for column in columns}
+    holding = Q(join_type=Q.OR, **not_null)
+    query = model.filter(holding)
+    while rows := await query.order_by(pk).limit(batch):
         yield rows
-        last = rows[-1].id
+        query = model.filter(holding, **{f"{pk}__gt": rows[-1].pk})
+
+
+async def update_if_unchanged(
+    model: type[Model], pk: Any, read: dict[str, Any], written: dict[str, Any]
+) -> bool:
+    """Writes the columns unless a column in `read` no longer holds the value read: a row
+    written meanwhile keeps what its writer put there."""
+    return bool(await model.filter(pk=pk, **read).update(**written))
 
 
 # Sessions and refresh tokens

@@ -1,8 +1,8 @@
 """Settings of residents' identity (`GOVHUB_IDENTITY_*`).
 
 Personal data uses two kinds of keys, both rotated with `govhub identity rotate-keys`:
-- `GOVHUB_DATA_KEYS` (top-level settings): AES-256-GCM keys that encrypt phones, ID numbers and
-  names. The first encrypts, all decrypt.
+- `GOVHUB_DATA_KEYS` (top-level settings): AES-256-GCM keys that encrypt phones, ID numbers,
+  names and WeChat mini-program session keys. The first encrypts, all decrypt.
 - `GOVHUB_IDENTITY_HASH_KEYS`: HMAC-SHA256 keys of the lookup hashes ("find the resident with
   this phone" without decrypting every row), same `id:base64key,...` form. The first computes
   new hashes; every listed key still matches in lookups, so a new key can be put first and the

@@ -13,12 +13,12 @@ from channels.identity.tokens import TokenPair
 from channels.wechat import repository
 from channels.wechat.api import wechat_api
 from channels.wechat.errors import CodeInvalid, WeChatApiError
+from channels.wechat.models import SESSION_KEY_PURPOSE as SESSION_KEY_PURPOSE
 from channels.wechat.settings import WeChatApp, wechat_config
 from gateway.codes import Code
 from gateway.errors import GovError
 from gateway.schemas import Channel
 
-SESSION_KEY_PURPOSE = "wechat_session_key"
 # Answers for a login or phone code that is wrong, used, expired, or from a blocked user.
 CODE_REJECTED = frozenset({40029, 40163, 40226, 41008})
 PHONE_NUMBER = "/wxa/business/getuserphonenumber"

@@ -8,6 +8,10 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from channels.identity.keys import SEALED_TABLES, SealedColumn
+
+SESSION_KEY_PURPOSE = "wechat_session_key"  # associated data of the sealed session keys
+
 
 class MessageState(StrEnum):
     PROCESSING = "processing"  # the action is running
@@ -52,3 +56,7 @@ class MiniProgramSession(Model):
     class Meta:
         table = "wechat_mp_session"
         unique_together = (("app_id", "openid"),)
+
+
+# `govhub identity rotate-keys` re-encrypts the session keys with the other personal data.
+SEALED_TABLES[MiniProgramSession] = (SealedColumn("session_key_sealed", SESSION_KEY_PURPOSE),)

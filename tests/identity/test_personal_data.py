@@ -21,9 +21,11 @@ from channels.identity.crypto import (
     parse_keys,
     personal_data,
 )
-from channels.identity.keys import rotate_keys
+from channels.identity.keys import SEALED_TABLES, _rotate_rows, rotate_keys
 from channels.identity.models import ChannelAccount, Citizen
 from channels.identity.service import IdentityService
+from channels.wechat import repository as wechat_repository
+from channels.wechat.models import SESSION_KEY_PURPOSE, MiniProgramSession
 from config.settings import SettingsError
 from tests.app.helpers import PHONE, app_login, call
 
@@ -50,10 +52,10 @@ async def verified_citizen(client: httpx.AsyncClient) -> dict[str, str]:
     return tokens
 
 
-def rotated_keys() -> PersonalData:
+def rotated_keys(data_key: Key | None = None) -> PersonalData:
     """New keys first, the configured ones kept after them for reading."""
     return PersonalData(
-        DataCipher([Key("k2", os.urandom(32)), *configured_data_keys()]),
+        DataCipher([data_key or Key("k2", os.urandom(32)), *configured_data_keys()]),
         BlindIndex([Key("h2", os.urandom(32)), *configured_hash_keys()]),
     )
 
@@ -145,6 +147,55 @@ class TestKeyRotation:
         assert (report.scanned, report.rewritten, report.unreadable) == (2, 0, 2)
         after = await raw_rows("identity_citizen") + await raw_rows("identity_channel_account")
         assert after == before
+
+
+class TestSessionKeyRotation:
+    """WeChat mini-program session keys are sealed with the data keys and rotate with them."""
+
+    @pytest.mark.asyncio
+    async def test_session_keys_open_with_the_new_key_alone(self, db: None) -> None:
+        k2 = Key("k2", os.urandom(32))
+        new = rotated_keys(k2)
+        old_sealed = personal_data().cipher.encrypt("old-session-key", SESSION_KEY_PURPOSE)
+        new_sealed = new.cipher.encrypt("new-session-key", SESSION_KEY_PURPOSE)
+        await wechat_repository.save_mini_program_session("wx-mp", "o-old", None, old_sealed)
+        await wechat_repository.save_mini_program_session("wx-mp", "o-new", "u-1", new_sealed)
+        untouched = await MiniProgramSession.get(openid="o-new")
+
+        report = await rotate_keys(new, batch=1)
+        sessions = report.tables["wechat_mp_session"]
+        assert (sessions.scanned, sessions.rewritten, sessions.unchanged) == (2, 1, 1)
+        assert sessions.unreadable == 0
+        assert (report.scanned, report.rewritten, report.unchanged) == (2, 1, 1)
+        assert report.tables["identity_citizen"].scanned == 0
+
+        only_new = DataCipher([k2])  # the old key dropped from the configuration
+        rotated = await MiniProgramSession.get(openid="o-old")
+        assert rotated.session_key_sealed.startswith("k2:")
+        assert only_new.decrypt(rotated.session_key_sealed, SESSION_KEY_PURPOSE) == (
+            "old-session-key"
+        )
+        kept = await MiniProgramSession.get(openid="o-new")
+        assert kept.session_key_sealed == untouched.session_key_sealed == new_sealed
+        assert kept.updated_at == untouched.updated_at
+        assert only_new.decrypt(kept.session_key_sealed, SESSION_KEY_PURPOSE) == "new-session-key"
+
+        again = await rotate_keys(new)
+        assert (again.rewritten, again.tables["wechat_mp_session"].unchanged) == (0, 2)
+
+    @pytest.mark.asyncio
+    async def test_a_session_key_stored_meanwhile_is_kept(self, db: None) -> None:
+        new = rotated_keys()
+        stale = personal_data().cipher.encrypt("stale-session-key", SESSION_KEY_PURPOSE)
+        await wechat_repository.save_mini_program_session("wx-mp", "o-1", None, stale)
+        rows = await MiniProgramSession.all()
+        fresh = new.cipher.encrypt("fresh-session-key", SESSION_KEY_PURPOSE)
+        await wechat_repository.save_mini_program_session("wx-mp", "o-1", None, fresh)
+
+        counts = await _rotate_rows(rows, SEALED_TABLES[MiniProgramSession], new)
+        assert (counts.scanned, counts.rewritten, counts.unchanged) == (1, 0, 1)
+        row = await MiniProgramSession.get(openid="o-1")
+        assert new.open(row.session_key_sealed, SESSION_KEY_PURPOSE) == "fresh-session-key"
 
 
 class TestKeySettings:
