@@ -114,6 +114,17 @@ class TestRateWindows:
         assert [(r.allowed, r.count) for r in second] == [(True, 2), (False, 2)]
         assert (await store.hit_window("ip", 3, 60)).count == 3
 
+    @pytest.mark.asyncio
+    async def test_concurrent_requests_each_get_their_own_exact_count(self, store: Store) -> None:
+        """Concurrent hits (the Redis store counts them in shared script calls) each get their
+        own count: the limit lets exactly `limit` through, whichever windows they share."""
+        requests = [[WindowHit("shared", 10, 60), WindowHit(f"own-{n}", 1, 60)] for n in range(40)]
+        answers = await asyncio.gather(*(store.hit_windows(hits) for hits in requests))
+        shared = sorted(answer[0].count for answer in answers)
+        assert shared == list(range(1, 41))
+        assert sum(answer[0].allowed for answer in answers) == 10
+        assert all(answer[1].allowed and answer[1].count == 1 for answer in answers)
+
 
 class TestLocks:
     @pytest.mark.asyncio
