@@ -248,13 +248,21 @@ class RedisStore:
         self._window_hits: GroupCommit[_WindowCounts, list[int]] = GroupCommit(
             self._count_window_hits, max_rows=128, name="rate-limit-windows"
         )
+        # Reads of concurrent requests (a revoked-session check on every signed-in call) share
+        # one MGET; each is still answered only after a read made once it was asked.
+        self._reads: GroupCommit[str, str | None] = GroupCommit(
+            self._read_many, max_rows=256, name="store-reads"
+        )
 
     def _k(self, key: str) -> str:
         return self.prefix + key
 
     async def get(self, key: str) -> str | None:
-        value = await self.redis.get(self._k(key))
-        return None if value is None else str(value)
+        return await self._reads.submit(self._k(key))
+
+    async def _read_many(self, keys: list[str]) -> list[str | None]:
+        values = await self.redis.mget(keys)
+        return [None if value is None else str(value) for value in values]
 
     async def set(self, key: str, value: str, ttl: float | None = None) -> None:
         await self.redis.set(self._k(key), value, px=None if ttl is None else int(ttl * 1000))

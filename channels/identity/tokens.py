@@ -10,8 +10,10 @@ replaced at each use; presenting a replaced one again means it leaked, so the wh
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import secrets
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -115,23 +117,35 @@ def _principal(claims: dict[str, Any]) -> Principal:
     raise ValueError("unknown subject type")
 
 
-def decode_access_token(token: str) -> Principal:
-    """The principal a token was issued to; TOKEN_EXPIRED or TOKEN_INVALID otherwise."""
+def decode_access_token(token: str, now: float | None = None) -> Principal:
+    """The principal a token was issued to; TOKEN_EXPIRED or TOKEN_INVALID otherwise. `now`
+    (a POSIX time) is for tests."""
     try:
-        claims = jwt.decode(
-            token,
-            _signing_key(),
-            algorithms=[_ALGORITHM],
-            issuer=_ISSUER,
-            options={"require": ["exp", "iat", "sub", "sid", "st", "typ"]},
-        )
-        if claims["typ"] != "access":
-            raise ValueError("not an access token")
-        return _principal(claims)
+        principal, expires_at = _verified(token, _signing_key())
     except jwt.ExpiredSignatureError:
         raise GovError(Code.TOKEN_EXPIRED) from None
     except (jwt.InvalidTokenError, KeyError, TypeError, ValueError):
         raise GovError(Code.TOKEN_INVALID) from None
+    if expires_at <= (time.time() if now is None else now):
+        raise GovError(Code.TOKEN_EXPIRED)
+    return principal
+
+
+@functools.lru_cache(maxsize=8192)
+def _verified(token: str, key: str) -> tuple[Principal, int]:
+    """A token's signature and claims, checked once per process and key: a client sends the
+    same access token with every call until it expires, so later calls only compare the
+    expiry. A token that fails raises, and failures are not remembered."""
+    claims = jwt.decode(
+        token,
+        key,
+        algorithms=[_ALGORITHM],
+        issuer=_ISSUER,
+        options={"require": ["exp", "iat", "sub", "sid", "st", "typ"]},
+    )
+    if claims["typ"] != "access":
+        raise ValueError("not an access token")
+    return _principal(claims), int(claims["exp"])
 
 
 async def authenticate_access_token(token: str) -> Principal:

@@ -14,6 +14,8 @@ from channels.app.service import APP_ID
 from channels.identity.service import sign_in_channel_account
 from channels.identity.tokens import TokenService, decode_access_token
 from config.runtime import Runtime
+from gateway.codes import Code
+from gateway.errors import GovError
 from gateway.schemas import Channel, CitizenPrincipal, IdentityLevel
 from tests.app.helpers import PHONE, FakeClock, app_login, bearer, call
 
@@ -98,6 +100,18 @@ class TestAccessTokens:
         response = await call(client, "account", "me", old.access_token)
         assert response.status_code == 401
         assert response.json()["code"] == "TOKEN_EXPIRED"
+
+    @pytest.mark.asyncio
+    async def test_a_token_checked_before_is_still_refused_once_it_expires(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        tokens = await app_login(client)
+        expires_at = jwt.decode(tokens["access_token"], options={"verify_signature": False})["exp"]
+        decode_access_token(tokens["access_token"])  # verified, and remembered
+        assert decode_access_token(tokens["access_token"], now=expires_at - 1)
+        with pytest.raises(GovError) as expired:
+            decode_access_token(tokens["access_token"], now=expires_at)
+        assert expired.value.code == Code.TOKEN_EXPIRED
 
     @pytest.mark.asyncio
     async def test_a_forged_or_altered_token_is_refused(self, client: httpx.AsyncClient) -> None:

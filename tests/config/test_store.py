@@ -97,6 +97,20 @@ class TestIncrExisting:
         assert sorted(v or 0 for v in values) == list(range(1, 101))
 
 
+class TestConcurrentReads:
+    @pytest.mark.asyncio
+    async def test_each_read_gets_its_own_key_and_sees_writes_made_before_it(
+        self, store: Store
+    ) -> None:
+        """The Redis store answers concurrent reads with one MGET; each still gets its key."""
+        for n in range(0, 60, 2):
+            await store.set(f"read-{n}", str(n))
+        values = await asyncio.gather(*(store.get(f"read-{n}") for n in range(60)))
+        assert values == [str(n) if n % 2 == 0 else None for n in range(60)]
+        await store.set("read-1", "now")
+        assert await store.get("read-1") == "now"
+
+
 class TestRateWindows:
     @pytest.mark.asyncio
     async def test_window_allows_the_limit_then_refuses(self, store: Store) -> None:
