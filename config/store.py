@@ -230,7 +230,9 @@ class _WindowCounts:
 
 
 class RedisStore:
-    """The production store; every operation is one round trip and atomic on the server."""
+    """The production store; every operation is atomic on the server and costs at most one
+    round trip. Reads and rate-limit hits of concurrent requests share theirs (one MGET, one
+    script call): on the gateway's path they come with nearly every request."""
 
     def __init__(self, url: str, prefix: str = "govhub:") -> None:
         # A blocking pool makes a burst wait for a free connection instead of failing.
