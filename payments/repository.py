@@ -239,17 +239,17 @@ class ReportedPayment:
 
 
 def batches_payments() -> bool:
-    """Whether `record_payments` may be used: PostgreSQL, outside any transaction (the batch
-    commits on its own, so a caller in a unit of work must use `record_payment`)."""
-    connection = connections.get("default")
-    return connection.capabilities.dialect == "postgres" and not isinstance(
-        connection, TransactionalDBClient
-    )
+    """Whether `record_payments` may be used: outside any transaction (the batch commits on
+    its own, so a caller in a unit of work must use `record_payment`)."""
+    return not isinstance(connections.get("default"), TransactionalDBClient)
 
 
 async def record_payments(rows: list[ReportedPayment], now: datetime) -> list[bool]:
-    """Moves every unpaid order a row describes to PAID, with its event and outbox entry, in
-    one statement; per row, whether that row made the move."""
+    """Moves every unpaid order a row describes to PAID, with its event and outbox entry, all
+    or nothing (PostgreSQL: one statement; SQLite: one transaction); per row, whether that row
+    made the move."""
+    if connections.get("default").capabilities.dialect != "postgres":
+        return await _record_payments_in_one_transaction(rows, now)
     columns: list[list[Any]] = [[] for _ in range(11)]
     for position, row in enumerate(rows):
         values = (
@@ -279,6 +279,76 @@ async def record_payments(rows: list[ReportedPayment], now: datetime) -> list[bo
         )
     won = {int(record["pos"]) for record in moved}
     return [position in won for position in range(len(rows))]
+
+
+# One row of `_record_payments_in_one_transaction`: the conditional update, matched on every
+# column the report vouches for (NULL: the report does not name it).
+_RECORD_ONE_PAYMENT_SQL = """
+UPDATE payment_order
+   SET state = ?, provider_trade_no = COALESCE(?, provider_trade_no), paid_at = ?, updated_at = ?
+ WHERE out_trade_no = ? AND state = ? AND provider = ? AND amount_fen = ? AND currency = ?
+   AND (? IS NULL OR app_id = ?) AND (? IS NULL OR merchant_id = ?)
+"""
+
+
+async def _record_payments_in_one_transaction(
+    rows: list[ReportedPayment], now: datetime
+) -> list[bool]:
+    """The same moves for databases without data-modifying CTEs: one conditional update per
+    row, then the events and outbox entries of the rows that moved inserted together, and one
+    commit for the batch."""
+    won: list[bool] = []
+    async with in_transaction() as connection:
+        for row in rows:
+            changed, _ = await connection.execute_query(
+                _RECORD_ONE_PAYMENT_SQL,
+                [
+                    OrderState.PAID.value,
+                    row.provider_trade_no,
+                    row.paid_at,
+                    now,
+                    row.out_trade_no,
+                    OrderState.CREATED.value,
+                    row.provider,
+                    row.amount_fen,
+                    row.currency,
+                    row.app_id,
+                    row.app_id,
+                    row.merchant_id,
+                    row.merchant_id,
+                ],
+            )
+            won.append(changed == 1)
+        winners = [row for row, made in zip(rows, won, strict=True) if made]
+        ids: dict[str, int] = {}
+        if winners:
+            found: list[Any] = await PaymentOrder.filter(
+                out_trade_no__in=[row.out_trade_no for row in winners]
+            ).values_list("out_trade_no", "id")
+            ids = {str(number): int(order_id) for number, order_id in found}
+        moved = [(ids[row.out_trade_no], row) for row in winners]
+        if moved:
+            await PaymentEvent.bulk_create(
+                [
+                    PaymentEvent(
+                        order_id=order_id,
+                        kind="paid",
+                        source=row.source,
+                        from_state=OrderState.CREATED.value,
+                        to_state=OrderState.PAID.value,
+                        amount_fen=row.amount_fen,
+                        detail=row.detail,
+                    )
+                    for order_id, row in moved
+                ]
+            )
+            await PaymentOutbox.bulk_create(
+                [
+                    PaymentOutbox(kind=OutboxKind.PAID.value, order_id=order_id, available_at=now)
+                    for order_id, _ in moved
+                ]
+            )
+    return won
 
 
 async def save_client_payment(

@@ -367,9 +367,9 @@ class PaymentService:
     async def _record_usual_payment(
         self, provider_name: str, report: PaymentReport, source: str
     ) -> bool:
-        """The usual case in one go: an unpaid order exactly as the report describes. On
-        PostgreSQL concurrent reports share one statement (a group commit), so a busy notify
-        path pays one round trip and one commit for many payments."""
+        """The usual case in one go: an unpaid order exactly as the report describes.
+        Concurrent reports are recorded together (a group commit: one statement on PostgreSQL,
+        one transaction on SQLite), so a busy notify path pays one commit for many payments."""
         if not repo.batches_payments():
             match = {"out_trade_no": report.out_trade_no, **self._vouched(provider_name, report)}
             return await self._record_payment(

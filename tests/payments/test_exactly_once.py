@@ -134,8 +134,9 @@ class TestOutboxConsumers:
 
 
 class TestReportsRecordedTogether:
-    """On PostgreSQL concurrent reports share one statement (a group commit); each report must
-    still be judged on its own: a duplicate, a wrong amount or a wrong merchant moves nothing."""
+    """Concurrent reports are recorded together (a group commit: one statement on PostgreSQL,
+    one transaction on SQLite); each must still be judged on its own: a duplicate, a wrong
+    amount or a wrong merchant moves nothing."""
 
     @staticmethod
     async def report(out_trade_no: str, **changes: object) -> PaymentReport:
@@ -177,11 +178,9 @@ class TestReportsRecordedTogether:
             assert (await ledger(refused))["events"] == ["created"]
 
     @pytest.mark.asyncio
-    async def test_one_statement_moves_only_what_its_rows_describe(
+    async def test_one_batch_moves_only_what_its_rows_describe(
         self, sandbox: SandboxProvider
     ) -> None:
-        if not repo.batches_payments():
-            pytest.skip("the batched statement is PostgreSQL's; SQLite records one at a time")
         first, second = [(await open_order(reference=f"bill-{n}")).out_trade_no for n in (1, 2)]
         rows = [
             repo.ReportedPayment(
