@@ -9,7 +9,7 @@ tell the other side (the company, the traffic police) and retry with the same ba
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -108,6 +108,15 @@ async def count_failure(
         "%s %d failed (attempt %d): %s", type(hand_over).__name__, hand_over.pk, attempts, exc
     )
     return step
+
+
+async def attempt_each(ids: Sequence[int], attempt: Callable[[int], Awaitable[bool]]) -> int:
+    """A sweep: `attempt` for every due id in turn; how many it completed."""
+    completed = 0
+    for item in ids:
+        if await attempt(item):
+            completed += 1
+    return completed
 
 
 async def order_over(out_trade_no: str | None) -> bool:

@@ -17,7 +17,6 @@ import hmac
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -25,7 +24,15 @@ import orjson
 
 from channels.platform import platform_http
 from notify.kinds import Kind
-from notify.providers.base import Outcome, OutgoingMessage, Receipt, SendResult, result
+from notify.providers.base import (
+    Outcome,
+    OutgoingMessage,
+    Receipt,
+    SendResult,
+    json_object,
+    receipt_items,
+    result,
+)
 from notify.settings import AliyunSmsSettings, aliyun_sms_settings, sms_settings
 
 API_VERSION = "2017-05-25"
@@ -133,7 +140,7 @@ class AliyunSmsProvider:
 def interpret(response: httpx.Response) -> SendResult:
     """Maps a SendSms answer through `RESULTS`; an answer without a code by its HTTP status."""
     fallback = Outcome.RETRY if response.status_code >= 500 else Outcome.PERMANENT
-    data = _json(response.content)
+    data = json_object(response.content)
     code = data.get("Code")
     if not isinstance(code, str):
         return SendResult(fallback, f"http_{response.status_code}")
@@ -146,23 +153,11 @@ def interpret(response: httpx.Response) -> SendResult:
     )
 
 
-def _json(raw: bytes) -> dict[str, Any]:
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def parse_receipts(body: bytes) -> list[Receipt]:
     """Reads an SmsReport push: a JSON list of `{biz_id, success, err_code, …}`."""
-    items = orjson.loads(body)
-    if not isinstance(items, list):
-        raise ValueError("expected a list of reports")
     return [
         Receipt(str(item["biz_id"]), bool(item.get("success")), str(item.get("err_code", "")))
-        for item in items
-        if isinstance(item, dict) and item.get("biz_id")
+        for item in receipt_items(body, "biz_id")
     ]
 
 

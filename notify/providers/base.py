@@ -13,9 +13,10 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
+import orjson
 from prometheus_client import Counter
 
 from gateway.masking import mask_phone
@@ -154,3 +155,21 @@ async def send(provider: NotificationProvider, message: OutgoingMessage) -> Send
         elapsed,
     )
     return outcome
+
+
+def json_object(raw: bytes) -> dict[str, Any]:
+    """A vendor answer's JSON object; empty when the body is not one (an error page, say)."""
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def receipt_items(body: bytes, id_field: str) -> list[dict[str, Any]]:
+    """The reports of a receipt push (a JSON list of objects) that name a message id in
+    `id_field`; ValueError when the body is not such a list, so the vendor sends it again."""
+    items = orjson.loads(body)
+    if not isinstance(items, list):
+        raise ValueError("expected a list of reports")
+    return [item for item in items if isinstance(item, dict) and item.get(id_field)]

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -23,7 +22,15 @@ import orjson
 
 from channels.platform import platform_http
 from notify.kinds import Kind
-from notify.providers.base import Outcome, OutgoingMessage, Receipt, SendResult, result
+from notify.providers.base import (
+    Outcome,
+    OutgoingMessage,
+    Receipt,
+    SendResult,
+    json_object,
+    receipt_items,
+    result,
+)
 from notify.settings import TencentSmsSettings, sms_settings, tencent_sms_settings
 
 SERVICE = "sms"
@@ -150,7 +157,7 @@ class TencentSmsProvider:
 def interpret(response: httpx.Response) -> SendResult:
     """Maps the answer through `RESULTS`: the call's error if any, else the number's status."""
     fallback = Outcome.RETRY if response.status_code >= 500 else Outcome.PERMANENT
-    data = _json(response.content).get("Response")
+    data = json_object(response.content).get("Response")
     if not isinstance(data, dict):
         return SendResult(fallback, f"http_{response.status_code}")
     error = data.get("Error")
@@ -169,25 +176,13 @@ def interpret(response: httpx.Response) -> SendResult:
     )
 
 
-def _json(raw: bytes) -> dict[str, Any]:
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def parse_receipts(body: bytes) -> list[Receipt]:
     """Reads a status callback: a JSON list of `{sid, report_status, errmsg, …}`."""
-    items = orjson.loads(body)
-    if not isinstance(items, list):
-        raise ValueError("expected a list of reports")
     return [
         Receipt(
             str(item["sid"]), item.get("report_status") == "SUCCESS", str(item.get("errmsg", ""))
         )
-        for item in items
-        if isinstance(item, dict) and item.get("sid")
+        for item in receipt_items(body, "sid")
     ]
 
 

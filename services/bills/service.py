@@ -71,7 +71,14 @@ from services.bills.schemas import (
     ReceiptRead,
 )
 from services.bills.settings import bills_settings
-from services.payable import Clock, RetryPolicy, count_failure, order_over, utcnow
+from services.payable import (
+    Clock,
+    RetryPolicy,
+    attempt_each,
+    count_failure,
+    order_over,
+    utcnow,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -378,11 +385,7 @@ class BillsService:
 
     async def write_off_due(self, limit: int = 100) -> int:
         """The sweep: every write-off whose next attempt is due; how many completed."""
-        done = 0
-        for write_off_id in await repo.due_write_offs(self.clock(), limit):
-            if await self.write_off(write_off_id):
-                done += 1
-        return done
+        return await attempt_each(await repo.due_write_offs(self.clock(), limit), self.write_off)
 
     async def write_off(self, write_off_id: int) -> bool:
         """One attempt to settle a paid payment at the company; True when this call completed it

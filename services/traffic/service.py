@@ -25,7 +25,14 @@ from notify.events import Event, emit
 from payments.models import PaymentOrder, Refund
 from payments.router import open_payment, reserve_payment
 from payments.states import Purpose
-from services.payable import Clock, RetryPolicy, count_failure, order_over, utcnow
+from services.payable import (
+    Clock,
+    RetryPolicy,
+    attempt_each,
+    count_failure,
+    order_over,
+    utcnow,
+)
 from services.traffic import repository as repo
 from services.traffic.errors import (
     FineNotPayable,
@@ -313,11 +320,7 @@ class TrafficService:
 
     async def report_due(self, limit: int = 100) -> int:
         """The sweep: every report whose next attempt is due; how many the source confirmed."""
-        confirmed = 0
-        for report_id in await repo.due_report_ids(self.clock(), limit):
-            if await self.report(report_id):
-                confirmed += 1
-        return confirmed
+        return await attempt_each(await repo.due_report_ids(self.clock(), limit), self.report)
 
     async def report(self, report_id: int) -> bool:
         """One attempt to tell the source a fine was paid; True when this call got it confirmed.
