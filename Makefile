@@ -39,8 +39,12 @@ test-embedded: install
 	@echo "==> tests on the embedded default (SQLite, no Redis)"
 	GOVHUB_TEST_BACKEND=embedded $(BIN)/python -m pytest -q
 
+# Every performance target, each measured against its baseline in the same run. Pass
+# BENCH_ARGS='--postgres postgres://… --redis redis://…' to measure on the production backends.
 bench: install
-	$(BIN)/python -m bench.gateway
+	$(BIN)/python -m bench.gateway $(BENCH_ARGS)
+	$(BIN)/python -m bench.queue $(BENCH_ARGS)
+	$(BIN)/python -m bench.payments $(BENCH_ARGS)
 
 # Developers: write migrations for model changes (on the embedded database).
 migrations: install
