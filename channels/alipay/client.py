@@ -73,6 +73,20 @@ def signer_for(settings: AlipaySettings) -> BaseAliPay:
     )
 
 
+def signed_body(
+    signer: BaseAliPay, method: str, biz_content: dict[str, Any] | None = None, **params: str | None
+) -> str:
+    """The signed, URL-encoded parameters of one OpenAPI call, for every Alipay caller. The SDK
+    stamps a request with the machine's local time; Alipay reads the stamp as Beijing time, so
+    it is set here. Empty `biz_content` is left out (calls such as `alipay.system.oauth.token`
+    take none), and so are empty `notify_url` / `return_url` (the SDK drops them)."""
+    stamp = datetime.now(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+    data = signer.build_body(method, biz_content or {}, timestamp=stamp, **params)
+    if not biz_content:
+        data.pop("biz_content", None)
+    return str(signer.sign_data(data))
+
+
 class AlipayClient:
     def __init__(self, settings: AlipaySettings, http: httpx.AsyncClient) -> None:
         self.settings = settings
@@ -83,11 +97,7 @@ class AlipayClient:
         self, method: str, biz_content: dict[str, Any] | None = None, **params: str
     ) -> dict[str, Any]:
         """The verified `<method>_response` content; `AlipayApiError` for a refusal."""
-        data = self.signer.build_body(method, biz_content or {}, **params)
-        if not biz_content:
-            data.pop("biz_content", None)
-        data["timestamp"] = datetime.now(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
-        body = self.signer.sign_data(data)
+        body = signed_body(self.signer, method, biz_content, **params)
         try:
             response = await self.http.post(
                 self.settings.gateway,

@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl
 import httpx
 from alipay.exceptions import AliPayException, AliPayValidationError
 
-from channels.alipay.client import signer_for
+from channels.alipay.client import signed_body, signer_for
 from channels.alipay.settings import AlipaySettings, alipay_settings
 from payments.providers.base import (
     Acknowledgement,
@@ -86,9 +86,7 @@ class AlipayProvider:
 
     def _signed(self, method: str, biz_content: dict[str, Any], **extra: str | None) -> str:
         """The signed, URL-encoded parameter string of one API call."""
-        timestamp = datetime.now(CHINA_TIME).strftime(_TIME_FORMAT)
-        data = self._sdk.build_body(method, biz_content, timestamp=timestamp, **extra)
-        return str(self._sdk.sign_data(data))
+        return signed_body(self._sdk, method, biz_content, **extra)
 
     async def _call(self, method: str, biz_content: dict[str, Any]) -> dict[str, Any]:
         """One server API call; the answer's signature is checked before it is believed.
