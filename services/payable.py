@@ -9,9 +9,10 @@ tell the other side (the company, the traffic police) and retry with the same ba
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -110,11 +111,25 @@ async def count_failure(
     return step
 
 
-async def attempt_each(ids: Sequence[int], attempt: Callable[[int], Awaitable[bool]]) -> int:
-    """A sweep: `attempt` for every due id in turn; how many it completed."""
+async def attempt_due(
+    model: type[HandOver],
+    pending: str,
+    now: datetime,
+    limit: int,
+    attempt: Callable[[int], Awaitable[bool]],
+) -> int:
+    """A sweep: `attempt` for every pending hand-over whose next attempt is due, the longest
+    waiting first; how many it completed."""
+    pk = model._meta.pk_attr
+    due: list[Any] = (
+        await model.filter(state=pending, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", pk)
+        .limit(limit)
+        .values_list(pk, flat=True)
+    )
     completed = 0
-    for item in ids:
-        if await attempt(item):
+    for item in due:
+        if await attempt(int(item)):
             completed += 1
     return completed
 

@@ -162,15 +162,6 @@ async def write_off_of(payment_id: int) -> WriteOff | None:
     return await WriteOff.get_or_none(payment_id=payment_id)
 
 
-async def due_write_offs(now: datetime, limit: int) -> list[int]:
-    due = (
-        await WriteOff.filter(state=WriteOffState.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at")
-        .limit(limit)
-    )
-    return [entry.id for entry in due]
-
-
 async def complete_write_off(write_off: WriteOff, confirmation_no: str, now: datetime) -> bool:
     updated = await WriteOff.filter(id=write_off.id, state=WriteOffState.PENDING).update(
         state=WriteOffState.DONE,

@@ -74,7 +74,7 @@ from services.bills.settings import bills_settings
 from services.payable import (
     Clock,
     RetryPolicy,
-    attempt_each,
+    attempt_due,
     count_failure,
     order_over,
     utcnow,
@@ -385,7 +385,9 @@ class BillsService:
 
     async def write_off_due(self, limit: int = 100) -> int:
         """The sweep: every write-off whose next attempt is due; how many completed."""
-        return await attempt_each(await repo.due_write_offs(self.clock(), limit), self.write_off)
+        return await attempt_due(
+            WriteOff, WriteOffState.PENDING, self.clock(), limit, self.write_off
+        )
 
     async def write_off(self, write_off_id: int) -> bool:
         """One attempt to settle a paid payment at the company; True when this call completed it

@@ -62,16 +62,6 @@ async def reports_of_payments(payment_ids: Sequence[int]) -> dict[int, FineRepor
     return {row.payment_id: row for row in rows}
 
 
-async def due_report_ids(now: datetime, limit: int) -> list[int]:
-    """Pending reports whose next attempt is due, the longest waiting first."""
-    rows = (
-        await FineReport.filter(state=ReportState.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at", "id")
-        .limit(limit)
-    )
-    return [row.id for row in rows]
-
-
 async def stuck_reports(limit: int = 100) -> list[FineReport]:
     """Pending reports flagged for staff, oldest first, each with its payment."""
     return (

@@ -28,7 +28,7 @@ from payments.states import Purpose
 from services.payable import (
     Clock,
     RetryPolicy,
-    attempt_each,
+    attempt_due,
     count_failure,
     order_over,
     utcnow,
@@ -320,7 +320,7 @@ class TrafficService:
 
     async def report_due(self, limit: int = 100) -> int:
         """The sweep: every report whose next attempt is due; how many the source confirmed."""
-        return await attempt_each(await repo.due_report_ids(self.clock(), limit), self.report)
+        return await attempt_due(FineReport, ReportState.PENDING, self.clock(), limit, self.report)
 
     async def report(self, report_id: int) -> bool:
         """One attempt to tell the source a fine was paid; True when this call got it confirmed.
