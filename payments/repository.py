@@ -248,7 +248,8 @@ async def record_payments(rows: list[ReportedPayment], now: datetime) -> list[bo
     """Moves every unpaid order a row describes to PAID, with its event and outbox entry, all
     or nothing (PostgreSQL: one statement; SQLite: one transaction); per row, whether that row
     made the move."""
-    if connections.get("default").capabilities.dialect != "postgres":
+    connection = connections.get("default")
+    if connection.capabilities.dialect != "postgres":
         return await _record_payments_in_one_transaction(rows, now)
     columns: list[list[Any]] = [[] for _ in range(11)]
     for position, row in enumerate(rows):
@@ -267,7 +268,6 @@ async def record_payments(rows: list[ReportedPayment], now: datetime) -> list[bo
         )
         for column, value in zip(columns, values, strict=True):
             column.append(value)
-    connection = connections.get("default")
     async with connection.acquire_connection() as driver:
         moved = await driver.fetch(
             _RECORD_PAYMENTS_SQL,
