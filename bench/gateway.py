@@ -22,10 +22,12 @@ from bench.load import (
     LoadResult,
     ServerOptions,
     Target,
+    add_load_arguments,
     calibrate,
     check_target,
     describe_generator,
     format_table,
+    load_options,
     run_load,
 )
 
@@ -104,13 +106,7 @@ def measure(
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.gateway", description=__doc__)
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds per figure")
-    parser.add_argument("--warmup", type=float, default=2.0, help="seconds before measuring")
-    parser.add_argument("--concurrency", type=int, default=32, help="open connections")
-    parser.add_argument("--generator", default="auto", choices=["auto", "wrk", "python"])
-    parser.add_argument("--threads", type=int, default=LoadOptions().threads, help="generator")
-    parser.add_argument("--postgres", help="PostgreSQL server URL (a fresh database is made)")
-    parser.add_argument("--redis", help="Redis URL (keys under a prefix of this run)")
+    add_load_arguments(parser, concurrency=32)
     parser.add_argument("--item", default=DEFAULT_ITEM, help="catalogue item code")
     parser.add_argument("--region", default=DEFAULT_REGION, help="region code, or '' for none")
     parser.add_argument(
@@ -124,13 +120,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    options = LoadOptions(
-        duration=args.duration,
-        warmup=args.warmup,
-        concurrency=args.concurrency,
-        generator=args.generator,
-        threads=args.threads,
-    )
+    options = load_options(args)
     figures = targets(args.item, args.region or None)
     server_options = ServerOptions(postgres_url=args.postgres, redis_url=args.redis)
     print(f"load generator: {describe_generator(options)}")

@@ -13,6 +13,7 @@ Only 127.0.0.1 is ever targeted and every run stops by itself.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import http.client
@@ -77,6 +78,33 @@ class LoadOptions:
     generator: str = "auto"  # auto, wrk or python
     threads: int = max(1, (os.cpu_count() or 2) // 2)
     distinct_clients: bool = True
+
+
+def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
+    """`--postgres` / `--redis`: measure on the production backends instead of SQLite."""
+    parser.add_argument("--postgres", help="PostgreSQL server URL (a fresh database is made)")
+    parser.add_argument("--redis", help="Redis URL (keys under a prefix of this run)")
+
+
+def add_load_arguments(parser: argparse.ArgumentParser, *, concurrency: int) -> None:
+    """The options of every benchmark driven by `run_load`: how hard, how long, on what."""
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per figure")
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds before measuring")
+    parser.add_argument("--concurrency", type=int, default=concurrency, help="open connections")
+    parser.add_argument("--generator", default="auto", choices=["auto", "wrk", "python"])
+    parser.add_argument("--threads", type=int, default=LoadOptions().threads, help="generator")
+    add_backend_arguments(parser)
+
+
+def load_options(args: argparse.Namespace) -> LoadOptions:
+    """The `LoadOptions` the arguments of `add_load_arguments` ask for."""
+    return LoadOptions(
+        duration=args.duration,
+        warmup=args.warmup,
+        concurrency=args.concurrency,
+        generator=args.generator,
+        threads=args.threads,
+    )
 
 
 @dataclass(frozen=True, slots=True)

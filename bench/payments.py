@@ -41,7 +41,14 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from fastapi import APIRouter, FastAPI, Request
 from starlette.responses import Response
 
-from bench.load import HOST, BenchServer, LoadResult, ServerOptions, format_table
+from bench.load import (
+    HOST,
+    BenchServer,
+    LoadResult,
+    ServerOptions,
+    add_backend_arguments,
+    format_table,
+)
 
 MCHID = "1900000109"
 APPID = "wxbench000000000oa"
@@ -356,8 +363,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=32, help="open connections")
     parser.add_argument("--processes", type=int, default=1, help="generator processes")
     parser.add_argument("--db-pool-max", type=int, help="PostgreSQL connections of the server")
-    parser.add_argument("--postgres", help="PostgreSQL server URL (a fresh database is made)")
-    parser.add_argument("--redis", help="Redis URL (keys under a prefix of this run)")
+    add_backend_arguments(parser)
     return parser.parse_args(argv)
 
 

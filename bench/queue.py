@@ -26,13 +26,14 @@ from datetime import UTC, datetime
 
 from bench.load import (
     BenchServer,
-    LoadOptions,
     LoadResult,
     ServerOptions,
     Target,
+    add_load_arguments,
     check_target,
     describe_generator,
     format_table,
+    load_options,
     run_load,
 )
 
@@ -42,13 +43,7 @@ BENCH_SECRET = "bench-queue-" + secrets.token_hex(24)
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.queue", description=__doc__)
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds per figure")
-    parser.add_argument("--warmup", type=float, default=2.0, help="seconds before measuring")
-    parser.add_argument("--concurrency", type=int, default=64, help="open connections")
-    parser.add_argument("--generator", default="auto", choices=["auto", "wrk", "python"])
-    parser.add_argument("--threads", type=int, default=LoadOptions().threads, help="generator")
-    parser.add_argument("--postgres", help="PostgreSQL server URL (a fresh database is made)")
-    parser.add_argument("--redis", help="Redis URL (keys under a prefix of this run)")
+    add_load_arguments(parser, concurrency=64)
     return parser.parse_args(argv)
 
 
@@ -101,13 +96,7 @@ def main(argv: list[str]) -> int:
     args = parse_args(argv)
     # Before anything reads the settings: this process signs tokens the server must accept.
     os.environ["GOVHUB_SECRET_KEY"] = BENCH_SECRET
-    options = LoadOptions(
-        duration=args.duration,
-        warmup=args.warmup,
-        concurrency=args.concurrency,
-        generator=args.generator,
-        threads=args.threads,
-    )
+    options = load_options(args)
     server_options = ServerOptions(
         app="bench.queue_app:create_queue_bench_app",
         postgres_url=args.postgres,
