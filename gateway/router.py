@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import orjson
 from fastapi import APIRouter, Depends, Path, Request
@@ -14,7 +14,7 @@ from config.logging import request_id_var
 from gateway.codes import SPECS, Code
 from gateway.errors import GovError
 from gateway.http import JSONBytes, locale_of, ok
-from gateway.schemas import Channel, ServiceRequest
+from gateway.schemas import Channel, CitizenPrincipal, ServiceRequest, StaffPrincipal
 from gateway.service import Gateway
 
 router = APIRouter(prefix="/api/v1", tags=["gateway"])
@@ -30,11 +30,27 @@ GatewayDep = Annotated[Gateway, Depends(get_gateway)]
 _CHANNELS = {c.value: c for c in Channel}
 
 
+P = TypeVar("P", CitizenPrincipal, StaffPrincipal)
+
+
 def bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization")
     if header and header[:7].lower() == "bearer ":
         return header[7:].strip() or None
     return None
+
+
+async def signed_in(request: Request, kind: type[P], wrong_kind: Code = Code.TOKEN_INVALID) -> P:
+    """The principal of the request's Bearer token, for routes outside the invocation endpoint
+    (sign-out, streams); LOGIN_REQUIRED without a token, `wrong_kind` when the token is of
+    another kind of principal (a staff token where a resident's is needed, say)."""
+    token = bearer_token(request)
+    if token is None:
+        raise GovError(Code.LOGIN_REQUIRED)
+    principal = await request.app.state.gateway.authenticator(token)
+    if not isinstance(principal, kind):
+        raise GovError(wrong_kind)
+    return principal
 
 
 def client_ip(request: Request) -> str:

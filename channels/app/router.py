@@ -9,11 +9,9 @@ from channels.app.otp import otp
 from channels.app.schemas import LoginRequest, OtpRequest, RefreshRequest
 from channels.app.service import app_sign_in
 from channels.identity.ratelimit import limit_address
-from channels.identity.service import authenticate, identity
-from gateway.codes import Code
-from gateway.errors import GovError
+from channels.identity.service import identity
 from gateway.http import ok
-from gateway.router import bearer_token, client_ip
+from gateway.router import client_ip, signed_in
 from gateway.schemas import CitizenPrincipal
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -40,11 +38,5 @@ async def refresh(body: RefreshRequest) -> Response:
 
 @router.post("/logout", summary="End this sign-in (send the access token as Bearer)")
 async def logout(request: Request) -> Response:
-    token = bearer_token(request)
-    if token is None:
-        raise GovError(Code.LOGIN_REQUIRED)
-    principal = await authenticate(token)
-    if not isinstance(principal, CitizenPrincipal):
-        raise GovError(Code.TOKEN_INVALID)
-    await identity.sign_out(principal)
+    await identity.sign_out(await signed_in(request, CitizenPrincipal))
     return ok(None)

@@ -8,9 +8,8 @@ from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import StreamingResponse
 
 from gateway.codes import Code
-from gateway.errors import GovError
 from gateway.registry import RateLimit, Service
-from gateway.router import bearer_token
+from gateway.router import signed_in
 from gateway.schemas import CitizenPrincipal, IdentityLevel, ServiceRequest
 from services.queue import live
 from services.queue.schemas import (
@@ -233,12 +232,7 @@ async def number_events(
             ticket, ticket_id, settings.stream_ticket_seconds
         )
     else:
-        token = bearer_token(request)
-        if token is None:
-            raise GovError(Code.LOGIN_REQUIRED)
-        principal = await request.app.state.gateway.authenticator(token)
-        if not isinstance(principal, CitizenPrincipal):
-            raise GovError(Code.LOGIN_REQUIRED)
+        principal = await signed_in(request, CitizenPrincipal, wrong_kind=Code.LOGIN_REQUIRED)
         citizen_id = principal.citizen_id
     first = await queue.my_ticket(citizen_id, ticket_id)  # not theirs: not found
     stream = live.ticket_stream(

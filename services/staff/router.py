@@ -6,12 +6,9 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from channels.identity.ratelimit import limit_address
-from channels.identity.service import authenticate
-from gateway.codes import Code
-from gateway.errors import GovError
 from gateway.http import ok
 from gateway.registry import Service
-from gateway.router import bearer_token, client_ip
+from gateway.router import client_ip, signed_in
 from gateway.schemas import ServiceRequest, StaffPrincipal
 from services.staff.roles import SELF
 from services.staff.schemas import LoginRequest, NoParams, RefreshRequest, StaffRead
@@ -39,13 +36,7 @@ async def refresh(body: RefreshRequest) -> Response:
 
 @router.post("/logout", summary="End this staff sign-in (send the access token as Bearer)")
 async def logout(request: Request) -> Response:
-    token = bearer_token(request)
-    if token is None:
-        raise GovError(Code.LOGIN_REQUIRED)
-    principal = await authenticate(token)
-    if not isinstance(principal, StaffPrincipal):
-        raise GovError(Code.TOKEN_INVALID)
-    await staff_service.sign_out(principal)
+    await staff_service.sign_out(await signed_in(request, StaffPrincipal))
     return ok(None)
 
 
