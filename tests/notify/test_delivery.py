@@ -174,7 +174,10 @@ class TestSandboxByDefault:
         ]
 
     @pytest.mark.asyncio
-    async def test_the_send_job_delivers_what_the_event_queued(self, db: None) -> None:
+    async def test_the_send_job_delivers_what_the_event_queued(
+        self, db: None, configure: Configure
+    ) -> None:
+        configure(notify_quiet_hours="")  # sent at once whatever the hour the suite runs at
         citizen = await make_resident()
         emitted = await emit(
             "payment_succeeded", citizen, PAID, channel="web", dedupe_key="job"
@@ -371,13 +374,16 @@ class TestPeriodicSweep:
         assert scheduler.periodic_jobs()["notify.sweep"] == ["* * * * *"]
 
     @pytest.mark.asyncio
-    async def test_the_sweep_sends_what_no_job_was_queued_for(self, db: None) -> None:
+    async def test_the_sweep_sends_what_no_job_was_queued_for(
+        self, db: None, configure: Configure
+    ) -> None:
         citizen = await make_resident()
         night = datetime(2025, 1, 1, 15, 0, tzinfo=UTC)  # 23:00 in Shanghai, long ago
         emitted = await emit(
             "payment_succeeded", citizen, PAID, channel="web", dedupe_key="old", now=night
         )  # held for the morning: no job queued, only a sweep will find it
         assert (await reload(emitted.notification_id)).status == NotificationStatus.QUEUED
+        configure(notify_quiet_hours="")  # the morning has come, whatever the hour the suite runs
         assert await tasks.sweep() == 1
         assert (await reload(emitted.notification_id)).status == NotificationStatus.SENT
         assert await tasks.sweep() == 0
