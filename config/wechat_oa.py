@@ -1,9 +1,8 @@
 """The city-services official account as data: text keywords, menu clicks and the menu itself.
 
 A keyword or a click names a gateway action; the word after a keyword fills one parameter
-(`水费 1234567` → `bills.utility-query {"account_no": "1234567"}`). Actions not offered yet
-answer "coming soon" instead of failing. View buttons open H5 pages of this site through
-WeChat OAuth, so the page knows the resident.
+(`水费 1234567` → `bills.arrears {"kind": "water", "account_no": "1234567"}`). View buttons open
+H5 pages of this site through WeChat OAuth, so the page knows the resident.
 """
 
 from __future__ import annotations
@@ -40,35 +39,32 @@ class MenuGroup:
     buttons: tuple[ViewButton | ClickButton, ...]
 
 
+def _arrears(kind: str, word: str, name_en: str) -> ActionRoute:
+    return ActionRoute(
+        "bills",
+        "arrears",
+        param="account_no",
+        fixed={"kind": kind},
+        usage_zh=f"{word} <户号>：查询{word}欠费",
+        usage_en=f"{word} <account no.>: unpaid {name_en} bills",
+    )
+
+
 KEYWORDS: dict[str, ActionRoute] = {
-    "水费": ActionRoute(
-        "bills",
-        "utility-query",
-        param="account_no",
-        fixed={"kind": "water"},
-        usage_zh="水费 <户号>：查询水费账单",
-        usage_en="水费 <account no.>: water bill",
-    ),
-    "电费": ActionRoute(
-        "bills",
-        "utility-query",
-        param="account_no",
-        fixed={"kind": "electricity"},
-        usage_zh="电费 <户号>：查询电费账单",
-        usage_en="电费 <account no.>: electricity bill",
-    ),
-    "办件": ActionRoute(
-        "applications",
-        "progress",
-        param="application_no",
-        usage_zh="办件 <编号>：查询办件进度",
-        usage_en="办件 <number>: application progress",
-    ),
+    "水费": _arrears("water", "水费", "water"),
+    "电费": _arrears("electricity", "电费", "electricity"),
+    "燃气费": _arrears("gas", "燃气费", "gas"),
     "排队": ActionRoute(
         "queue",
         "my-numbers",
         usage_zh="排队：查看我的排队号",
         usage_en="排队: my queue number",
+    ),
+    "预约": ActionRoute(
+        "appointments",
+        "mine",
+        usage_zh="预约：查看我的预约",
+        usage_en="预约: my appointments",
     ),
     "办事": ActionRoute(
         "catalog",
@@ -79,10 +75,17 @@ KEYWORDS: dict[str, ActionRoute] = {
     ),
 }
 
+# Every click and keyword names an action the gateway offers on the official account
+# (tests/channels/wechat/test_menu.py walks them all). View buttons open resident pages and join
+# the menu only with the pages they open.
 CLICKS: dict[str, ActionRoute] = {
     "MY_QUEUE": KEYWORDS["排队"],
-    "MY_APPLICATIONS": ActionRoute("applications", "mine"),
-    "MY_BILLS": ActionRoute("bills", "mine"),
+    "MY_APPOINTMENTS": KEYWORDS["预约"],
+    "LIFE_EVENTS": ActionRoute("catalog", "life-events"),
+    "MY_BILLS": ActionRoute("bills", "my-accounts"),
+    "MY_RECEIPTS": ActionRoute("bills", "receipts"),
+    "MY_FINES": ActionRoute("traffic", "my-payments"),
+    "MY_ACCOUNT": ActionRoute("account", "me"),
 }
 HELP_CLICK = "HELP"  # answers the help reply listing what works
 
@@ -90,24 +93,23 @@ MENU: tuple[MenuGroup, ...] = (
     MenuGroup(
         "办事服务",
         (
-            ViewButton("办事指南", "/h5/catalog"),
-            ViewButton("预约办事", "/h5/appointments"),
+            ClickButton("人生事件", "LIFE_EVENTS"),
+            ClickButton("我的预约", "MY_APPOINTMENTS"),
             ClickButton("我的排队", "MY_QUEUE"),
         ),
     ),
     MenuGroup(
         "生活缴费",
         (
-            ViewButton("水电气缴费", "/h5/bills"),
             ClickButton("我的账单", "MY_BILLS"),
-            ViewButton("交通违法", "/h5/traffic"),
+            ClickButton("缴费记录", "MY_RECEIPTS"),
+            ClickButton("交通罚款", "MY_FINES"),
         ),
     ),
     MenuGroup(
         "我的",
         (
-            ClickButton("我的办件", "MY_APPLICATIONS"),
-            ViewButton("咨询投诉", "/h5/feedback"),
+            ClickButton("我的账号", "MY_ACCOUNT"),
             ClickButton("使用帮助", HELP_CLICK),
         ),
     ),

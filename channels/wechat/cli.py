@@ -73,7 +73,7 @@ def push(app_id: AppIdOption = None) -> None:
 def purge_messages(
     days: Annotated[int, typer.Option(min=1, help="keep messages of the last DAYS days")] = 7,
 ) -> None:
-    """Deletes old callback de-duplication rows (run it daily)."""
+    """Deletes old callback de-duplication rows now (the scheduler does it nightly)."""
     from datetime import UTC, datetime, timedelta
 
     from channels.wechat import repository

@@ -10,6 +10,7 @@ from channels.wechat.render import RenderContext, coming_soon, render_result
 from channels.wechat.sessions import resident_credentials
 from channels.wechat.settings import OfficialAccount
 from config.wechat_oa import CLICKS, HELP_CLICK, KEYWORDS, ActionRoute
+from gateway.codes import Code
 from gateway.schemas import Channel, IdentityLevel, ServiceRequest
 from gateway.service import Gateway
 from notify.providers.wechat_template import WeChatTemplateProvider
@@ -88,6 +89,9 @@ class Responder:
             client_ip=f"wechat:{message.from_user}",
         )
         result = await self.gateway.invoke(request)
+        if result.code == Code.VALIDATION_FAILED and route.param:
+            # The word after the keyword is not of the right shape: show how to send it.
+            return Reply.of_text(self.ctx.text("needs_param", usage=self._usage_of(route)))
         return render_result(route.service, route.action, result, self.ctx, self.usage())
 
     async def _credentials(self, route: ActionRoute, openid: str) -> str | None:

@@ -145,16 +145,16 @@ class TestUrlCheck:
 
 class TestPlainMode:
     @pytest.mark.asyncio
-    async def test_catalogue_keyword_answers_news(
+    async def test_catalogue_keyword_lists_items_as_text_while_no_page_is_served(
         self, wechat: httpx.AsyncClient, calls: Calls
     ) -> None:
         response = await push(wechat, plain_push(text_xml("办事 护照", "1001")))
         reply = reply_fields(response)
-        assert reply["MsgType"] == "news"
+        assert reply["MsgType"] == "text"
         assert reply["ToUserName"] == "o-resident-1"
         assert reply["FromUserName"] == ORIGINAL_ID
-        assert "护照办理" in response.text
-        assert "/oauth/start?next=/h5/catalog/items/C-001" in response.text
+        assert reply["Content"] == "护照办理（材料与流程）"
+        assert "/h5/" not in response.text  # no link to a page that is not there
         assert calls.searches == ["护照"]
 
     @pytest.mark.asyncio
@@ -216,7 +216,7 @@ class TestSafeMode:
         assert response.status_code == 200, response.text
         assert "社保" not in response.text
         plain = parse_flat_xml(open_reply(response.text))
-        assert plain["MsgType"] == "news"
+        assert plain["Content"] == "社保办理（材料与流程）"
         assert plain["ToUserName"] == "o-resident-1"
         assert calls.searches == ["社保"]
 

@@ -100,8 +100,8 @@ class TestSlowAction:
         await wait_for(lambda: len(fake_wechat.custom_messages) == 1)
         sent = fake_wechat.custom_messages[0]
         assert sent["touser"] == "o-resident-1"
-        assert sent["msgtype"] == "news"
-        assert sent["news"]["articles"][0]["title"] == "慢办理"
+        assert sent["msgtype"] == "text"
+        assert sent["text"]["content"] == "慢办理（材料与流程）"
 
         async def delivered() -> bool:
             row = await CallbackMessage.get(dedupe_key="msg:5001")
@@ -162,7 +162,7 @@ class TestLateRepliesAreNeverLost:
         fake_wechat.custom_send_down = False
         later = datetime.now(UTC) + timedelta(minutes=1)
         assert await official_accounts.sweep_late_replies(now=later) == 1
-        assert fake_wechat.custom_messages[0]["news"]["articles"][0]["title"] == "慢办理"
+        assert fake_wechat.custom_messages[0]["text"]["content"] == "慢办理（材料与流程）"
         assert (await CallbackMessage.get(id=row.id)).state == MessageState.DELIVERED
         assert await official_accounts.sweep_late_replies(now=later) == 0
 
@@ -209,3 +209,21 @@ class TestLateRepliesAreNeverLost:
         assert final.state == MessageState.FAILED
         assert final.delivery_attempts == MAX_DELIVERY_ATTEMPTS
         assert await official_accounts.sweep_late_replies(now=later) == 0
+
+
+class TestNightlyPurge:
+    def test_the_purge_is_scheduled_every_night(self) -> None:
+        from config.scheduler import periodic_jobs
+
+        assert periodic_jobs()["wechat.purge_messages"] == ["40 3 * * *"]
+
+    @pytest.mark.asyncio
+    async def test_rows_older_than_a_week_go_and_recent_ones_stay(self, db: None) -> None:
+        from channels.wechat.tasks import purge_messages
+
+        old = await CallbackMessage.create(app_id="wx1", dedupe_key="msg:1", openid="o", kind="t")
+        await CallbackMessage.create(app_id="wx1", dedupe_key="msg:2", openid="o", kind="t")
+        week_ago = datetime.now(UTC) - timedelta(days=7, minutes=1)
+        await CallbackMessage.filter(id=old.id).update(received_at=week_ago)
+        assert await purge_messages() == 1
+        assert [m.dedupe_key for m in await CallbackMessage.all()] == ["msg:2"]
