@@ -32,6 +32,16 @@ def menu_views() -> list[str]:
     return [button.path for group in MENU for button in group.buttons if hasattr(button, "path")]
 
 
+async def say(client: httpx.AsyncClient, text: str, msg_id: str) -> dict[str, str]:
+    """The reply to a follower's text message, through the real callback."""
+    return reply_fields(await push(client, plain_push(text_xml(text, msg_id))))
+
+
+async def click(client: httpx.AsyncClient, key: str, created: int | None = None) -> dict[str, str]:
+    """The reply to a follower's menu click, through the real callback."""
+    return reply_fields(await push(client, plain_push(event_xml("CLICK", key, created=created))))
+
+
 def assert_offered(app: FastAPI, route: ActionRoute, where: str) -> None:
     action = app.state.gateway.registry.find(route.service, route.action)
     assert action is not None, f"{where}: {route.service}.{route.action} is not an action"
@@ -68,7 +78,7 @@ class TestEveryTargetAnswers:
     async def test_keywords(self, client: httpx.AsyncClient, fake_wechat: FakeWeChat) -> None:
         for serial, (word, route) in enumerate(KEYWORDS.items()):
             text = f"{word} {SAMPLE_ARGUMENTS[route.param]}" if route.param else word
-            reply = reply_fields(await push(client, plain_push(text_xml(text, f"77{serial}"))))
+            reply = await say(client, text, f"77{serial}")
             content = reply.get("Content", "")
             assert reply["MsgType"] in ("text", "news"), text
             assert not any(mark in content for mark in DEAD_ENDS), f"{text}: {content}"
@@ -76,8 +86,7 @@ class TestEveryTargetAnswers:
     @pytest.mark.asyncio
     async def test_clicks(self, client: httpx.AsyncClient, fake_wechat: FakeWeChat) -> None:
         for serial, key in enumerate(menu_clicks()):
-            xml = event_xml("CLICK", key, created=int(time.time()) + serial)
-            reply = reply_fields(await push(client, plain_push(xml)))
+            reply = await click(client, key, created=int(time.time()) + serial)
             content = reply.get("Content", "")
             assert reply["MsgType"] in ("text", "news"), key
             assert not any(mark in content for mark in DEAD_ENDS), f"{key}: {content}"
@@ -88,7 +97,7 @@ class TestReplies:
     async def test_water_keyword_answers_the_arrears_and_where_to_pay(
         self, client: httpx.AsyncClient, fake_wechat: FakeWeChat
     ) -> None:
-        reply = reply_fields(await push(client, plain_push(text_xml("水费 SW0010001", "7801"))))
+        reply = await say(client, "水费 SW0010001", "7801")
         first, second = reply["Content"].split("\n")
         assert "户号 SW0010001" in first
         assert "合计" in first
@@ -98,19 +107,19 @@ class TestReplies:
     async def test_malformed_argument_gets_the_usage(
         self, client: httpx.AsyncClient, fake_wechat: FakeWeChat
     ) -> None:
-        reply = reply_fields(await push(client, plain_push(text_xml("燃气费 1", "7802"))))
+        reply = await say(client, "燃气费 1", "7802")
         assert reply["Content"] == "请按格式发送：燃气费 <户号>：查询燃气费欠费"
 
     @pytest.mark.asyncio
     async def test_an_empty_list_is_said_in_words(
         self, client: httpx.AsyncClient, fake_wechat: FakeWeChat
     ) -> None:
-        reply = reply_fields(await push(client, plain_push(event_xml("CLICK", "MY_BILLS"))))
+        reply = await click(client, "MY_BILLS")
         assert reply["Content"] == "没有找到相关结果。"
 
     @pytest.mark.asyncio
     async def test_account_click_shows_the_follower_account(
         self, client: httpx.AsyncClient, fake_wechat: FakeWeChat
     ) -> None:
-        reply = reply_fields(await push(client, plain_push(event_xml("CLICK", "MY_ACCOUNT"))))
+        reply = await click(client, "MY_ACCOUNT")
         assert reply["Content"] == "实名认证：未认证\n手机号：未绑定\n已关联渠道：wechat_oa"
