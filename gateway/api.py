@@ -9,6 +9,7 @@ from channels.app.router import router as app_auth_router
 from channels.wechat.router import auth_router as wechat_auth_router
 from channels.wechat.router import router as wechat_router
 from config.settings import Settings
+from gateway.clients import include_clients
 from gateway.health import router as health_router
 from gateway.router import router as gateway_router
 from notify.router import dev_router as notify_dev_router
@@ -35,3 +36,4 @@ def include_routers(app: FastAPI, settings: Settings) -> None:
     app.include_router(bills_router)  # printable e-receipts
     if settings.dev_endpoints_enabled:
         app.include_router(notify_dev_router)
+    include_clients(app)  # the built web clients, last: their prefixes catch every sub-path

@@ -25,6 +25,7 @@ from channels.wechat.render import RenderContext
 from channels.wechat.responder import Responder
 from channels.wechat.settings import OfficialAccount, wechat_config
 from config.runtime import runtime
+from gateway.clients import resident_pages_served
 from gateway.service import Gateway
 
 logger = logging.getLogger(__name__)
@@ -57,7 +58,12 @@ class OfficialAccountService:
         row, created = await repository.claim_message(account.app_id, message)
         if not created:
             return await self._replay(row.id, budget)
-        context = RenderContext(locale, runtime().settings.public_base_url, account.app_id)
+        context = RenderContext(
+            locale,
+            runtime().settings.public_base_url,
+            account.app_id,
+            pages_served=resident_pages_served(),
+        )
         work = asyncio.create_task(
             Responder(gateway, account, context).respond(message, request_id)
         )
