@@ -28,6 +28,7 @@ APPS: dict[str, str] = {
     "notify": "notify",
     "wechat": "channels.wechat",
     "payments": "payments",
+    "reconciliation": "payments.reconciliation",
     "bills": "services.bills",
     "traffic": "services.traffic",
 }

@@ -14,6 +14,7 @@ from config.settings import get_settings
 TASK_MODULES: list[str] = [
     "channels.wechat.tasks",
     "payments.tasks",
+    "payments.reconciliation.tasks",
     "services.appointments.tasks",
     "notify.tasks",
     "services.bills.tasks",

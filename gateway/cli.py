@@ -14,6 +14,7 @@ from channels.identity.cli import app as identity_cli
 from channels.wechat.cli import app as wechat_cli
 from config.settings import Settings, SettingsError, describe, get_settings
 from notify.cli import app as notify_cli
+from payments.cli import app as payments_cli
 from services.staff.cli import app as staff_cli
 
 app = typer.Typer(
@@ -234,6 +235,7 @@ app.add_typer(identity_cli, name="identity")
 app.add_typer(staff_cli, name="staff")
 app.add_typer(notify_cli, name="notify")
 app.add_typer(wechat_cli, name="wechat")
+app.add_typer(payments_cli, name="payments")
 
 if __name__ == "__main__":
     app()

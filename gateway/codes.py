@@ -122,6 +122,9 @@ class Code(StrEnum):
     REFUND_EXCEEDS_PAID = "REFUND_EXCEEDS_PAID"
     REFUND_CONFLICT = "REFUND_CONFLICT"
     REFUND_NOT_FOUND = "REFUND_NOT_FOUND"
+    RECONCILIATION_BREAK_NOT_FOUND = "RECONCILIATION_BREAK_NOT_FOUND"
+    RECONCILIATION_BREAK_CLOSED = "RECONCILIATION_BREAK_CLOSED"
+    RECONCILIATION_RANGE_INVALID = "RECONCILIATION_RANGE_INVALID"
     # Bills and traffic
     BILL_KIND_UNAVAILABLE = "BILL_KIND_UNAVAILABLE"
     BILL_COMPANY_UNAVAILABLE = "BILL_COMPANY_UNAVAILABLE"
@@ -388,6 +391,19 @@ SPECS: dict[Code, Spec] = {
     ),
     Code.PAYMENT_PROVIDER_REFUSED: Spec(
         502, "支付渠道拒绝了请求（{reason}）", "The payment provider refused ({reason})"
+    ),
+    Code.RECONCILIATION_BREAK_NOT_FOUND: Spec(
+        404, "未找到对账差错", "No such reconciliation break"
+    ),
+    Code.RECONCILIATION_BREAK_CLOSED: Spec(
+        409,
+        "该对账差错已处理或已消除（{status}）",
+        "This reconciliation break is no longer open ({status})",
+    ),
+    Code.RECONCILIATION_RANGE_INVALID: Spec(
+        400,
+        "对账日期范围无效（最多 {max_days} 天，起始不晚于结束）",
+        "Invalid reconciliation date range (at most {max_days} days, from not after to)",
     ),
     Code.REFUND_EXCEEDS_PAID: Spec(
         409,

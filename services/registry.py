@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from channels.identity.router import service as account
 from gateway.registry import Service
 from notify.router import service as notify
+from payments.reconciliation.router import service as reconciliation
 from payments.router import service as payments
 from services.appointments.router import service as appointments
 from services.bills.router import service as bills
@@ -22,6 +23,7 @@ SERVICES: list[Service] = [
     account,
     staff,
     payments,
+    reconciliation,
     appointments,
     queue,
     notify,

@@ -42,6 +42,12 @@ BUILTIN_ROLES: dict[str, RoleSpec] = {
             (SELF, "queue.call", "queue.issue", "appointments.checkin", "applications.handle"),
         ),
         RoleSpec("catalog_editor", "事项编辑", "Catalogue editor", (SELF, "catalog.edit")),
+        RoleSpec(
+            "finance",
+            "财务对账员",
+            "Finance officer",
+            (SELF, "payments.refund", "payments.reconcile"),
+        ),
         RoleSpec("auditor", "审计员", "Auditor", (SELF, "audit.read", "notify.read")),
     )
 }
