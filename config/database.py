@@ -31,6 +31,7 @@ APPS: dict[str, str] = {
     "reconciliation": "payments.reconciliation",
     "bills": "services.bills",
     "traffic": "services.traffic",
+    "demands": "services.demands",
 }
 
 

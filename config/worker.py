@@ -19,6 +19,7 @@ TASK_MODULES: list[str] = [
     "notify.tasks",
     "services.bills.tasks",
     "services.traffic.tasks",
+    "services.demands.tasks",
 ]
 
 _stack = AsyncExitStack()

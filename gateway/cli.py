@@ -15,6 +15,7 @@ from channels.wechat.cli import app as wechat_cli
 from config.settings import Settings, SettingsError, describe, get_settings
 from notify.cli import app as notify_cli
 from payments.cli import app as payments_cli
+from services.demands.cli import app as demands_cli
 from services.staff.cli import app as staff_cli
 
 app = typer.Typer(
@@ -236,6 +237,7 @@ app.add_typer(staff_cli, name="staff")
 app.add_typer(notify_cli, name="notify")
 app.add_typer(wechat_cli, name="wechat")
 app.add_typer(payments_cli, name="payments")
+app.add_typer(demands_cli, name="demands")
 
 if __name__ == "__main__":
     app()

@@ -125,6 +125,14 @@ class Code(StrEnum):
     RECONCILIATION_BREAK_NOT_FOUND = "RECONCILIATION_BREAK_NOT_FOUND"
     RECONCILIATION_BREAK_CLOSED = "RECONCILIATION_BREAK_CLOSED"
     RECONCILIATION_RANGE_INVALID = "RECONCILIATION_RANGE_INVALID"
+    # Fee demands from departments
+    DEPARTMENT_KEY_INVALID = "DEPARTMENT_KEY_INVALID"
+    DEMAND_NOT_FOUND = "DEMAND_NOT_FOUND"
+    DEMAND_CONFLICT = "DEMAND_CONFLICT"
+    DEMAND_NOT_PAYABLE = "DEMAND_NOT_PAYABLE"
+    DEMAND_PAYING = "DEMAND_PAYING"
+    DEMAND_TEST_MODE = "DEMAND_TEST_MODE"
+    DEMAND_PAYER_REQUIRED = "DEMAND_PAYER_REQUIRED"
     # Bills and traffic
     BILL_KIND_UNAVAILABLE = "BILL_KIND_UNAVAILABLE"
     BILL_COMPANY_UNAVAILABLE = "BILL_COMPANY_UNAVAILABLE"
@@ -416,6 +424,34 @@ SPECS: dict[Code, Spec] = {
         "Refund number {out_refund_no} was used for another refund",
     ),
     Code.REFUND_NOT_FOUND: Spec(404, "未找到退款单", "No such refund"),
+    # Fee demands from departments
+    Code.DEPARTMENT_KEY_INVALID: Spec(
+        401, "部门接口密钥无效或已停用", "The department API key is invalid or revoked"
+    ),
+    Code.DEMAND_NOT_FOUND: Spec(404, "未找到该缴费通知", "No such fee demand"),
+    Code.DEMAND_CONFLICT: Spec(
+        409,
+        "业务编号 {external_ref} 已用于另一笔缴费通知",
+        "Reference {external_ref} already names another fee demand",
+    ),
+    Code.DEMAND_NOT_PAYABLE: Spec(
+        409, "该缴费通知当前不可缴费（{state}）", "This fee demand cannot be paid now ({state})"
+    ),
+    Code.DEMAND_PAYING: Spec(
+        409,
+        "该缴费通知正在支付中，请完成或稍后再试",
+        "This fee demand is being paid: finish that payment or try again later",
+    ),
+    Code.DEMAND_TEST_MODE: Spec(
+        409,
+        "测试缴费通知只能通过沙箱支付，本环境未开启沙箱",
+        "A test fee demand is paid only through the sandbox, which is off here",
+    ),
+    Code.DEMAND_PAYER_REQUIRED: Spec(
+        400,
+        "请提供缴费人手机号或身份证号",
+        "Give the payer's phone number or ID number",
+    ),
     # Bills and traffic
     Code.BILL_KIND_UNAVAILABLE: Spec(
         404, "暂不支持{kind_zh}的线上缴费", "Paying {kind} bills online is not offered here"

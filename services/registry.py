@@ -13,6 +13,7 @@ from services.appointments.router import service as appointments
 from services.bills.router import service as bills
 from services.catalog.router import service as catalog
 from services.catalog.service import warm_up as warm_catalog
+from services.demands.router import service as demands
 from services.queue.router import service as queue
 from services.queue.service import queue as queue_service
 from services.staff.router import service as staff
@@ -29,6 +30,7 @@ SERVICES: list[Service] = [
     notify,
     bills,
     traffic,
+    demands,
 ]
 
 # Run once when an app process starts, before it takes requests.

@@ -25,3 +25,6 @@ async def seed_demo(say: Callable[[str], object] = print) -> None:
     from services.traffic.seed import seed_traffic
 
     await seed_traffic(say)
+    from services.demands.seed import seed_demands
+
+    await seed_demands(say)
