@@ -73,7 +73,9 @@ class AlipayProvider:
         self._gateway = settings.gateway
         self._app_id = settings.app_id
         self._sdk = signer_for(settings)
-        self.trade_types = frozenset({TradeType.MINIPROGRAM, TradeType.APP, TradeType.WAP})
+        self.trade_types = frozenset(
+            {TradeType.MINIPROGRAM, TradeType.APP, TradeType.WAP, TradeType.QR, TradeType.PAGE}
+        )
 
     @classmethod
     def from_settings(cls, context: ProviderContext) -> AlipayProvider | None:
@@ -151,15 +153,21 @@ class AlipayProvider:
                     "alipay.trade.app.pay", content, notify_url=self._notify_url
                 )
             }
-        elif request.trade_type == TradeType.WAP:
-            content = self._trade_content(request, "QUICK_WAP_WAY")
+        elif request.trade_type in (TradeType.WAP, TradeType.PAGE):
+            method, product = (
+                ("alipay.trade.wap.pay", "QUICK_WAP_WAY")
+                if request.trade_type == TradeType.WAP
+                else ("alipay.trade.page.pay", "FAST_INSTANT_TRADE_PAY")
+            )
             signed = self._signed(
-                "alipay.trade.wap.pay",
-                content,
+                method,
+                self._trade_content(request, product),
                 notify_url=self._notify_url,
                 return_url=self._settings.wap_return_url,
             )
             params = {"url": f"{self._gateway}?{signed}"}
+        elif request.trade_type == TradeType.QR:
+            params = await self._precreate(request)
         else:
             raise ProviderError("trade type not offered", retryable=False, code="TRADE_TYPE")
         return ClientPayment(
@@ -168,6 +176,15 @@ class AlipayProvider:
             merchant_id=self._settings.seller_id or "",
             provider_trade_no=params.get("tradeNO"),
         )
+
+    async def _precreate(self, request: CreateRequest) -> dict[str, Any]:
+        """Face-to-face precreate: Alipay opens the trade and answers the QR code's content."""
+        content = self._trade_content(request, "FACE_TO_FACE_PAYMENT")
+        content["notify_url"] = self._notify_url
+        answer = await self._call("alipay.trade.precreate", content)
+        if answer.get("code") != SUCCESS_CODE or not answer.get("qr_code"):
+            raise self._refusal(answer)
+        return {"qr_code": str(answer["qr_code"])}
 
     async def _create_miniprogram(self, request: CreateRequest) -> dict[str, Any]:
         if not request.payer_id:

@@ -146,6 +146,10 @@ class WeChatPayProvider:
                 (TradeType.JSAPI, settings.appid),
                 (TradeType.MINIPROGRAM, settings.mp_appid),
                 (TradeType.APP, settings.app_appid),
+                # Native and H5 need an appid bound to the merchant: the official account's, or
+                # the mini-program's when there is none.
+                (TradeType.NATIVE, settings.appid or settings.mp_appid),
+                (TradeType.H5, settings.appid or settings.mp_appid),
             )
             if appid
         }
@@ -282,7 +286,9 @@ class WeChatPayProvider:
 
     def payer_app_id(self, trade_type: TradeType) -> str | None:
         """JSAPI and mini-program payments name the payer by openid, which is per app."""
-        return None if trade_type == TradeType.APP else self._appids.get(trade_type)
+        if trade_type not in (TradeType.JSAPI, TradeType.MINIPROGRAM):
+            return None  # app, Native and H5 payers are whoever pays
+        return self._appids.get(trade_type)
 
     async def create(self, request: CreateRequest) -> ClientPayment:
         appid = self._appids.get(request.trade_type)
@@ -297,6 +303,8 @@ class WeChatPayProvider:
             "notify_url": self._notify_url,
             "amount": {"total": request.amount_fen, "currency": "CNY"},
         }
+        if request.trade_type in (TradeType.NATIVE, TradeType.H5):
+            return await self._create_by_url(request, appid, payload)
         if request.trade_type == TradeType.APP:
             path = "/v3/pay/transactions/app"
         else:
@@ -314,6 +322,28 @@ class WeChatPayProvider:
             else self._jsapi_params(appid, prepay_id)
         )
         return ClientPayment(params=params, app_id=appid, merchant_id=self._mchid)
+
+    async def _create_by_url(
+        self, request: CreateRequest, appid: str, payload: dict[str, Any]
+    ) -> ClientPayment:
+        """Native answers a `code_url` to show as a QR code; H5 an `h5_url` the phone browser
+        opens (WeChat checks it against the payer's address and the merchant's domain)."""
+        if request.trade_type == TradeType.H5:
+            if not request.client_ip:
+                raise ProviderError("payer address required", retryable=False, code="PAYER")
+            payload["scene_info"] = {
+                "payer_client_ip": request.client_ip,
+                "h5_info": {"type": "Wap"},
+            }
+            path, answer_key = "/v3/pay/transactions/h5", "h5_url"
+        else:
+            path, answer_key = "/v3/pay/transactions/native", "code_url"
+        status, data = await self._call("POST", path, payload)
+        if status != 200 or answer_key not in data:
+            raise self._refusal(status, data)
+        return ClientPayment(
+            params={answer_key: str(data[answer_key])}, app_id=appid, merchant_id=self._mchid
+        )
 
     def _jsapi_params(self, appid: str, prepay_id: str) -> dict[str, Any]:
         """`wx.requestPayment` / `WeixinJSBridge` parameters, signed with the merchant key."""
