@@ -14,8 +14,7 @@ from payments.models import PaymentOrder
 from payments.states import TradeType
 from services.demands.models import DemandState, FeeDemand
 from tests.bills.conftest import fulfil
-from tests.demands.test_demands import Receiver, create, demand_body, department  # noqa: F401
-from tests.payments.conftest import alipay, wechat  # noqa: F401
+from tests.demands.helpers import Receiver, create, demand_body
 from tests.payments.helpers import FakeAlipay, FakeWeChatPay
 
 WECHAT_UA = (
