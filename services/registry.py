@@ -9,6 +9,7 @@ from gateway.registry import Service
 from notify.router import service as notify
 from payments.reconciliation.router import service as reconciliation
 from payments.router import service as payments
+from services.applications.router import service as applications
 from services.appointments.router import service as appointments
 from services.bills.router import service as bills
 from services.catalog.router import service as catalog
@@ -31,6 +32,7 @@ SERVICES: list[Service] = [
     bills,
     traffic,
     demands,
+    applications,
 ]
 
 # Run once when an app process starts, before it takes requests.
