@@ -74,7 +74,7 @@ def serve(
         port=port,
         workers=workers,
         reload=reload,
-        proxy_headers=True,
+        proxy_headers=False,  # the client address is ours to decide: GOVHUB_TRUSTED_PROXIES
         log_level=settings.log_level.lower(),
         access_log=False,
     )
