@@ -149,3 +149,9 @@ async def block_in_force(citizen_id: int, now: datetime) -> BookingBlock | None:
 
 async def create_block(citizen_id: int, until: datetime, no_shows: int) -> BookingBlock:
     return await BookingBlock.create(citizen_id=citizen_id, until=until, no_shows=no_shows)
+
+
+async def booked_starting_between(start: datetime, end: datetime) -> list[Appointment]:
+    return await Appointment.filter(
+        status=AppointmentStatus.BOOKED, starts_at__gt=start, starts_at__lte=end
+    ).order_by("starts_at")

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from tortoise.exceptions import IntegrityError
 
 from config.database import unit_of_work
+from notify.events import Event, emit
 from services.appointments import repository
 from services.appointments.calendar import WeeklyHours, local_today, sessions_on, slot_times
 from services.appointments.errors import (
@@ -29,7 +30,7 @@ from services.appointments.errors import (
 from services.appointments.models import Appointment, AppointmentStatus, DayKind, Slot, Window
 from services.appointments.schemas import AppointmentRead, CheckInQr, NoShowsResult, SlotRead
 from services.appointments.settings import AppointmentSettings, appointment_settings
-from services.catalog.models import Hall
+from services.catalog.models import Hall, Item
 from services.qrcodes import qr_svg
 
 Clock = Callable[[], datetime]
@@ -139,10 +140,47 @@ class AppointmentService:
                     check_in_code=new_check_in_code(),
                     channel=channel,
                 )
+                await self._tell(appointment, Event.APPOINTMENT_BOOKED, "booked")
         except IntegrityError:
             await self._ensure_no_other(citizen_id, slot)  # a concurrent booking won the day
             raise
         return appointment_read(appointment)
+
+    async def _tell(self, appointment: Appointment, event: Event, what: str) -> None:
+        """The resident's message about their booking, in the transaction that changes it (the
+        key names the slot time, so a rescheduled booking is told again)."""
+        hall = await Hall.get(id=appointment.hall_id)
+        item = await Item.get(id=appointment.item_id)
+        stamp = int(appointment.starts_at.timestamp())
+        await emit(
+            event,
+            appointment.citizen_id,
+            {
+                "item": item.name,
+                "hall": hall.name,
+                "time": self.local_text(appointment.starts_at),
+                "appointment_id": appointment.id,
+            },
+            channel=appointment.channel,
+            dedupe_key=f"appointment:{appointment.id}:{what}:{stamp}",
+        )
+
+    async def send_reminders(self) -> int:
+        """Reminds every booking the day before and an hour before it starts, each once; a
+        booking made inside a window gets no reminder for it (it was just confirmed)."""
+        now = self.clock()
+        sent = 0
+        for ahead, what in (
+            (timedelta(hours=24), "reminder-day"),
+            (timedelta(hours=1), "reminder-hour"),
+        ):
+            for appointment in await repository.booked_starting_between(now, now + ahead):
+                if appointment.created_at > appointment.starts_at - ahead:
+                    continue
+                async with unit_of_work():
+                    await self._tell(appointment, Event.APPOINTMENT_REMINDER, what)
+                sent += 1
+        return sent
 
     async def _ensure_not_blocked(self, citizen_id: int, now: datetime) -> None:
         block = await repository.block_in_force(citizen_id, now)
@@ -211,6 +249,7 @@ class AppointmentService:
             if not changed:
                 raise AppointmentNotActive()
             await repository.release_place(appointment.slot_id)
+            await self._tell(appointment, Event.APPOINTMENT_CANCELLED, "cancelled")
         return await self.get(citizen_id, appointment_id)
 
     async def reschedule(
@@ -244,6 +283,8 @@ class AppointmentService:
                 if not changed:
                     raise AppointmentNotActive()
                 await repository.release_place(appointment.slot_id)
+                appointment.starts_at, appointment.hall_id = slot.starts_at, slot.hall_id
+                await self._tell(appointment, Event.APPOINTMENT_BOOKED, "booked")
         except IntegrityError:
             await self._ensure_no_other(citizen_id, slot, except_id=appointment.id)
             raise
