@@ -14,6 +14,7 @@ from gateway.schemas import Channel
 from notify.models import Notification, NotificationStatus
 from notify.tasks import sweep
 from payments import providers
+from payments.providers.sandbox import SandboxProvider
 from payments.service import service as payments
 from payments.states import Purpose
 from services.appointments.models import Appointment
@@ -86,6 +87,7 @@ class TestPayments:
         resident = await make_resident()
         start = await open_order(amount_fen=2500, citizen_id=resident, purpose=Purpose.FEE)
         sandbox = providers.active().require("sandbox")
+        assert isinstance(sandbox, SandboxProvider)
         await sandbox.settle(start.out_trade_no, succeed=True)
         await payments.apply_payment_report(
             "sandbox", await sandbox.query(start.out_trade_no), "notify"
