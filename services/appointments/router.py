@@ -27,7 +27,9 @@ service = Service("appointments", "预约办事", "Hall appointments")
 )
 async def available_slots(request: ServiceRequest, params: AvailableSlotsParams) -> list[SlotRead]:
     """Free appointment times of the next 14 days."""
-    return await appointments.available_slots(params.hall_id, params.item_id)
+    hall_id = await appointments.hall_id_of(params.hall)
+    item_id = await appointments.item_id_of(params.item)
+    return await appointments.available_slots(hall_id, item_id)
 
 
 @service.action(
