@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gateway.codes import Code
 from gateway.registry import RateLimit, Service
 from gateway.schemas import IdentityLevel, ServiceRequest
 from services.appointments.schemas import (
@@ -22,6 +23,7 @@ service = Service("appointments", "预约办事", "Hall appointments")
 @service.action(
     identity=IdentityLevel.ANONYMOUS,
     rate_limit=RateLimit(120),
+    errors=(Code.HALL_NOT_FOUND, Code.ITEM_NOT_BOOKABLE),
     summary_zh="查询可预约时段（未来14天）",
     summary_en="Free appointment times of the next 14 days",
 )

@@ -156,7 +156,10 @@ async def mark_fast_lane(request: ServiceRequest, params: FastLaneParams) -> Tic
 
 
 @service.action(
-    permission=CALL, summary_zh="大厅的窗口", summary_en="The windows of a hall, to sign in at one"
+    permission=CALL,
+    errors=(Code.HALL_NOT_FOUND, Code.OUT_OF_SCOPE),
+    summary_zh="大厅的窗口",
+    summary_en="The windows of a hall, to sign in at one",
 )
 async def windows(request: ServiceRequest, params: HallParams) -> list[WindowRead]:
     """The windows of a hall, to sign in at one."""
