@@ -503,7 +503,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `CURSOR_INVALID`.
          */
         post: operations["catalog.browse"];
         delete?: never;
@@ -527,7 +527,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `CURSOR_INVALID`.
          */
         post: operations["catalog.search"];
         delete?: never;
@@ -2174,15 +2174,16 @@ export interface components {
         /** BrowseParams */
         BrowseParams: {
             /**
-             * Page
-             * @default 1
+             * Cursor
+             * @description `next_cursor` of the previous page; none: the first
+             * @default null
              */
-            page: number;
+            cursor: string | null;
             /**
-             * Page Size
+             * Limit
              * @default 20
              */
-            page_size: number;
+            limit: number;
             /**
              * Region
              * @description the resident's region; items fall back to the nearest ancestor's
@@ -2556,16 +2557,17 @@ export interface components {
             /** @default null */
             fast_lane_group: components["schemas"]["FastLaneGroup"] | null;
         };
-        /** ItemPage */
+        /**
+         * ItemPage
+         * @description A page of items (`next_cursor` null on the last) and how many match in all.
+         */
         ItemPage: {
             /** Items */
             items: components["schemas"]["ItemSummary"][];
+            /** Next Cursor */
+            next_cursor: string | null;
             /** Total */
             total: number;
-            /** Page */
-            page: number;
-            /** Page Size */
-            page_size: number;
         };
         /** ItemParams */
         ItemParams: {
@@ -3206,15 +3208,16 @@ export interface components {
         /** SearchParams */
         SearchParams: {
             /**
-             * Page
-             * @default 1
+             * Cursor
+             * @description `next_cursor` of the previous page; none: the first
+             * @default null
              */
-            page: number;
+            cursor: string | null;
             /**
-             * Page Size
+             * Limit
              * @default 20
              */
-            page_size: number;
+            limit: number;
             /**
              * Region
              * @description the resident's region; items fall back to the nearest ancestor's
@@ -4370,7 +4373,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -4414,7 +4417,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
