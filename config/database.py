@@ -28,8 +28,11 @@ APPS: dict[str, str] = {
     "notify": "notify",
     "wechat": "channels.wechat",
     "payments": "payments",
+    "reconciliation": "payments.reconciliation",
     "bills": "services.bills",
     "traffic": "services.traffic",
+    "demands": "services.demands",
+    "applications": "services.applications",
 }
 
 

@@ -29,6 +29,8 @@ BLOCKS: list[str] = [
     "services.queue.settings:QueueSettings",
     "services.bills.settings:BillsSettings",
     "services.traffic.settings:TrafficSettings",
+    "services.demands.settings:DemandSettings",
+    "services.applications.settings:ApplicationSettings",
 ]
 
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import httpx
 
 from config import database, jobs
 from config.settings import Settings
 from config.store import Store, open_store
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -64,5 +68,18 @@ async def started(
         _current = Runtime(settings=settings, store=store, http=client)
         try:
             yield _current
+            await jobs.drain()  # jobs run in process finish before what they use is closed
         finally:
             _current = None
+
+
+def run_in_runtime(work: Callable[[], Awaitable[T]]) -> T:
+    """Runs a command's coroutine with the runtime open (database, store; no job broker), for
+    the CLI commands that reach the database."""
+    from config.settings import get_settings
+
+    async def run() -> T:
+        async with started(get_settings(), with_broker=False):
+            return await work()
+
+    return asyncio.run(run())

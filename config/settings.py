@@ -120,6 +120,9 @@ class Settings(BlockSettings):
             "runs one `govhub scheduler` instead)"
         ),
     )
+    scheduler_interval_seconds: float = Field(
+        60.0, ge=0.05, le=60, description="how often the scheduler looks for periodic jobs due"
+    )
     dev_endpoints: bool = Field(
         True, description="dev-only pages (sandbox SMS outbox); forced off in production"
     )

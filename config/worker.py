@@ -14,10 +14,12 @@ from config.settings import get_settings
 TASK_MODULES: list[str] = [
     "channels.wechat.tasks",
     "payments.tasks",
+    "payments.reconciliation.tasks",
     "services.appointments.tasks",
     "notify.tasks",
     "services.bills.tasks",
     "services.traffic.tasks",
+    "services.demands.tasks",
 ]
 
 _stack = AsyncExitStack()

@@ -49,7 +49,9 @@ def create_app(
             if settings.scheduler_in_app:
                 from config import scheduler
 
-                await background.enter_async_context(scheduler.in_process())
+                await background.enter_async_context(
+                    scheduler.in_process(settings.scheduler_interval_seconds)
+                )
             for warm_up in STARTUP_HOOKS:
                 await warm_up()
             # What startup loaded (search dictionaries, the catalogue) lives as long as the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 from collections.abc import Coroutine
@@ -14,6 +15,8 @@ from channels.identity.cli import app as identity_cli
 from channels.wechat.cli import app as wechat_cli
 from config.settings import Settings, SettingsError, describe, get_settings
 from notify.cli import app as notify_cli
+from payments.cli import app as payments_cli
+from services.demands.cli import app as demands_cli
 from services.staff.cli import app as staff_cli
 
 app = typer.Typer(
@@ -179,18 +182,13 @@ def run_scheduler() -> None:
             err=True,
         )
         raise typer.Exit(2)
-    from config.worker import TASK_MODULES
+    from config import scheduler
 
-    argv = [
-        sys.executable,
-        "-m",
-        "taskiq",
-        "scheduler",
-        "config.scheduler:scheduler",
-        *TASK_MODULES,
-        "--skip-first-run",
-    ]
-    os.execv(sys.executable, argv)
+    typer.echo(
+        f"scheduler: sending periodic jobs to Redis every {settings.scheduler_interval_seconds:g} s"
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(scheduler.run_standalone(settings.scheduler_interval_seconds))
 
 
 @app.command()
@@ -234,6 +232,8 @@ app.add_typer(identity_cli, name="identity")
 app.add_typer(staff_cli, name="staff")
 app.add_typer(notify_cli, name="notify")
 app.add_typer(wechat_cli, name="wechat")
+app.add_typer(payments_cli, name="payments")
+app.add_typer(demands_cli, name="demands")
 
 if __name__ == "__main__":
     app()

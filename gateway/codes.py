@@ -123,6 +123,27 @@ class Code(StrEnum):
     REFUND_EXCEEDS_PAID = "REFUND_EXCEEDS_PAID"
     REFUND_CONFLICT = "REFUND_CONFLICT"
     REFUND_NOT_FOUND = "REFUND_NOT_FOUND"
+    RECONCILIATION_BREAK_NOT_FOUND = "RECONCILIATION_BREAK_NOT_FOUND"
+    RECONCILIATION_BREAK_CLOSED = "RECONCILIATION_BREAK_CLOSED"
+    RECONCILIATION_RANGE_INVALID = "RECONCILIATION_RANGE_INVALID"
+    # Online applications and materials
+    APPLICATION_FORM_NOT_FOUND = "APPLICATION_FORM_NOT_FOUND"
+    APPLICATION_NOT_FOUND = "APPLICATION_NOT_FOUND"
+    APPLICATION_MOVE_NOT_ALLOWED = "APPLICATION_MOVE_NOT_ALLOWED"
+    APPLICATION_REASON_REQUIRED = "APPLICATION_REASON_REQUIRED"
+    APPLICATION_INVALID = "APPLICATION_INVALID"
+    APPLICATION_MATERIALS_MISSING = "APPLICATION_MATERIALS_MISSING"
+    FILE_REJECTED = "FILE_REJECTED"
+    FILE_NOT_FOUND = "FILE_NOT_FOUND"
+    FILE_LINK_INVALID = "FILE_LINK_INVALID"
+    # Fee demands from departments
+    DEPARTMENT_KEY_INVALID = "DEPARTMENT_KEY_INVALID"
+    DEMAND_NOT_FOUND = "DEMAND_NOT_FOUND"
+    DEMAND_CONFLICT = "DEMAND_CONFLICT"
+    DEMAND_NOT_PAYABLE = "DEMAND_NOT_PAYABLE"
+    DEMAND_PAYING = "DEMAND_PAYING"
+    DEMAND_TEST_MODE = "DEMAND_TEST_MODE"
+    DEMAND_PAYER_REQUIRED = "DEMAND_PAYER_REQUIRED"
     # Bills and traffic
     BILL_KIND_UNAVAILABLE = "BILL_KIND_UNAVAILABLE"
     BILL_COMPANY_UNAVAILABLE = "BILL_COMPANY_UNAVAILABLE"
@@ -395,6 +416,19 @@ SPECS: dict[Code, Spec] = {
     Code.PAYMENT_PROVIDER_REFUSED: Spec(
         502, "支付渠道拒绝了请求（{reason}）", "The payment provider refused ({reason})"
     ),
+    Code.RECONCILIATION_BREAK_NOT_FOUND: Spec(
+        404, "未找到对账差错", "No such reconciliation break"
+    ),
+    Code.RECONCILIATION_BREAK_CLOSED: Spec(
+        409,
+        "该对账差错已处理或已消除（{status}）",
+        "This reconciliation break is no longer open ({status})",
+    ),
+    Code.RECONCILIATION_RANGE_INVALID: Spec(
+        400,
+        "对账日期范围无效（最多 {max_days} 天，起始不晚于结束）",
+        "Invalid reconciliation date range (at most {max_days} days, from not after to)",
+    ),
     Code.REFUND_EXCEEDS_PAID: Spec(
         409,
         "退款金额超出可退金额（可退 {refundable_fen} 分）",
@@ -406,6 +440,58 @@ SPECS: dict[Code, Spec] = {
         "Refund number {out_refund_no} was used for another refund",
     ),
     Code.REFUND_NOT_FOUND: Spec(404, "未找到退款单", "No such refund"),
+    # Online applications and materials
+    Code.APPLICATION_FORM_NOT_FOUND: Spec(
+        404, "该事项暂不支持在线申办", "This item cannot be applied for online"
+    ),
+    Code.APPLICATION_NOT_FOUND: Spec(404, "未找到该办件", "No such application"),
+    Code.APPLICATION_MOVE_NOT_ALLOWED: Spec(
+        409,
+        "办件当前状态（{state}）不能执行该操作（{move}）",
+        "This application ({state}) does not allow {move}",
+    ),
+    Code.APPLICATION_REASON_REQUIRED: Spec(
+        400, "请填写原因（将告知申请人）", "Give a reason (the applicant is told)"
+    ),
+    Code.APPLICATION_INVALID: Spec(
+        400, "申请表填写有误：{detail}", "The form has errors: {detail}"
+    ),
+    Code.APPLICATION_MATERIALS_MISSING: Spec(
+        400, "还缺少材料：{names}", "Materials still missing: {names}"
+    ),
+    Code.FILE_REJECTED: Spec(400, "文件不符合要求：{reason}", "The file was refused: {reason}"),
+    Code.FILE_NOT_FOUND: Spec(404, "未找到该文件", "No such file"),
+    Code.FILE_LINK_INVALID: Spec(
+        403, "文件链接无效或已过期", "The file link is invalid or has expired"
+    ),
+    # Fee demands from departments
+    Code.DEPARTMENT_KEY_INVALID: Spec(
+        401, "部门接口密钥无效或已停用", "The department API key is invalid or revoked"
+    ),
+    Code.DEMAND_NOT_FOUND: Spec(404, "未找到该缴费通知", "No such fee demand"),
+    Code.DEMAND_CONFLICT: Spec(
+        409,
+        "业务编号 {external_ref} 已用于另一笔缴费通知",
+        "Reference {external_ref} already names another fee demand",
+    ),
+    Code.DEMAND_NOT_PAYABLE: Spec(
+        409, "该缴费通知当前不可缴费（{state}）", "This fee demand cannot be paid now ({state})"
+    ),
+    Code.DEMAND_PAYING: Spec(
+        409,
+        "该缴费通知正在支付中，请完成或稍后再试",
+        "This fee demand is being paid: finish that payment or try again later",
+    ),
+    Code.DEMAND_TEST_MODE: Spec(
+        409,
+        "测试缴费通知只能通过沙箱支付，本环境未开启沙箱",
+        "A test fee demand is paid only through the sandbox, which is off here",
+    ),
+    Code.DEMAND_PAYER_REQUIRED: Spec(
+        400,
+        "请提供缴费人手机号或身份证号",
+        "Give the payer's phone number or ID number",
+    ),
     # Bills and traffic
     Code.BILL_KIND_UNAVAILABLE: Spec(
         404, "暂不支持{kind_zh}的线上缴费", "Paying {kind} bills online is not offered here"

@@ -27,6 +27,7 @@ from payments.service import service, utcnow
 from payments.settings import payment_settings
 from payments.states import OutboxKind, Purpose
 from services.bills.service import BillFulfiller
+from services.demands.service import DemandFulfiller
 from services.traffic.service import FineFulfiller
 
 logger = logging.getLogger(__name__)
@@ -50,20 +51,9 @@ class Fulfiller(Protocol):
         ...
 
 
-class LedgerOnlyFulfiller:
-    """For purposes whose business service keeps no state of its own yet: the ledger (order,
-    events, fulfilment row) is the whole record."""
-
-    async def paid(self, order: PaymentOrder) -> None:
-        logger.info("order %s (%s %s) paid", order.out_trade_no, order.purpose, order.reference)
-
-    async def refunded(self, order: PaymentOrder, refund: Refund) -> None:
-        logger.info("order %s refunded %d fen", order.out_trade_no, refund.amount_fen)
-
-
 # Purpose → its fulfiller. Business services put their own here when they arrive.
 FULFILLERS: dict[Purpose, Fulfiller] = {
-    Purpose.FEE: LedgerOnlyFulfiller(),
+    Purpose.FEE: DemandFulfiller(),
     Purpose.UTILITY_BILL: BillFulfiller(),
     Purpose.FINE: FineFulfiller(),
 }

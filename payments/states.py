@@ -29,6 +29,10 @@ class TradeType(StrEnum):
     MINIPROGRAM = "miniprogram"  # WeChat or Alipay mini-program
     APP = "app"  # mobile app SDK
     WAP = "wap"  # mobile browser redirect (Alipay)
+    NATIVE = "native"  # a QR code the resident scans with the app (WeChat code_url)
+    H5 = "h5"  # a phone browser outside WeChat, redirected into it (WeChat MWEB)
+    QR = "qr"  # Alipay face-to-face precreate: a QR code the resident scans
+    PAGE = "page"  # Alipay page pay in a desktop browser
     CASHIER = "cashier"  # the sandbox cashier page
 
 

@@ -7,11 +7,14 @@ from collections.abc import Awaitable, Callable
 from channels.identity.router import service as account
 from gateway.registry import Service
 from notify.router import service as notify
+from payments.reconciliation.router import service as reconciliation
 from payments.router import service as payments
+from services.applications.router import service as applications
 from services.appointments.router import service as appointments
 from services.bills.router import service as bills
 from services.catalog.router import service as catalog
 from services.catalog.service import warm_up as warm_catalog
+from services.demands.router import service as demands
 from services.queue.router import service as queue
 from services.queue.service import queue as queue_service
 from services.staff.router import service as staff
@@ -22,11 +25,14 @@ SERVICES: list[Service] = [
     account,
     staff,
     payments,
+    reconciliation,
     appointments,
     queue,
     notify,
     bills,
     traffic,
+    demands,
+    applications,
 ]
 
 # Run once when an app process starts, before it takes requests.

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qsl
 
 import httpx
+from alipay import BaseAliPay
 from alipay.exceptions import AliPayException, AliPayValidationError
 
 from channels.alipay.client import signed_body, signer_for
@@ -33,7 +34,7 @@ from payments.providers.base import (
     RefundReport,
     RefundRequest,
 )
-from payments.providers.common import CHINA_TIME, fen_to_yuan, yuan_to_fen
+from payments.providers.common import CHINA_TIME, fen_to_yuan, still_accepted, yuan_to_fen
 from payments.states import PaymentOutcome, RefundOutcome, TradeType
 
 SUCCESS_CODE = "10000"
@@ -61,6 +62,25 @@ def _china_time(text: str | None) -> datetime | None:
     return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=CHINA_TIME)
 
 
+def previous_signer(settings: AlipaySettings) -> BaseAliPay | None:
+    """The SDK object verifying with the Alipay key being replaced, during a rotation."""
+    if settings.cert_mode and settings.previous_alipay_cert:
+        return signer_for(
+            settings.model_copy(update={"alipay_cert": settings.previous_alipay_cert})
+        )
+    if not settings.cert_mode and settings.previous_alipay_public_key:
+        update = {"alipay_public_key": settings.previous_alipay_public_key}
+        return signer_for(settings.model_copy(update=update))
+    return None
+
+
+def _verifies(sdk: BaseAliPay, data: Mapping[str, str], signature: str) -> bool:
+    try:
+        return bool(sdk.verify(dict(data), signature))
+    except (AliPayException, ValueError, TypeError):
+        return False
+
+
 class AlipayProvider:
     name: ClassVar[str] = "alipay"
 
@@ -73,7 +93,10 @@ class AlipayProvider:
         self._gateway = settings.gateway
         self._app_id = settings.app_id
         self._sdk = signer_for(settings)
-        self.trade_types = frozenset({TradeType.MINIPROGRAM, TradeType.APP, TradeType.WAP})
+        self._previous_sdk = previous_signer(settings)
+        self.trade_types = frozenset(
+            {TradeType.MINIPROGRAM, TradeType.APP, TradeType.WAP, TradeType.QR, TradeType.PAGE}
+        )
 
     @classmethod
     def from_settings(cls, context: ProviderContext) -> AlipayProvider | None:
@@ -151,15 +174,21 @@ class AlipayProvider:
                     "alipay.trade.app.pay", content, notify_url=self._notify_url
                 )
             }
-        elif request.trade_type == TradeType.WAP:
-            content = self._trade_content(request, "QUICK_WAP_WAY")
+        elif request.trade_type in (TradeType.WAP, TradeType.PAGE):
+            method, product = (
+                ("alipay.trade.wap.pay", "QUICK_WAP_WAY")
+                if request.trade_type == TradeType.WAP
+                else ("alipay.trade.page.pay", "FAST_INSTANT_TRADE_PAY")
+            )
             signed = self._signed(
-                "alipay.trade.wap.pay",
-                content,
+                method,
+                self._trade_content(request, product),
                 notify_url=self._notify_url,
                 return_url=self._settings.wap_return_url,
             )
             params = {"url": f"{self._gateway}?{signed}"}
+        elif request.trade_type == TradeType.QR:
+            params = await self._precreate(request)
         else:
             raise ProviderError("trade type not offered", retryable=False, code="TRADE_TYPE")
         return ClientPayment(
@@ -168,6 +197,15 @@ class AlipayProvider:
             merchant_id=self._settings.seller_id or "",
             provider_trade_no=params.get("tradeNO"),
         )
+
+    async def _precreate(self, request: CreateRequest) -> dict[str, Any]:
+        """Face-to-face precreate: Alipay opens the trade and answers the QR code's content."""
+        content = self._trade_content(request, "FACE_TO_FACE_PAYMENT")
+        content["notify_url"] = self._notify_url
+        answer = await self._call("alipay.trade.precreate", content)
+        if answer.get("code") != SUCCESS_CODE or not answer.get("qr_code"):
+            raise self._refusal(answer)
+        return {"qr_code": str(answer["qr_code"])}
 
     async def _create_miniprogram(self, request: CreateRequest) -> dict[str, Any]:
         if not request.payer_id:
@@ -192,10 +230,10 @@ class AlipayProvider:
         signature = data.pop("sign", "")
         if not signature or data.get("sign_type", "RSA2") != "RSA2":
             raise NotificationRejected("missing signature or not RSA2")
-        try:
-            valid = self._sdk.verify(dict(data), signature)
-        except (AliPayException, ValueError, TypeError):
-            valid = False
+        valid = _verifies(self._sdk, data, signature)
+        if not valid and self._previous_sdk is not None:
+            if still_accepted(self._settings.previous_key_until):
+                valid = _verifies(self._previous_sdk, data, signature)
         if not valid:
             raise NotificationRejected("bad signature")
         try:

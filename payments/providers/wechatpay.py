@@ -47,7 +47,12 @@ from payments.providers.base import (
     RefundReport,
     RefundRequest,
 )
-from payments.providers.common import CHINA_TIME, check_fresh, json_acknowledgement
+from payments.providers.common import (
+    CHINA_TIME,
+    check_fresh,
+    json_acknowledgement,
+    still_accepted,
+)
 from payments.settings import WeChatPaySettings, wechatpay_settings
 from payments.states import PaymentOutcome, RefundOutcome, TradeType
 
@@ -137,7 +142,10 @@ class WeChatPayProvider:
         self._public_key: RSAPublicKey | None = (
             load_public_key(settings.public_key) if settings.public_key else None
         )
-        self._certificates: dict[int, RSAPublicKey] = {}
+        self._previous_key: RSAPublicKey | None = (
+            load_public_key(settings.previous_public_key) if settings.previous_public_key else None
+        )
+        self._certificates: dict[int, tuple[RSAPublicKey, datetime]] = {}  # serial → key, expiry
         self._certs_refreshed_at = 0.0
         self._load_cert_dir()
         self._appids: dict[TradeType, str] = {
@@ -146,6 +154,10 @@ class WeChatPayProvider:
                 (TradeType.JSAPI, settings.appid),
                 (TradeType.MINIPROGRAM, settings.mp_appid),
                 (TradeType.APP, settings.app_appid),
+                # Native and H5 need an appid bound to the merchant: the official account's, or
+                # the mini-program's when there is none.
+                (TradeType.NATIVE, settings.appid or settings.mp_appid),
+                (TradeType.H5, settings.appid or settings.mp_appid),
             )
             if appid
         }
@@ -180,18 +192,31 @@ class WeChatPayProvider:
         if certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
             key = certificate.public_key()
             if isinstance(key, RSAPublicKey):
-                self._certificates[certificate.serial_number] = key
+                expiry = certificate.not_valid_after_utc
+                self._certificates[certificate.serial_number] = (key, expiry)
 
     async def _platform_key(self, serial: str) -> RSAPublicKey | None:
+        """The platform key `serial` names, while it is valid: the configured public key, the
+        previous one until its rotation window closes, or a certificate until it expires (the
+        platform overlaps an old and a new certificate when it renews them)."""
         if self._public_key is not None and serial == self._settings.public_key_id:
             return self._public_key
+        if (
+            self._previous_key is not None
+            and serial == self._settings.previous_public_key_id
+            and still_accepted(self._settings.previous_key_until)
+        ):
+            return self._previous_key
         try:
             number = int(serial, 16)
         except ValueError:
             return None
         if number not in self._certificates and self._may_refresh_certificates():
             await self._refresh_certificates()
-        return self._certificates.get(number)
+        found = self._certificates.get(number)
+        if found is None or not still_accepted(found[1]):
+            return None
+        return found[0]
 
     def _may_refresh_certificates(self) -> bool:
         if self._public_key is not None and not self._settings.cert_dir:
@@ -282,7 +307,9 @@ class WeChatPayProvider:
 
     def payer_app_id(self, trade_type: TradeType) -> str | None:
         """JSAPI and mini-program payments name the payer by openid, which is per app."""
-        return None if trade_type == TradeType.APP else self._appids.get(trade_type)
+        if trade_type not in (TradeType.JSAPI, TradeType.MINIPROGRAM):
+            return None  # app, Native and H5 payers are whoever pays
+        return self._appids.get(trade_type)
 
     async def create(self, request: CreateRequest) -> ClientPayment:
         appid = self._appids.get(request.trade_type)
@@ -297,6 +324,8 @@ class WeChatPayProvider:
             "notify_url": self._notify_url,
             "amount": {"total": request.amount_fen, "currency": "CNY"},
         }
+        if request.trade_type in (TradeType.NATIVE, TradeType.H5):
+            return await self._create_by_url(request, appid, payload)
         if request.trade_type == TradeType.APP:
             path = "/v3/pay/transactions/app"
         else:
@@ -314,6 +343,28 @@ class WeChatPayProvider:
             else self._jsapi_params(appid, prepay_id)
         )
         return ClientPayment(params=params, app_id=appid, merchant_id=self._mchid)
+
+    async def _create_by_url(
+        self, request: CreateRequest, appid: str, payload: dict[str, Any]
+    ) -> ClientPayment:
+        """Native answers a `code_url` to show as a QR code; H5 an `h5_url` the phone browser
+        opens (WeChat checks it against the payer's address and the merchant's domain)."""
+        if request.trade_type == TradeType.H5:
+            if not request.client_ip:
+                raise ProviderError("payer address required", retryable=False, code="PAYER")
+            payload["scene_info"] = {
+                "payer_client_ip": request.client_ip,
+                "h5_info": {"type": "Wap"},
+            }
+            path, answer_key = "/v3/pay/transactions/h5", "h5_url"
+        else:
+            path, answer_key = "/v3/pay/transactions/native", "code_url"
+        status, data = await self._call("POST", path, payload)
+        if status != 200 or answer_key not in data:
+            raise self._refusal(status, data)
+        return ClientPayment(
+            params={answer_key: str(data[answer_key])}, app_id=appid, merchant_id=self._mchid
+        )
 
     def _jsapi_params(self, appid: str, prepay_id: str) -> dict[str, Any]:
         """`wx.requestPayment` / `WeixinJSBridge` parameters, signed with the merchant key."""

@@ -3,14 +3,11 @@ check-in, and the no-show rule that pauses booking."""
 
 from __future__ import annotations
 
-import io
 import secrets
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
-import qrcode
-import qrcode.image.svg
 from tortoise.exceptions import IntegrityError
 
 from config.database import unit_of_work
@@ -33,6 +30,7 @@ from services.appointments.models import Appointment, AppointmentStatus, DayKind
 from services.appointments.schemas import AppointmentRead, CheckInQr, NoShowsResult, SlotRead
 from services.appointments.settings import AppointmentSettings, appointment_settings
 from services.catalog.models import Hall
+from services.qrcodes import qr_svg
 
 Clock = Callable[[], datetime]
 # No 0/O or 1/I/L: the code is read aloud and typed at kiosks.
@@ -47,13 +45,6 @@ def utcnow() -> datetime:
 
 def new_check_in_code() -> str:
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
-
-
-def qr_svg(text: str) -> str:
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    return buffer.getvalue().decode()
 
 
 def appointment_read(appointment: Appointment) -> AppointmentRead:

@@ -32,6 +32,7 @@ SOURCES: dict[tuple[str, str] | str, tuple[str, str]] = {
     "department": ("DepartmentRead", "code"),
     "target_group": ("TargetGroupRead", "code"),
     "bill_ids": ("BillRead", "bill_id"),
+    ("applications", "material_code"): ("MaterialNeed", "code"),
 }
 
 # Values the caller brings rather than reads from an answer, and why.
@@ -39,6 +40,7 @@ BROUGHT = {
     "account_no": "the utility account number printed on the resident's bill",
     "out_refund_no": "chosen by the caller: it makes a refund retry safe",
     "check_in_code": "read by staff from the resident's screen (appointments.check-in-qr)",
+    "file_id": "answered by the upload, POST /api/v1/files (multipart, beside the actions)",
 }
 
 

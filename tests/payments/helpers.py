@@ -28,6 +28,16 @@ from payments.settings import WeChatPaySettings
 NOTIFY_BASE = "http://govhub.test/payments/notify"
 
 
+# Native and H5 answer a URL rather than a prepay id: path → (answer key, URL prefix).
+URL_PAYMENTS = {
+    "/v3/pay/transactions/native": ("code_url", "weixin://wxpay/bizpayurl?pr="),
+    "/v3/pay/transactions/h5": (
+        "h5_url",
+        "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=",
+    ),
+}
+
+
 @dataclass
 class KeyPair:
     private: rsa.RSAPrivateKey
@@ -159,6 +169,19 @@ class FakeWeChatPay:
         if not self._authorized(request):
             return self._answer(401, {"code": "SIGN_ERROR", "message": "bad signature"})
         payload = json.loads(request.content) if request.content else {}
+        if path in URL_PAYMENTS:
+            if path.endswith("/h5") and "payer_client_ip" not in payload.get("scene_info", {}):
+                return self._answer(400, {"code": "PARAM_ERROR", "message": "scene_info"})
+            self.trades[payload["out_trade_no"]] = {
+                "appid": payload["appid"],
+                "mchid": payload["mchid"],
+                "out_trade_no": payload["out_trade_no"],
+                "trade_state": "NOTPAY",
+                "amount": {"total": payload["amount"]["total"], "currency": "CNY"},
+            }
+            token = secrets.token_hex(8)
+            key, url = URL_PAYMENTS[path]
+            return self._answer(200, {key: url + token})
         if path in ("/v3/pay/transactions/jsapi", "/v3/pay/transactions/app"):
             if self.on_prepay is not None:
                 await self.on_prepay(payload)
@@ -353,6 +376,15 @@ class FakeAlipay:
             "msg": "Success",
             "trade_no": trade_no,
             "out_trade_no": biz["out_trade_no"],
+        }
+
+    def _alipay_trade_precreate(self, biz: dict[str, Any]) -> dict[str, Any]:
+        self._alipay_trade_create(biz)
+        return {
+            "code": "10000",
+            "msg": "Success",
+            "out_trade_no": biz["out_trade_no"],
+            "qr_code": "https://qr.alipay.com/bax0" + secrets.token_hex(8),
         }
 
     def _alipay_trade_query(self, biz: dict[str, Any]) -> dict[str, Any]:

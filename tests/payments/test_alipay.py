@@ -49,6 +49,23 @@ class TestCreate:
         assert alipay.verify_request(params)
 
     @pytest.mark.asyncio
+    async def test_precreate_answers_the_qr_code_alipay_opened(self, alipay: FakeAlipay) -> None:
+        start = await open_order("alipay", TradeType.QR)
+        assert start.pay["qr_code"].startswith("https://qr.alipay.com/")
+        assert alipay.calls == ["alipay.trade.precreate"]
+        assert alipay.trades[start.out_trade_no]["total_amount"] == "12.34"
+
+    @pytest.mark.asyncio
+    async def test_page_pay_is_a_signed_redirect_for_desktop_browsers(
+        self, alipay: FakeAlipay
+    ) -> None:
+        start = await open_order("alipay", TradeType.PAGE)
+        params = query_of(start.pay["url"])
+        assert params["method"] == "alipay.trade.page.pay"
+        assert '"product_code":"FAST_INSTANT_TRADE_PAY"' in params["biz_content"]
+        assert alipay.verify_request(params)
+
+    @pytest.mark.asyncio
     async def test_gateway_refusal_closes_the_order(self, alipay: FakeAlipay) -> None:
         alipay.app = KeyPair.generate()  # the gateway no longer recognises our signature
         with pytest.raises(Exception, match="PAYMENT_PROVIDER"):

@@ -16,9 +16,9 @@ from cryptography.x509.oid import NameOID
 from payments import providers
 from payments.models import PaymentOrder
 from payments.providers.wechatpay import WeChatPayProvider
-from payments.schemas import PaymentStart
+from payments.schemas import PaymentIntent, PaymentStart
 from payments.service import service, utcnow
-from payments.states import OrderState, TradeType
+from payments.states import OrderState, Purpose, TradeType
 from tests.payments.conftest import fulfil_all, ledger, open_order
 from tests.payments.helpers import (
     WECHAT_APP_APPID,
@@ -67,6 +67,34 @@ class TestCreate:
         fields = [app.pay[k] for k in ("appid", "timestamp", "noncestr", "prepayid")]
         message = "".join(f"{value}\n" for value in fields)
         assert wechat.merchant.verify(message, app.pay["sign"])
+
+    @pytest.mark.asyncio
+    async def test_native_answers_the_code_url_to_show_as_a_qr_code(
+        self, wechat: FakeWeChatPay
+    ) -> None:
+        start = await open_order("wechatpay", TradeType.NATIVE, reference="counter-1")
+        assert start.pay["code_url"].startswith("weixin://wxpay/bizpayurl?pr=")
+        assert wechat.trades[start.out_trade_no]["appid"] == WECHAT_APPID
+        assert "payer" not in wechat.trades[start.out_trade_no]
+
+    @pytest.mark.asyncio
+    async def test_h5_names_the_payers_address_and_answers_the_mweb_url(
+        self, wechat: FakeWeChatPay
+    ) -> None:
+        start = await service.create_order(
+            PaymentIntent(
+                purpose=Purpose.FEE,
+                reference="phone-browser-1",
+                citizen_id=7,
+                amount_fen=500,
+                description="工本费",
+                provider="wechatpay",
+                trade_type=TradeType.H5,
+                client_ip="203.0.113.9",
+            )
+        )
+        assert start.pay["h5_url"].startswith("https://wx.tenpay.com/")
+        assert wechat.calls[-1] == "POST /v3/pay/transactions/h5"
 
     @pytest.mark.asyncio
     async def test_asking_again_returns_the_open_order(self, wechat: FakeWeChatPay) -> None:
@@ -203,7 +231,8 @@ class TestQueryAndExpiry:
         assert (await ledger(start.out_trade_no))["state"] == OrderState.CREATED
 
 
-def self_signed_certificate(key: KeyPair, serial: int) -> str:
+def self_signed_certificate(key: KeyPair, serial: int, valid_days: int = 365) -> str:
+    """A platform certificate; negative `valid_days` makes one that expired that long ago."""
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Tenpay.com Root CA")])
     now = utcnow()
     certificate = (
@@ -212,8 +241,8 @@ def self_signed_certificate(key: KeyPair, serial: int) -> str:
         .issuer_name(name)
         .public_key(key.private.public_key())
         .serial_number(serial)
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=365))
+        .not_valid_before(now - timedelta(days=abs(valid_days) + 1))
+        .not_valid_after(now + timedelta(days=valid_days))
         .sign(key.private, hashes.SHA256())
     )
     return certificate.public_bytes(serialization.Encoding.PEM).decode()

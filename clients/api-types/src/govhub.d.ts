@@ -392,6 +392,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/departments/demands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a fee demand (idempotent by external_ref) */
+        post: operations["create_demand_api_v1_departments_demands_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/departments/demands/{demand_no}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One fee demand and its state */
+        get: operations["get_demand_api_v1_departments_demands__demand_no__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/departments/demands/{demand_no}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an unpaid fee demand */
+        post: operations["cancel_demand_api_v1_departments_demands__demand_no__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/departments/demands/{demand_no}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The demand's webhooks and every attempt */
+        get: operations["demand_webhooks_api_v1_departments_demands__demand_no__webhooks_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload a material (PDF, JPEG or PNG), Bearer resident */
+        post: operations["upload_api_v1_files_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A material, through a signed link that expires */
+        get: operations["download_files__file_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/services/catalog/themes": {
         parameters: {
             query?: never;
@@ -842,6 +944,102 @@ export interface paths {
          *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["payments.refund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/reconciliation/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reconciliation runs by day
+         * @description 对账结果
+         *
+         *     Caller: staff holding `payments.reconcile`.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
+         */
+        post: operations["reconciliation.runs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/reconciliation/breaks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reconciliation breaks
+         * @description 对账差错
+         *
+         *     Caller: staff holding `payments.reconcile`.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
+         */
+        post: operations["reconciliation.breaks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/reconciliation/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve a reconciliation break
+         * @description 处理对账差错
+         *
+         *     Caller: staff holding `payments.reconcile`.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         */
+        post: operations["reconciliation.resolve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/reconciliation/reconcile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reconcile a day again
+         * @description 重新对账
+         *
+         *     Caller: staff holding `payments.reconcile`.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         */
+        post: operations["reconciliation.reconcile"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1904,6 +2102,390 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/services/demands/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * My fee demands
+         * @description 我的待缴费用
+         *
+         *     Caller: a signed-in resident.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         */
+        post: operations["demands.mine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/demands/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * One fee demand
+         * @description 缴费通知详情
+         *
+         *     Caller: a signed-in resident.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         */
+        post: operations["demands.detail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/demands/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pay a fee demand
+         * @description 缴纳费用
+         *
+         *     Caller: a signed-in resident.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         */
+        post: operations["demands.pay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/demands/counter-view": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A demand at the counter: status, QR code, receipt
+         * @description 窗口查看缴费状态
+         *
+         *     Caller: staff holding `demands.counter`.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
+         */
+        post: operations["demands.counter-view"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/applications/form": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An item's form and materials, prefilled
+         * @description 申请表与所需材料
+         *
+         *     Caller: a signed-in resident.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         */
+        post: operations["applications.form"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/applications/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start an application
+         * @description 开始申办
+         *
+         *     Caller: a signed-in resident with verified real name.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         */
+        post: operations["applications.start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/applications/save": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Save answers
+         * @description 保存草稿
+         *
+         *     Caller: a signed-in resident with verified real name.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         */
+        post: operations["applications.save"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/applications/attach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach an uploaded material
+         * @description 添加材料
+         *
+         *     Caller: a signed-in resident with verified real name.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         */
+        post: operations["applications.attach"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/applications/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit (or resubmit after 补正)
+         * @description 提交申请
+         *
+         *     Caller: a signed-in resident with verified real name.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         */
+        post: operations["applications.submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/applications/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw
+         * @description 撤回申请
+         *
+         *     Caller: a signed-in resident with verified real name.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         */
+        post: operations["applications.withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/applications/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * My applications
+         * @description 我的办件
+         *
+         *     Caller: a signed-in resident.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         */
+        post: operations["applications.mine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/applications/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * One application
+         * @description 办件详情与进度
+         *
+         *     Caller: a signed-in resident.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         */
+        post: operations["applications.detail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/applications/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Public progress query
+         * @description 办件查询（公开）
+         *
+         *     Caller: anyone, signed in or not.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`.
+         */
+        post: operations["applications.progress"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/applications/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Inbox (staff)
+         * @description 待办件（工作人员）
+         *
+         *     Caller: staff holding `applications.handle`.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
+         */
+        post: operations["applications.inbox"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/applications/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Review one (staff)
+         * @description 审查办件
+         *
+         *     Caller: staff holding `applications.handle`.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
+         */
+        post: operations["applications.review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/applications/act": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept, review, request a supplement, approve, reject, complete (staff)
+         * @description 受理、审核、补正、办结（工作人员）
+         *
+         *     Caller: staff holding `applications.handle`.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         */
+        post: operations["applications.act"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1916,10 +2498,39 @@ export interface components {
              */
             code: string;
         };
+        /** Body_upload_api_v1_files_post */
+        Body_upload_api_v1_files_post: {
+            /** File */
+            file: string;
+        };
+        /** DemandCreate */
+        DemandCreate: {
+            /** External Ref */
+            external_ref: string;
+            /** Title */
+            title: string;
+            /** Items */
+            items: components["schemas"]["LineItem"][];
+            payer: components["schemas"]["PayerHint"];
+            /** Expires At */
+            expires_at?: string | null;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /** LineItem */
+        LineItem: {
+            /** Name */
+            name: string;
+            /**
+             * Quantity
+             * @default 1
+             */
+            quantity: number;
+            /** Unit Fen */
+            unit_fen: number;
         };
         /** OtpRequest */
         OtpRequest: {
@@ -1928,6 +2539,13 @@ export interface components {
              * @example 13812345678
              */
             phone: string;
+        };
+        /** PayerHint */
+        PayerHint: {
+            /** Phone */
+            phone?: string | null;
+            /** Id Number */
+            id_number?: string | null;
         };
         /** RefreshRequest */
         RefreshRequest: {
@@ -2027,6 +2645,85 @@ export interface components {
              */
             account_no: string | null;
         };
+        /** ActParams */
+        ActParams: {
+            /** Application No */
+            application_no: string;
+            /** Move */
+            move: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason: string | null;
+        };
+        /** ApplicationList */
+        ApplicationList: {
+            /** Applications */
+            applications: components["schemas"]["ApplicationSummary"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor: string | null;
+        };
+        /** ApplicationParams */
+        ApplicationParams: {
+            /** Application No */
+            application_no: string;
+        };
+        /** ApplicationSummary */
+        ApplicationSummary: {
+            /** Application No */
+            application_no: string;
+            /** Item Code */
+            item_code: string;
+            /** Item Name */
+            item_name: string;
+            /** State */
+            state: string;
+            /** State Name */
+            state_name: string;
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Due At */
+            due_at: string | null;
+            /** Overdue */
+            overdue: boolean;
+        };
+        /** ApplicationView */
+        ApplicationView: {
+            /** Application No */
+            application_no: string;
+            /** Item Code */
+            item_code: string;
+            /** Item Name */
+            item_name: string;
+            /** State */
+            state: string;
+            /** State Name */
+            state_name: string;
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+            /** Materials */
+            materials: components["schemas"]["AttachedMaterial"][];
+            /** Missing */
+            missing: string[];
+            /** Moves */
+            moves: string[];
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Due At */
+            due_at: string | null;
+            /** Overdue */
+            overdue: boolean;
+            /** Supplement Reason */
+            supplement_reason: string | null;
+            /** Timeline */
+            timeline: components["schemas"]["TimelineEntry"][];
+        };
         /** AppointmentParams */
         AppointmentParams: {
             /** Appointment Id */
@@ -2092,6 +2789,26 @@ export interface components {
              * @description sum of the bills that can be paid now
              */
             payable_fen: number;
+        };
+        /** AttachParams */
+        AttachParams: {
+            /** Application No */
+            application_no: string;
+            /** Material Code */
+            material_code: string;
+            /** File Id */
+            file_id: number;
+        };
+        /** AttachedMaterial */
+        AttachedMaterial: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** From Library */
+            from_library: boolean;
+            /** Link */
+            link: string;
         };
         /** AttemptRead */
         AttemptRead: {
@@ -2170,6 +2887,75 @@ export interface components {
         BookParams: {
             /** Slot Id */
             slot_id: number;
+        };
+        /**
+         * BreakKind
+         * @enum {string}
+         */
+        BreakKind: "missing_ours" | "missing_theirs" | "amount_differs" | "state_differs";
+        /** BreakPage */
+        BreakPage: {
+            /** Breaks */
+            breaks: components["schemas"]["BreakRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** BreakRead */
+        BreakRead: {
+            /** Id */
+            id: number;
+            /** Provider */
+            provider: string;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            kind: components["schemas"]["BreakKind"];
+            /** Out Trade No */
+            out_trade_no: string;
+            /** Out Refund No */
+            out_refund_no: string;
+            /** Ours Fen */
+            ours_fen: number | null;
+            /** Theirs Fen */
+            theirs_fen: number | null;
+            /** Our State */
+            our_state: string;
+            /** Their State */
+            their_state: string;
+            status: components["schemas"]["BreakStatus"];
+            /** Resolution */
+            resolution: string | null;
+            /** Resolved By */
+            resolved_by: string | null;
+            /** Resolved At */
+            resolved_at: string | null;
+        };
+        /**
+         * BreakStatus
+         * @enum {string}
+         */
+        BreakStatus: "open" | "resolved" | "cleared";
+        /** BreaksParams */
+        BreaksParams: {
+            /** @default open */
+            status: components["schemas"]["BreakStatus"] | null;
+            /**
+             * Day
+             * @default null
+             */
+            day: string | null;
+            /**
+             * Cursor
+             * @default null
+             */
+            cursor: string | null;
+            /**
+             * Limit
+             * @default 50
+             */
+            limit: number;
         };
         /** BrowseParams */
         BrowseParams: {
@@ -2300,6 +3086,70 @@ export interface components {
             /** Remaining */
             remaining: number | null;
         };
+        /** CounterView */
+        CounterView: {
+            demand: components["schemas"]["DemandRead"];
+            /** Pay Url */
+            pay_url: string;
+            /** Qr Svg */
+            qr_svg: string;
+            /** Receipt Url */
+            receipt_url: string | null;
+        };
+        /** DemandList */
+        DemandList: {
+            /** Demands */
+            demands: components["schemas"]["DemandRead"][];
+        };
+        /** DemandNoParams */
+        DemandNoParams: {
+            /** Demand No */
+            demand_no: string;
+        };
+        /** DemandPayResult */
+        DemandPayResult: {
+            demand: components["schemas"]["DemandRead"];
+            payment: components["schemas"]["PaymentStart"];
+        };
+        /** DemandRead */
+        DemandRead: {
+            /** Demand No */
+            demand_no: string;
+            /** Department */
+            department: string;
+            /** Department Name */
+            department_name: string;
+            mode: components["schemas"]["KeyMode"];
+            /** External Ref */
+            external_ref: string;
+            /** Title */
+            title: string;
+            /** Amount Fen */
+            amount_fen: number;
+            /** Items */
+            items: components["schemas"]["services__demands__schemas__ItemRead"][];
+            /** Payer Phone Masked */
+            payer_phone_masked: string | null;
+            /** Payer Id Masked */
+            payer_id_masked: string | null;
+            state: components["schemas"]["DemandState"];
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Paid At */
+            paid_at: string | null;
+            /** Refunded Fen */
+            refunded_fen: number;
+            /** Out Trade No */
+            out_trade_no: string | null;
+        };
+        /**
+         * DemandState
+         * @enum {string}
+         */
+        DemandState: "open" | "paying" | "paid" | "refunded" | "cancelled" | "expired";
         /** DepartmentRead */
         DepartmentRead: {
             /** Code */
@@ -2476,6 +3326,28 @@ export interface components {
          * @enum {string}
          */
         FineState: "open" | "paid" | "released" | "refunded";
+        /** FormView */
+        FormView: {
+            /** Item Code */
+            item_code: string;
+            /** Title */
+            title: string;
+            /** Version */
+            version: number;
+            /**
+             * Form Schema
+             * @description JSON Schema of the answers
+             */
+            form_schema: {
+                [key: string]: unknown;
+            };
+            /** Materials */
+            materials: components["schemas"]["MaterialNeed"][];
+            /** Prefill */
+            prefill: {
+                [key: string]: unknown;
+            };
+        };
         /** HallParams */
         HallParams: {
             /** Hall Id */
@@ -2546,6 +3418,29 @@ export interface components {
              */
             region: string | null;
         };
+        /** InboxParams */
+        InboxParams: {
+            /**
+             * State
+             * @default null
+             */
+            state: string | null;
+            /**
+             * Overdue
+             * @default false
+             */
+            overdue: boolean;
+            /**
+             * Cursor
+             * @default null
+             */
+            cursor: string | null;
+            /**
+             * Limit
+             * @default 50
+             */
+            limit: number;
+        };
         /**
          * IssueParams
          * @description A number handed out on site (kiosk or reception); staff may mark a fast-lane group
@@ -2569,60 +3464,6 @@ export interface components {
             /** Total */
             total: number;
         };
-        /** ItemParams */
-        ItemParams: {
-            /**
-             * Region
-             * @description the resident's region; items fall back to the nearest ancestor's
-             * @default null
-             */
-            region: string | null;
-            /** Code */
-            code: string;
-        };
-        /**
-         * ItemRead
-         * @description A service guide; fee, time limits and online level are the local ones when set.
-         */
-        ItemRead: {
-            /** Code */
-            code: string;
-            /** Name */
-            name: string;
-            /** Summary */
-            summary: string;
-            /** Department Type */
-            department_type: string;
-            online_level: components["schemas"]["OnlineLevel"];
-            /** Legal Days */
-            legal_days: number;
-            /** Promised Days */
-            promised_days: number;
-            /** Fee Fen */
-            fee_fen: number;
-            /** Channels */
-            channels: components["schemas"]["HandlingChannel"][];
-            /** Themes */
-            themes: components["schemas"]["Ref"][];
-            /** Life Events */
-            life_events: components["schemas"]["Ref"][];
-            /** Target Groups */
-            target_groups: components["schemas"]["Ref"][];
-            /** Fast Lane */
-            fast_lane: boolean;
-            /** Conditions */
-            conditions: string;
-            /** Legal Basis */
-            legal_basis: string;
-            /** Materials */
-            materials: components["schemas"]["MaterialRead"][];
-            /** Steps */
-            steps: components["schemas"]["StepRead"][];
-            /** Faqs */
-            faqs: components["schemas"]["FaqRead"][];
-            /** @description null when the region (and its ancestors) do not offer the item */
-            implementation: components["schemas"]["LocalImplementation"] | null;
-        };
         /** ItemSummary */
         ItemSummary: {
             /** Code */
@@ -2636,6 +3477,11 @@ export interface components {
             fee_fen: number;
             department: components["schemas"]["Ref"] | null;
         };
+        /**
+         * KeyMode
+         * @enum {string}
+         */
+        KeyMode: "test" | "live";
         /**
          * Lane
          * @description Serving order: a lower lane is called first.
@@ -2662,6 +3508,22 @@ export interface components {
          * @enum {string}
          */
         MaterialForm: "original" | "copy" | "original_and_copy" | "electronic";
+        /** MaterialNeed */
+        MaterialNeed: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Required */
+            required: boolean;
+            /** In Library */
+            in_library: boolean;
+            /**
+             * Valid Until
+             * @default null
+             */
+            valid_until: string | null;
+        };
         /** MaterialRead */
         MaterialRead: {
             /** Name */
@@ -2928,34 +3790,6 @@ export interface components {
              */
             next_cursor: string | null;
         };
-        /** PayParams */
-        PayParams: {
-            /**
-             * Account Id
-             * @default null
-             */
-            account_id: number | null;
-            /** @default null */
-            kind: components["schemas"]["UtilityKind"] | null;
-            /**
-             * Account No
-             * @default null
-             */
-            account_no: string | null;
-            /**
-             * Bill Ids
-             * @description company bill ids; all unpaid if omitted
-             * @default null
-             */
-            bill_ids: string[] | null;
-            /**
-             * Provider
-             * @default null
-             */
-            provider: string | null;
-            /** @default null */
-            trade_type: components["schemas"]["TradeType"] | null;
-        };
         /** PayResult */
         PayResult: {
             /** Payment Id */
@@ -2998,6 +3832,24 @@ export interface components {
             enabled: boolean;
             /** Mandatory */
             mandatory: boolean;
+        };
+        /** PublicProgress */
+        PublicProgress: {
+            /** Application No */
+            application_no: string;
+            /** Item Name */
+            item_name: string;
+            /** State */
+            state: string;
+            /** State Name */
+            state_name: string;
+        };
+        /** PublicProgressParams */
+        PublicProgressParams: {
+            /** Application No */
+            application_no: string;
+            /** Phone Last4 */
+            phone_last4: string;
         };
         /**
          * Purpose
@@ -3099,6 +3951,19 @@ export interface components {
             /** Print Url */
             print_url: string;
         };
+        /** ReconcileParams */
+        ReconcileParams: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /**
+             * Provider
+             * @default null
+             */
+            provider: string | null;
+        };
         /** Ref */
         Ref: {
             /** Code */
@@ -3188,6 +4053,13 @@ export interface components {
             /** Slot Id */
             slot_id: number;
         };
+        /** ResolveParams */
+        ResolveParams: {
+            /** Break Id */
+            break_id: number;
+            /** Resolution */
+            resolution: string;
+        };
         /** RoleRead */
         RoleRead: {
             /** Code */
@@ -3195,6 +4067,75 @@ export interface components {
             /** Name */
             name: string;
             scope: components["schemas"]["ScopeRead"];
+        };
+        /** RunList */
+        RunList: {
+            /** Runs */
+            runs: components["schemas"]["RunRead"][];
+        };
+        /** RunRead */
+        RunRead: {
+            /** Provider */
+            provider: string;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            state: components["schemas"]["RunState"];
+            /** Statement Lines */
+            statement_lines: number;
+            /** Ledger Entries */
+            ledger_entries: number;
+            /** Their Payments Fen */
+            their_payments_fen: number;
+            /** Their Refunds Fen */
+            their_refunds_fen: number;
+            /** Their Fees Fen */
+            their_fees_fen: number;
+            /** Our Payments Fen */
+            our_payments_fen: number;
+            /** Our Refunds Fen */
+            our_refunds_fen: number;
+            /** Open Breaks */
+            open_breaks: number;
+            /** Error */
+            error: string | null;
+            /**
+             * Finished At
+             * Format: date-time
+             */
+            finished_at: string;
+        };
+        /**
+         * RunState
+         * @enum {string}
+         */
+        RunState: "matched" | "breaks" | "failed";
+        /** RunsParams */
+        RunsParams: {
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+        };
+        /** SaveParams */
+        SaveParams: {
+            /** Application No */
+            application_no: string;
+            /**
+             * Data
+             * @description answers by field name; merged into the draft
+             */
+            data: {
+                [key: string]: unknown;
+            };
         };
         /** ScopeRead */
         ScopeRead: {
@@ -3379,12 +4320,30 @@ export interface components {
          * @enum {string}
          */
         TicketStatus: "waiting" | "called" | "done" | "skipped" | "cancelled" | "transferred";
+        /** TimelineEntry */
+        TimelineEntry: {
+            /** Move */
+            move: string;
+            /** From State */
+            from_state: string;
+            /** To State */
+            to_state: string;
+            /** Actor Type */
+            actor_type: string;
+            /** Reason */
+            reason: string | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
         /**
          * TradeType
          * @description How the resident's client pays.
          * @enum {string}
          */
-        TradeType: "jsapi" | "miniprogram" | "app" | "wap" | "cashier";
+        TradeType: "jsapi" | "miniprogram" | "app" | "wap" | "native" | "h5" | "qr" | "page" | "cashier";
         /** TransferParams */
         TransferParams: {
             /** Queue Id */
@@ -3505,13 +4464,123 @@ export interface components {
              */
             started_at: string;
         };
+        /** ItemParams */
+        services__applications__schemas__ItemParams: {
+            /** Item Code */
+            item_code: string;
+        };
+        /** PayParams */
+        services__bills__schemas__PayParams: {
+            /**
+             * Account Id
+             * @default null
+             */
+            account_id: number | null;
+            /** @default null */
+            kind: components["schemas"]["UtilityKind"] | null;
+            /**
+             * Account No
+             * @default null
+             */
+            account_no: string | null;
+            /**
+             * Bill Ids
+             * @description company bill ids; all unpaid if omitted
+             * @default null
+             */
+            bill_ids: string[] | null;
+            /**
+             * Provider
+             * @default null
+             */
+            provider: string | null;
+            /** @default null */
+            trade_type: components["schemas"]["TradeType"] | null;
+        };
+        /** ItemParams */
+        services__catalog__schemas__ItemParams: {
+            /**
+             * Region
+             * @description the resident's region; items fall back to the nearest ancestor's
+             * @default null
+             */
+            region: string | null;
+            /** Code */
+            code: string;
+        };
+        /**
+         * ItemRead
+         * @description A service guide; fee, time limits and online level are the local ones when set.
+         */
+        services__catalog__schemas__ItemRead: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Summary */
+            summary: string;
+            /** Department Type */
+            department_type: string;
+            online_level: components["schemas"]["OnlineLevel"];
+            /** Legal Days */
+            legal_days: number;
+            /** Promised Days */
+            promised_days: number;
+            /** Fee Fen */
+            fee_fen: number;
+            /** Channels */
+            channels: components["schemas"]["HandlingChannel"][];
+            /** Themes */
+            themes: components["schemas"]["Ref"][];
+            /** Life Events */
+            life_events: components["schemas"]["Ref"][];
+            /** Target Groups */
+            target_groups: components["schemas"]["Ref"][];
+            /** Fast Lane */
+            fast_lane: boolean;
+            /** Conditions */
+            conditions: string;
+            /** Legal Basis */
+            legal_basis: string;
+            /** Materials */
+            materials: components["schemas"]["MaterialRead"][];
+            /** Steps */
+            steps: components["schemas"]["StepRead"][];
+            /** Faqs */
+            faqs: components["schemas"]["FaqRead"][];
+            /** @description null when the region (and its ancestors) do not offer the item */
+            implementation: components["schemas"]["LocalImplementation"] | null;
+        };
+        /** ItemRead */
+        services__demands__schemas__ItemRead: {
+            /** Name */
+            name: string;
+            /** Quantity */
+            quantity: number;
+            /** Unit Fen */
+            unit_fen: number;
+            /** Amount Fen */
+            amount_fen: number;
+        };
+        /** PayParams */
+        services__demands__schemas__PayParams: {
+            /** Demand No */
+            demand_no: string;
+            /**
+             * Provider
+             * @default null
+             */
+            provider: string | null;
+            /** @default null */
+            trade_type: components["schemas"]["TradeType"] | null;
+        };
         /**
          * ErrorEnvelope
          * @description Every error; `GET /api/v1/errors` lists the codes with their messages.
          */
         ErrorEnvelope: {
             /** @enum {string} */
-            code: "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "BAD_REQUEST" | "VALIDATION_FAILED" | "UNKNOWN_SERVICE" | "UNKNOWN_ACTION" | "CHANNEL_NOT_ALLOWED" | "LOGIN_REQUIRED" | "REAL_NAME_REQUIRED" | "STAFF_ONLY" | "PERMISSION_DENIED" | "OUT_OF_SCOPE" | "RATE_LIMITED" | "IDEMPOTENCY_CONFLICT" | "CURSOR_INVALID" | "IDEMPOTENCY_IN_PROGRESS" | "SERVICE_UNAVAILABLE" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "TOKEN_REVOKED" | "REFRESH_TOKEN_REUSED" | "PHONE_INVALID" | "ID_NUMBER_INVALID" | "OTP_TOO_FREQUENT" | "OTP_DAILY_LIMIT" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_TOO_MANY_ATTEMPTS" | "CITIZEN_NOT_FOUND" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "STAFF_DISABLED" | "REAL_NAME_MISMATCH" | "REAL_NAME_ALREADY_VERIFIED" | "ID_NUMBER_TAKEN" | "CHANNEL_ACCOUNT_NOT_FOUND" | "CHANNEL_ACCOUNT_LAST" | "CATALOG_ITEM_NOT_FOUND" | "CATALOG_THEME_NOT_FOUND" | "REGION_NOT_FOUND" | "CATALOG_LIFE_EVENT_NOT_FOUND" | "CATALOG_TARGET_GROUP_NOT_FOUND" | "CATALOG_DEPARTMENT_NOT_FOUND" | "CATALOG_NOT_IMPLEMENTED" | "CATALOG_PROMISE_EXCEEDS_LEGAL" | "HALL_NOT_FOUND" | "ITEM_NOT_BOOKABLE" | "SLOT_NOT_FOUND" | "SLOT_FULL" | "SLOT_CLOSED" | "APPOINTMENT_LIMIT" | "BOOKING_BLOCKED" | "APPOINTMENT_NOT_FOUND" | "APPOINTMENT_NOT_ACTIVE" | "CANCEL_TOO_LATE" | "CHECK_IN_CLOSED" | "QUEUE_NOT_FOUND" | "QUEUE_CLOSED" | "QUEUE_NUMBER_NOT_FOUND" | "QUEUE_NUMBER_ACTIVE" | "QUEUE_NUMBER_STATE" | "QUEUE_EMPTY" | "QUEUE_STREAM_TICKET_INVALID" | "WINDOW_NOT_FOUND" | "WINDOW_TAKEN" | "WINDOW_NOT_SIGNED_IN" | "WINDOW_BUSY" | "NOTIFY_TEMPLATE_UNKNOWN" | "NOTIFY_PARAM_MISSING" | "NOTIFY_MESSAGE_NOT_FOUND" | "NOTIFY_CATEGORY_MANDATORY" | "NOTIFY_NOT_RETRYABLE" | "WECHAT_ACCOUNT_UNKNOWN" | "WECHAT_SIGNATURE_MISSING" | "WECHAT_SIGNATURE_INVALID" | "WECHAT_MESSAGE_STALE" | "WECHAT_APPID_MISMATCH" | "WECHAT_MESSAGE_MALFORMED" | "WECHAT_API_ERROR" | "WECHAT_CODE_INVALID" | "CHANNEL_NOT_CONFIGURED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_REUSED" | "OAUTH_REDIRECT_INVALID" | "ALIPAY_API_ERROR" | "ALIPAY_SIGNATURE_INVALID" | "ALIPAY_CODE_INVALID" | "PAYMENT_ORDER_NOT_FOUND" | "PAYMENT_STATE_CONFLICT" | "PAYMENT_ALREADY_PAID" | "PAYMENT_AMOUNT_INVALID" | "PAYMENT_METHOD_UNSUPPORTED" | "PAYMENT_PAYER_REQUIRED" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PAYMENT_PROVIDER_REFUSED" | "REFUND_EXCEEDS_PAID" | "REFUND_CONFLICT" | "REFUND_NOT_FOUND" | "BILL_KIND_UNAVAILABLE" | "BILL_COMPANY_UNAVAILABLE" | "BILL_ACCOUNT_NOT_FOUND" | "BILL_ACCOUNT_ALREADY_BOUND" | "BILL_ACCOUNT_LIMIT" | "BILL_NOT_FOUND" | "BILL_NOTHING_TO_PAY" | "BILL_PAYING" | "BILL_ALREADY_PAID" | "BILL_RECEIPT_NOT_FOUND" | "TRAFFIC_VEHICLE_NOT_FOUND" | "TRAFFIC_VIOLATION_NOT_FOUND" | "TRAFFIC_FINE_NOT_PAYABLE" | "TRAFFIC_FINE_PAYING" | "TRAFFIC_FINE_PAID" | "TRAFFIC_UNAVAILABLE";
+            code: "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "BAD_REQUEST" | "VALIDATION_FAILED" | "UNKNOWN_SERVICE" | "UNKNOWN_ACTION" | "CHANNEL_NOT_ALLOWED" | "LOGIN_REQUIRED" | "REAL_NAME_REQUIRED" | "STAFF_ONLY" | "PERMISSION_DENIED" | "OUT_OF_SCOPE" | "RATE_LIMITED" | "IDEMPOTENCY_CONFLICT" | "CURSOR_INVALID" | "IDEMPOTENCY_IN_PROGRESS" | "SERVICE_UNAVAILABLE" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "TOKEN_REVOKED" | "REFRESH_TOKEN_REUSED" | "PHONE_INVALID" | "ID_NUMBER_INVALID" | "OTP_TOO_FREQUENT" | "OTP_DAILY_LIMIT" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_TOO_MANY_ATTEMPTS" | "CITIZEN_NOT_FOUND" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "STAFF_DISABLED" | "REAL_NAME_MISMATCH" | "REAL_NAME_ALREADY_VERIFIED" | "ID_NUMBER_TAKEN" | "CHANNEL_ACCOUNT_NOT_FOUND" | "CHANNEL_ACCOUNT_LAST" | "CATALOG_ITEM_NOT_FOUND" | "CATALOG_THEME_NOT_FOUND" | "REGION_NOT_FOUND" | "CATALOG_LIFE_EVENT_NOT_FOUND" | "CATALOG_TARGET_GROUP_NOT_FOUND" | "CATALOG_DEPARTMENT_NOT_FOUND" | "CATALOG_NOT_IMPLEMENTED" | "CATALOG_PROMISE_EXCEEDS_LEGAL" | "HALL_NOT_FOUND" | "ITEM_NOT_BOOKABLE" | "SLOT_NOT_FOUND" | "SLOT_FULL" | "SLOT_CLOSED" | "APPOINTMENT_LIMIT" | "BOOKING_BLOCKED" | "APPOINTMENT_NOT_FOUND" | "APPOINTMENT_NOT_ACTIVE" | "CANCEL_TOO_LATE" | "CHECK_IN_CLOSED" | "QUEUE_NOT_FOUND" | "QUEUE_CLOSED" | "QUEUE_NUMBER_NOT_FOUND" | "QUEUE_NUMBER_ACTIVE" | "QUEUE_NUMBER_STATE" | "QUEUE_EMPTY" | "QUEUE_STREAM_TICKET_INVALID" | "WINDOW_NOT_FOUND" | "WINDOW_TAKEN" | "WINDOW_NOT_SIGNED_IN" | "WINDOW_BUSY" | "NOTIFY_TEMPLATE_UNKNOWN" | "NOTIFY_PARAM_MISSING" | "NOTIFY_MESSAGE_NOT_FOUND" | "NOTIFY_CATEGORY_MANDATORY" | "NOTIFY_NOT_RETRYABLE" | "WECHAT_ACCOUNT_UNKNOWN" | "WECHAT_SIGNATURE_MISSING" | "WECHAT_SIGNATURE_INVALID" | "WECHAT_MESSAGE_STALE" | "WECHAT_APPID_MISMATCH" | "WECHAT_MESSAGE_MALFORMED" | "WECHAT_API_ERROR" | "WECHAT_CODE_INVALID" | "CHANNEL_NOT_CONFIGURED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_REUSED" | "OAUTH_REDIRECT_INVALID" | "ALIPAY_API_ERROR" | "ALIPAY_SIGNATURE_INVALID" | "ALIPAY_CODE_INVALID" | "PAYMENT_ORDER_NOT_FOUND" | "PAYMENT_STATE_CONFLICT" | "PAYMENT_ALREADY_PAID" | "PAYMENT_AMOUNT_INVALID" | "PAYMENT_METHOD_UNSUPPORTED" | "PAYMENT_PAYER_REQUIRED" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PAYMENT_PROVIDER_REFUSED" | "RECONCILIATION_BREAK_NOT_FOUND" | "RECONCILIATION_BREAK_CLOSED" | "RECONCILIATION_RANGE_INVALID" | "REFUND_EXCEEDS_PAID" | "REFUND_CONFLICT" | "REFUND_NOT_FOUND" | "APPLICATION_FORM_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_MOVE_NOT_ALLOWED" | "APPLICATION_REASON_REQUIRED" | "APPLICATION_INVALID" | "APPLICATION_MATERIALS_MISSING" | "FILE_REJECTED" | "FILE_NOT_FOUND" | "FILE_LINK_INVALID" | "DEPARTMENT_KEY_INVALID" | "DEMAND_NOT_FOUND" | "DEMAND_CONFLICT" | "DEMAND_NOT_PAYABLE" | "DEMAND_PAYING" | "DEMAND_TEST_MODE" | "DEMAND_PAYER_REQUIRED" | "BILL_KIND_UNAVAILABLE" | "BILL_COMPANY_UNAVAILABLE" | "BILL_ACCOUNT_NOT_FOUND" | "BILL_ACCOUNT_ALREADY_BOUND" | "BILL_ACCOUNT_LIMIT" | "BILL_NOT_FOUND" | "BILL_NOTHING_TO_PAY" | "BILL_PAYING" | "BILL_ALREADY_PAID" | "BILL_RECEIPT_NOT_FOUND" | "TRAFFIC_VEHICLE_NOT_FOUND" | "TRAFFIC_VIOLATION_NOT_FOUND" | "TRAFFIC_FINE_NOT_PAYABLE" | "TRAFFIC_FINE_PAYING" | "TRAFFIC_FINE_PAID" | "TRAFFIC_UNAVAILABLE";
             /** @description in the language of Accept-Language */
             message: string;
             /** @description details, e.g. the invalid fields of VALIDATION_FAILED */
@@ -4164,6 +5233,211 @@ export interface operations {
             };
         };
     };
+    create_demand_api_v1_departments_demands_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Bearer gk_test_… or gk_live_… */
+                authorization?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DemandCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_demand_api_v1_departments_demands__demand_no__get: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Bearer gk_test_… or gk_live_… */
+                authorization?: string | null;
+            };
+            path: {
+                demand_no: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    cancel_demand_api_v1_departments_demands__demand_no__cancel_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Bearer gk_test_… or gk_live_… */
+                authorization?: string | null;
+            };
+            path: {
+                demand_no: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    demand_webhooks_api_v1_departments_demands__demand_no__webhooks_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Bearer gk_test_… or gk_live_… */
+                authorization?: string | null;
+            };
+            path: {
+                demand_no: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    upload_api_v1_files_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_api_v1_files_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    download_files__file_id__get: {
+        parameters: {
+            query?: {
+                expires?: number;
+                signature?: string;
+            };
+            header?: never;
+            path: {
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "catalog.themes": {
         parameters: {
             query?: never;
@@ -4442,7 +5716,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ItemParams"];
+                "application/json": components["schemas"]["services__catalog__schemas__ItemParams"];
             };
         };
         responses: {
@@ -4456,7 +5730,7 @@ export interface operations {
                         /** @constant */
                         code: "OK";
                         message: string;
-                        data: components["schemas"]["ItemRead"];
+                        data: components["schemas"]["services__catalog__schemas__ItemRead"];
                         request_id: string;
                     };
                 };
@@ -4590,7 +5864,7 @@ export interface operations {
                         /** @constant */
                         code: "OK";
                         message: string;
-                        data: components["schemas"]["ItemRead"];
+                        data: components["schemas"]["services__catalog__schemas__ItemRead"];
                         request_id: string;
                     };
                 };
@@ -4993,6 +6267,186 @@ export interface operations {
                         code: "OK";
                         message: string;
                         data: components["schemas"]["RefundRead"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "reconciliation.runs": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunsParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["RunList"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "reconciliation.breaks": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["BreaksParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["BreakPage"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "reconciliation.resolve": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["BreakRead"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "reconciliation.reconcile": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReconcileParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["RunList"];
                         request_id: string;
                     };
                 };
@@ -6696,7 +8150,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["PayParams"];
+                "application/json": components["schemas"]["services__bills__schemas__PayParams"];
             };
         };
         responses: {
@@ -6982,6 +8436,724 @@ export interface operations {
                 };
             };
             /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "demands.mine": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["DemandList"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "demands.detail": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DemandNoParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["DemandRead"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "demands.pay": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["services__demands__schemas__PayParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["DemandPayResult"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "demands.counter-view": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DemandNoParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["CounterView"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "applications.form": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["services__applications__schemas__ItemParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["FormView"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "applications.start": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["services__applications__schemas__ItemParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["ApplicationView"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "applications.save": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["ApplicationView"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "applications.attach": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttachParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["ApplicationView"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "applications.submit": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["ApplicationView"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "applications.withdraw": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["ApplicationView"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "applications.mine": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["ApplicationList"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "applications.detail": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["ApplicationView"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "applications.progress": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicProgressParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["PublicProgress"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "applications.inbox": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["InboxParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["ApplicationList"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "applications.review": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["ApplicationView"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "applications.act": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["ApplicationView"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
