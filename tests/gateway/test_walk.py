@@ -121,3 +121,34 @@ class TestEveryIdentifierIsAnswered:
             if a["name"] == "available-slots"
         )
         assert {"hall", "item"} <= set(slots["params_schema"]["properties"])
+
+
+def result_object(action: dict[str, Any]) -> dict[str, Any]:
+    schema: dict[str, Any] = action["result_schema"]
+    ref = schema.get("$ref")
+    if ref:
+        resolved: dict[str, Any] = schema["$defs"][ref.rsplit("/", 1)[1]]
+        return resolved
+    return schema
+
+
+class TestOnePagingConvention:
+    @pytest.mark.asyncio
+    async def test_every_paged_action_answers_items_and_next_cursor(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        services = (await client.get("/api/v1/services")).json()["data"]
+        paged = [
+            (s["code"], a)
+            for s in services
+            for a in s["actions"]
+            if {"cursor", "limit"} & set(a["params_schema"].get("properties", {}))
+        ]
+        assert len(paged) >= 4
+        wrong = [
+            f"{service}.{action['name']}"
+            for service, action in paged
+            if not {"cursor", "limit"} <= set(action["params_schema"]["properties"])
+            or not {"items", "next_cursor"} <= set(result_object(action).get("properties", {}))
+        ]
+        assert wrong == []

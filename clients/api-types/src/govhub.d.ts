@@ -2659,8 +2659,8 @@ export interface components {
         };
         /** ApplicationList */
         ApplicationList: {
-            /** Applications */
-            applications: components["schemas"]["ApplicationSummary"][];
+            /** Items */
+            items: components["schemas"]["ApplicationSummary"][];
             /**
              * Next Cursor
              * @default null
@@ -2895,8 +2895,8 @@ export interface components {
         BreakKind: "missing_ours" | "missing_theirs" | "amount_differs" | "state_differs";
         /** BreakPage */
         BreakPage: {
-            /** Breaks */
-            breaks: components["schemas"]["BreakRead"][];
+            /** Items */
+            items: components["schemas"]["BreakRead"][];
             /** Next Cursor */
             next_cursor: string | null;
         };
