@@ -34,6 +34,7 @@ class Code(StrEnum):
     RATE_LIMITED = "RATE_LIMITED"
     IDEMPOTENCY_CONFLICT = "IDEMPOTENCY_CONFLICT"
     IDEMPOTENCY_IN_PROGRESS = "IDEMPOTENCY_IN_PROGRESS"
+    CURSOR_INVALID = "CURSOR_INVALID"
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     # Identity and sign-in
     TOKEN_INVALID = "TOKEN_INVALID"
@@ -191,6 +192,11 @@ SPECS: dict[Code, Spec] = {
         409,
         "同一个幂等键已用于不同的请求内容",
         "This Idempotency-Key was already used with a different request",
+    ),
+    Code.CURSOR_INVALID: Spec(
+        400,
+        "分页游标无效，请从第一页重新开始",
+        "The paging cursor is not valid: start again from the first page",
     ),
     Code.IDEMPOTENCY_IN_PROGRESS: Spec(
         409, "相同的请求正在处理中，请稍候", "The same request is still being processed"

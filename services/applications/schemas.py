@@ -109,7 +109,7 @@ class ApplicationSummary(BaseModel):
 
 
 class ApplicationList(BaseModel):
-    applications: list[ApplicationSummary]
+    items: list[ApplicationSummary]
     next_cursor: str | None = None
 
 

@@ -228,7 +228,7 @@ class ApplicationService:
 
     async def mine(self, citizen_id: int) -> ApplicationList:
         rows = await repo.applications_of(citizen_id)
-        return ApplicationList(applications=[await self._summary(a) for a in rows])
+        return ApplicationList(items=[await self._summary(a) for a in rows])
 
     async def view_own(self, citizen_id: int, no: str) -> ApplicationView:
         return await self._view(await self._own(citizen_id, no), Actor.RESIDENT)
@@ -301,7 +301,7 @@ class ApplicationService:
         more = len(rows) > limit
         rows = rows[:limit]
         return ApplicationList(
-            applications=[await self._summary(a) for a in rows],
+            items=[await self._summary(a) for a in rows],
             next_cursor=str(rows[-1].id) if more and rows else None,
         )
 

@@ -21,9 +21,19 @@ from services.appointments.models import (
     Window,
     WindowItem,
 )
-from services.catalog.models import Hall
+from services.catalog.models import Hall, Item
 
 # Halls, hours and the calendar
+
+
+async def hall_id_by_code(code: str) -> int | None:
+    hall = await Hall.filter(code=code).only("id").first()
+    return None if hall is None else hall.id
+
+
+async def item_id_by_code(code: str) -> int | None:
+    item = await Item.filter(code=code).only("id").first()
+    return None if item is None else item.id
 
 
 async def hall_with_region(hall_id: int) -> Hall | None:
@@ -50,6 +60,10 @@ async def active_window(window_id: int) -> Window | None:
 async def item_ids_of_window(window_id: int) -> list[int]:
     rows = await WindowItem.filter(window_id=window_id).values("item_id")
     return [row["item_id"] for row in rows]
+
+
+async def active_windows_of_hall(hall_id: int) -> list[Window]:
+    return await Window.filter(hall_id=hall_id, active=True).order_by("code")
 
 
 async def windows_with_items(hall_id: int, item_ids: Sequence[int]) -> list[int]:

@@ -68,6 +68,18 @@ class AppointmentService:
 
     # Free times
 
+    async def hall_id_of(self, code: str) -> int:
+        hall_id = await repository.hall_id_by_code(code)
+        if hall_id is None:
+            raise HallNotFound()
+        return hall_id
+
+    async def item_id_of(self, code: str) -> int:
+        item_id = await repository.item_id_by_code(code)
+        if item_id is None:
+            raise ItemNotBookable()
+        return item_id
+
     async def available_slots(self, hall_id: int, item_id: int) -> list[SlotRead]:
         """Every slot of the booking period still ahead, with places left or not."""
         now = self.clock()
@@ -364,6 +376,10 @@ async def appointment_by_code(code: str) -> Appointment | None:
 
 async def window(window_id: int) -> Window | None:
     return await repository.active_window(window_id)
+
+
+async def windows_of_hall(hall_id: int) -> list[Window]:
+    return await repository.active_windows_of_hall(hall_id)
 
 
 async def window_item_ids(window_id: int) -> list[int]:

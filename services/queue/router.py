@@ -26,6 +26,7 @@ from services.queue.schemas import (
     TicketRead,
     TransferParams,
     WindowParams,
+    WindowRead,
     WindowSessionRead,
 )
 from services.queue.service import queue
@@ -152,6 +153,17 @@ async def mark_fast_lane(request: ServiceRequest, params: FastLaneParams) -> Tic
 
 
 # Staff at a window
+
+
+@service.action(
+    permission=CALL,
+    errors=(Code.HALL_NOT_FOUND, Code.OUT_OF_SCOPE),
+    summary_zh="大厅的窗口",
+    summary_en="The windows of a hall, to sign in at one",
+)
+async def windows(request: ServiceRequest, params: HallParams) -> list[WindowRead]:
+    """The windows of a hall, to sign in at one."""
+    return await queue.windows(request.require_staff(), params.hall_id)
 
 
 @service.action(

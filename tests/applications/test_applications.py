@@ -194,9 +194,9 @@ class TestStaffScope:
             await as_staff(app, "review", {"application_no": no}, other)
         ).code == "APPLICATION_NOT_FOUND"
         inbox = ok(await as_staff(app, "inbox", {}, other))
-        assert inbox["applications"] == []
+        assert inbox["items"] == []
         own = ok(await as_staff(app, "inbox", {}, department))
-        assert [a["application_no"] for a in own["applications"]] == [no]
+        assert [a["application_no"] for a in own["items"]] == [no]
         review = ok(await as_staff(app, "review", {"application_no": no}, department))
         assert review["data"]["mother_name"] == "王芳"
         assert review["moves"] == ["accept", "request_supplement", "reject"]
@@ -210,9 +210,7 @@ class TestStaffScope:
         await Application.filter(application_no=no).update(due_at=utcnow() - timedelta(hours=1))
         department = (await Application.get(application_no=no)).department_id
         overdue = ok(await as_staff(app, "inbox", {"overdue": True}, department))
-        assert [(a["application_no"], a["overdue"]) for a in overdue["applications"]] == [
-            (no, True)
-        ]
+        assert [(a["application_no"], a["overdue"]) for a in overdue["items"]] == [(no, True)]
 
 
 class TestProgressAndFiles:

@@ -191,7 +191,7 @@ class TestWeChatPayDay:
         assert refused.code == Code.PERMISSION_DENIED
 
         page = await answer(app, "breaks", {"day": day.isoformat()})
-        (open_break,) = page["breaks"]
+        (open_break,) = page["items"]
         assert open_break["kind"] == "missing_ours"
         assert page["next_cursor"] is None
         resolved = await answer(
