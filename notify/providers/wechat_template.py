@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from channels.wechat.api import WeChatApi, wechat_api
+from channels.wechat.oauth import page_url
 from channels.wechat.settings import WeChatApp, wechat_config
+from config.runtime import runtime
+from gateway.clients import resident_page, resident_pages_served
 from notify.kinds import Kind
 from notify.providers import wechat
 from notify.providers.base import Outcome, OutgoingMessage, SendResult
@@ -59,5 +62,26 @@ class WeChatTemplateProvider:
             "template_id": platform.template_id,
             "data": wechat.data_fields(message.rendered.fields(platform)),
             "client_msg_id": message.reference,
+            **links(message, app.app_id),
         }
         return await wechat.call(self.api, app, PATH, body, RESULTS)
+
+
+def links(message: OutgoingMessage, app_id: str) -> dict[str, object]:
+    """Where tapping the message leads: the resident page showing the matter (through the
+    official account's sign-in) once the pages are served, and the same page in the WeChat
+    mini-program when one is configured. The page is the one the event's mini-program template
+    names, the same path in the H5 and the mini-program builds. No page, no link: a message
+    never leads to a page that is not there."""
+    template = message.rendered.template
+    page = message.rendered.page(template.wechat_mp) if template.wechat_mp else None
+    if not page:
+        return {}
+    found: dict[str, object] = {}
+    if resident_pages_served():
+        base = runtime().settings.public_base_url
+        found["url"] = page_url(base, app_id, resident_page(page))
+    mini_program = wechat_config().mini_program
+    if mini_program is not None:
+        found["miniprogram"] = {"appid": mini_program.app_id, "pagepath": page}
+    return found

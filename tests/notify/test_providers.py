@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import orjson
@@ -17,6 +19,8 @@ from channels.alipay.settings import AlipaySettings
 from channels.wechat.api import WeChatApi
 from channels.wechat.settings import WeChatApp
 from config.runtime import Runtime
+from gateway import clients
+from gateway.clients import BuiltClient
 from notify.kinds import Kind
 from notify.outbox import outbox_entries
 from notify.providers import (
@@ -289,6 +293,22 @@ class TestWeChatTemplateMessage:
             },
             "client_msg_id": "n42",
         }
+
+    @pytest.mark.asyncio
+    async def test_once_the_resident_pages_are_served_the_message_links_to_its_page(
+        self, fake_wechat: FakeWeChat, rt: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        built = BuiltClient("/h5", tmp_path)
+        (tmp_path / "index.html").write_text("<html></html>")
+        monkeypatch.setattr(clients, "RESIDENT", built)
+        await outcome_of(template_provider(fake_wechat, rt), Kind.WECHAT_OA, OPENID)
+        _, body = fake_wechat.accepted[0]
+        landing = urlsplit(body["url"])
+        assert landing.path == f"/channels/wechat/{OA_APP_ID}/oauth/start"
+        target = parse_qs(landing.query)["next"][0]
+        assert target == "/h5/pages/payments/detail?order=P1"
+        file, _ = built.file_for(urlsplit(target).path.removeprefix("/h5/"))
+        assert file.name == "index.html"  # a served route of the resident client
 
     @pytest.mark.asyncio
     async def test_a_refused_token_is_refreshed_once_and_the_message_goes(
