@@ -148,6 +148,8 @@ class Code(StrEnum):
     BILL_KIND_UNAVAILABLE = "BILL_KIND_UNAVAILABLE"
     BILL_COMPANY_UNAVAILABLE = "BILL_COMPANY_UNAVAILABLE"
     BILL_ACCOUNT_NOT_FOUND = "BILL_ACCOUNT_NOT_FOUND"
+    BILL_HOLDER_MISMATCH = "BILL_HOLDER_MISMATCH"
+    BILL_PROOF_LOCKED = "BILL_PROOF_LOCKED"
     BILL_ACCOUNT_ALREADY_BOUND = "BILL_ACCOUNT_ALREADY_BOUND"
     BILL_ACCOUNT_LIMIT = "BILL_ACCOUNT_LIMIT"
     BILL_NOT_FOUND = "BILL_NOT_FOUND"
@@ -493,6 +495,16 @@ SPECS: dict[Code, Spec] = {
         "Give the payer's phone number or ID number",
     ),
     # Bills and traffic
+    Code.BILL_HOLDER_MISMATCH: Spec(
+        400,
+        "户主姓名或手机号后四位与该户号登记信息不符",
+        "The holder's name or phone digits do not match this account",
+    ),
+    Code.BILL_PROOF_LOCKED: Spec(
+        429,
+        "核验失败次数过多，请 1 小时后再试",
+        "Too many failed checks for this account: try again in an hour",
+    ),
     Code.BILL_KIND_UNAVAILABLE: Spec(
         404, "暂不支持{kind_zh}的线上缴费", "Paying {kind} bills online is not offered here"
     ),

@@ -18,6 +18,14 @@ class AccountNotFound(GovError):
     code = Code.BILL_ACCOUNT_NOT_FOUND
 
 
+class HolderMismatch(GovError):
+    code = Code.BILL_HOLDER_MISMATCH
+
+
+class ProofLocked(GovError):
+    code = Code.BILL_PROOF_LOCKED
+
+
 class AccountAlreadyBound(GovError):
     code = Code.BILL_ACCOUNT_ALREADY_BOUND
 

@@ -23,6 +23,18 @@ class BindParams(BaseModel):
     kind: UtilityKind
     account_no: str = Field(pattern=ACCOUNT_NO, description="户号 as printed on the bill")
     alias: str | None = Field(None, max_length=20, description="e.g. 家里, 父母家")
+    holder_name: str | None = Field(
+        None, min_length=1, max_length=20, description="the account holder's full name (proof)"
+    )
+    phone_last4: str | None = Field(
+        None, pattern=r"^\d{4}$", description="or the last 4 digits of the holder's phone"
+    )
+
+    @model_validator(mode="after")
+    def _proof(self) -> BindParams:
+        if self.holder_name is None and self.phone_last4 is None:
+            raise ValueError("give holder_name or phone_last4 to show the account is yours")
+        return self
 
 
 class AccountParams(BaseModel):

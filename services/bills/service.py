@@ -21,6 +21,7 @@ from channels.identity import repository as identity_repo
 from channels.identity.service import NAME, PHONE, identity
 from config import jobs
 from config.database import unit_of_work
+from config.runtime import runtime
 from gateway.masking import mask_name, mask_phone
 from gateway.schemas import ServiceRequest
 from notify.events import Event, emit
@@ -37,8 +38,10 @@ from services.bills.errors import (
     BillNotFound,
     BillPaying,
     CompanyUnavailable,
+    HolderMismatch,
     KindUnavailable,
     NothingToPay,
+    ProofLocked,
     ReceiptNotFound,
 )
 from services.bills.models import (
@@ -56,6 +59,7 @@ from services.bills.providers.base import (
     AccountArrears,
     CompanyError,
     CompanyOutcome,
+    HolderProof,
     UtilityKind,
     UtilityProvider,
     WriteOffRequest,
@@ -84,6 +88,8 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 REFERENCE_PREFIX = "bills:"
+PROOF_ATTEMPTS = 5  # wrong proofs of one account a resident may give in an hour
+PROOF_LOCK_SECONDS = 3600
 SETTLED = frozenset({BillState.PAID, BillState.WRITTEN_OFF})
 
 
@@ -145,9 +151,12 @@ class BillsService:
         )
 
     async def bind(self, citizen_id: int, params: BindParams) -> AccountRead:
-        """Binds an account number the company knows; its holder's masked name is kept."""
+        """Binds an account number the company knows, once the resident shows it is theirs (the
+        holder's full name or phone digits, checked by the company); its holder's masked name
+        is kept. Five wrong proofs for one account lock it for this resident for an hour."""
         provider = self.company(params.kind)
         arrears = await self._arrears_at(provider, params.account_no)
+        await self._check_holder(citizen_id, provider, arrears.account_no, params)
         limit = bills_settings().max_accounts
         if await repo.count_accounts(citizen_id) >= limit:
             raise AccountLimit(limit=limit)
@@ -163,6 +172,19 @@ class BillsService:
         except IntegrityError:
             raise AccountAlreadyBound() from None
         return self._account_read(account)
+
+    async def _check_holder(
+        self, citizen_id: int, provider: UtilityProvider, account_no: str, params: BindParams
+    ) -> None:
+        store = runtime().store
+        key = f"bills:proof-failures:{citizen_id}:{provider.company}:{account_no}"
+        failures = int(await store.get(key) or 0)
+        if failures >= PROOF_ATTEMPTS:
+            raise ProofLocked()
+        proof = HolderProof(name=params.holder_name, phone_last4=params.phone_last4)
+        if not await provider.holder_matches(account_no, proof):
+            await store.incr(key, ttl=PROOF_LOCK_SECONDS)
+            raise HolderMismatch()
 
     async def unbind(self, citizen_id: int, account_id: int) -> AccountRead:
         account = await repo.account_of(citizen_id, account_id)

@@ -10,7 +10,7 @@ from tests.bills.conftest import invoke
 
 pytestmark = pytest.mark.usefixtures("db")
 
-WATER = {"kind": "water", "account_no": "SW0010001"}
+WATER = {"kind": "water", "account_no": "SW0010001", "holder_name": "张晓明"}
 
 
 async def bind(app: FastAPI, citizen_id: int = 7, **params: object) -> dict[str, object]:
@@ -33,6 +33,25 @@ class TestBind:
         assert [a["id"] for a in mine.data] == [account["id"]]
 
     @pytest.mark.asyncio
+    async def test_binding_needs_proof_that_fits_the_holder(self, app: FastAPI) -> None:
+        bare = {"kind": "water", "account_no": "SW0010001"}
+        assert (await invoke(app, "bills", "bind", bare)).code == "VALIDATION_FAILED"
+        wrong = await invoke(app, "bills", "bind", {**bare, "holder_name": "张三"})
+        assert wrong.code == "BILL_HOLDER_MISMATCH"
+        assert wrong.status == 400
+        by_phone = await invoke(app, "bills", "bind", {**bare, "phone_last4": "8000"})
+        assert by_phone.ok, by_phone
+
+    @pytest.mark.asyncio
+    async def test_guessing_the_holder_is_stopped_after_five_tries(self, app: FastAPI) -> None:
+        guess = {"kind": "gas", "account_no": "SG0030002", "phone_last4": "1111"}
+        codes = [(await invoke(app, "bills", "bind", guess, 9)).code for _ in range(6)]
+        assert codes == ["BILL_HOLDER_MISMATCH"] * 5 + ["BILL_PROOF_LOCKED"]
+        right = {**guess, "phone_last4": "8005"}
+        assert (await invoke(app, "bills", "bind", right, 9)).code == "BILL_PROOF_LOCKED"
+        assert (await invoke(app, "bills", "bind", right, 10)).ok  # another resident is not locked
+
+    @pytest.mark.asyncio
     async def test_binding_twice_is_refused(self, app: FastAPI) -> None:
         await bind(app)
         again = await invoke(app, "bills", "bind", WATER)
@@ -41,7 +60,8 @@ class TestBind:
 
     @pytest.mark.asyncio
     async def test_unknown_account_number_is_refused(self, app: FastAPI) -> None:
-        result = await invoke(app, "bills", "bind", {"kind": "gas", "account_no": "SG9999999"})
+        unknown = {"kind": "gas", "account_no": "SG9999999", "phone_last4": "0000"}
+        result = await invoke(app, "bills", "bind", unknown)
         assert result.code == "BILL_ACCOUNT_NOT_FOUND"
         assert result.status == 404
         assert (await invoke(app, "bills", "my-accounts", {})).data == []

@@ -56,6 +56,14 @@ class AccountArrears:
 
 
 @dataclass(frozen=True, slots=True)
+class HolderProof:
+    """What a resident binding an account gives to show it is theirs (one of the two)."""
+
+    name: str | None = None
+    phone_last4: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class WriteOffRequest:
     account_no: str
     bill_ids: tuple[str, ...]
@@ -93,6 +101,11 @@ class UtilityProvider(Protocol):
 
         Raises `CompanyError(NO_ACCOUNT)` for an unknown account, `CompanyError(BUSY)` when the
         company cannot answer now."""
+        ...
+
+    async def holder_matches(self, account_no: str, proof: HolderProof) -> bool:
+        """Whether the proof fits the account's holder as the company knows them: the full
+        name, or the last four digits of the holder's phone. GovHub never keeps either."""
         ...
 
     async def write_off(self, request: WriteOffRequest) -> WriteOffConfirmation:

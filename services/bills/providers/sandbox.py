@@ -9,6 +9,7 @@ our reference, and can be made to answer "busy" to the first write-off attempts 
 from __future__ import annotations
 
 import hashlib
+import hmac
 
 import orjson
 
@@ -18,6 +19,7 @@ from services.bills.providers.base import (
     AccountArrears,
     CompanyError,
     CompanyOutcome,
+    HolderProof,
     UtilityKind,
     WriteOffConfirmation,
     WriteOffRequest,
@@ -81,6 +83,14 @@ class SandboxCompany:
             [bill for bill in account.bills if await self._settlement(bill.bill_id) is None]
         )
         return AccountArrears(account.account_no, account.holder_masked, unpaid)
+
+    async def holder_matches(self, account_no: str, proof: HolderProof) -> bool:
+        account = self._account(account_no)
+        if proof.name is not None:
+            return hmac.compare_digest(proof.name.strip().encode(), account.holder_name.encode())
+        if proof.phone_last4 is not None:
+            return hmac.compare_digest(proof.phone_last4, account.holder_phone[-4:])
+        return False
 
     async def write_off(self, request: WriteOffRequest) -> WriteOffConfirmation:
         account = self._account(request.account_no)

@@ -6,7 +6,7 @@ to that many write-off attempts per payment before it succeeds, to show the retr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from services.bills.providers.base import CompanyBill, UtilityKind
@@ -18,6 +18,8 @@ class DemoAccount:
     holder_masked: str
     bills: tuple[CompanyBill, ...]
     write_off_failures: int = 0
+    holder_name: str = ""  # what the company knows, asked as proof when binding
+    holder_phone: str = ""
 
 
 def _months(
@@ -74,3 +76,17 @@ DEMO_ACCOUNTS: dict[UtilityKind, dict[str, DemoAccount]] = {
         )
     },
 }
+
+# The holders' full names and phones, as the companies know them (demo values).
+HOLDERS: dict[str, tuple[str, str]] = {
+    "张*明": ("张晓明", "13800138000"),
+    "李*": ("李娜", "13800138001"),
+    "王*芳": ("王丽芳", "13800138002"),
+    "赵*": ("赵刚", "13800138003"),
+    "陈*华": ("陈建华", "13800138004"),
+    "刘*": ("刘洋", "13800138005"),
+}
+for _accounts in DEMO_ACCOUNTS.values():
+    for _no, _account in list(_accounts.items()):
+        _name, _phone = HOLDERS[_account.holder_masked]
+        _accounts[_no] = replace(_account, holder_name=_name, holder_phone=_phone)
