@@ -6,8 +6,9 @@ embedded default and production run the very same migration files.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from tortoise import Tortoise, connections
@@ -95,9 +96,34 @@ async def ping_db() -> None:
     await connections.get("default").execute_query("SELECT 1")
 
 
+CommitHook = Callable[[], Awaitable[None]]
+_commit_hooks: ContextVar[list[CommitHook] | None] = ContextVar("govhub_commit_hooks", default=None)
+_in_unit: ContextVar[bool] = ContextVar("govhub_in_unit_of_work", default=False)
+
+
+@contextmanager
+def before_commit(hook: CommitHook) -> Iterator[None]:
+    """Runs `hook` inside the transaction of each outermost unit of work opened in the block,
+    just before it commits: what the hook writes commits with the work, or not at all. (The
+    gateway marks an idempotency claim as applied this way.)"""
+    token = _commit_hooks.set([*(_commit_hooks.get() or []), hook])
+    try:
+        yield
+    finally:
+        _commit_hooks.reset(token)
+
+
 @asynccontextmanager
 async def unit_of_work() -> AsyncIterator[Any]:
     """One transaction; jobs queued inside are sent only after it commits, dropped on rollback."""
-    async with jobs.buffer() as pending, in_transaction() as connection:
-        yield connection
+    outermost = not _in_unit.get()
+    token = _in_unit.set(True)
+    try:
+        async with jobs.buffer() as pending, in_transaction() as connection:
+            yield connection
+            if outermost:
+                for hook in _commit_hooks.get() or []:
+                    await hook()
+    finally:
+        _in_unit.reset(token)
     await jobs.flush(pending)

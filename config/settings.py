@@ -127,6 +127,15 @@ class Settings(BlockSettings):
             "address taken from X-Forwarded-For"
         ),
     )
+    idempotency_ttl: int = Field(
+        86400, ge=60, description="seconds an Idempotency-Key and its answer are kept"
+    )
+    idempotency_takeover_seconds: int = Field(
+        120,
+        ge=5,
+        description="seconds after which a claim whose request died without committing may be "
+        "taken over by a retry",
+    )
     scheduler_interval_seconds: float = Field(
         60.0, ge=0.05, le=60, description="how often the scheduler looks for periodic jobs due"
     )

@@ -12,6 +12,7 @@ from config.settings import get_settings
 
 # Every module that declares jobs, so the worker knows them.
 TASK_MODULES: list[str] = [
+    "gateway.tasks",
     "channels.wechat.tasks",
     "payments.tasks",
     "payments.reconciliation.tasks",

@@ -34,6 +34,7 @@ class Code(StrEnum):
     RATE_LIMITED = "RATE_LIMITED"
     IDEMPOTENCY_CONFLICT = "IDEMPOTENCY_CONFLICT"
     IDEMPOTENCY_IN_PROGRESS = "IDEMPOTENCY_IN_PROGRESS"
+    IDEMPOTENCY_ANSWER_LOST = "IDEMPOTENCY_ANSWER_LOST"
     CURSOR_INVALID = "CURSOR_INVALID"
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     # Identity and sign-in
@@ -199,6 +200,12 @@ SPECS: dict[Code, Spec] = {
         400,
         "分页游标无效，请从第一页重新开始",
         "The paging cursor is not valid: start again from the first page",
+    ),
+    Code.IDEMPOTENCY_ANSWER_LOST: Spec(
+        409,
+        "该请求已经处理完成，但结果未能返回；请查询最新状态，不要重复提交",
+        "This request was carried out but its answer was lost: check the current state, do "
+        "not send it again",
     ),
     Code.IDEMPOTENCY_IN_PROGRESS: Spec(
         409, "相同的请求正在处理中，请稍候", "The same request is still being processed"

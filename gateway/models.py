@@ -35,6 +35,10 @@ class IdempotencyRecord(Model):
     key = fields.CharField(max_length=200)
     fingerprint = fields.CharField(max_length=64)
     completed = fields.BooleanField(default=False)
+    # Set in the action's own transaction: True once its work committed, whatever became of
+    # the answer. A claim never completed and never applied may be taken over when stale.
+    applied = fields.BooleanField(default=False)
+    claimed_at = fields.DatetimeField(null=True)
     status = fields.IntField(null=True)
     code = fields.CharField(max_length=64, null=True)
     body: fields.Field[object] = fields.JSONField(null=True)

@@ -10,6 +10,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -18,6 +19,8 @@ from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
 from tortoise.exceptions import IntegrityError
 
+from config.database import before_commit
+from config.settings import get_settings
 from config.store import Store, WindowHit
 from gateway.audit import AuditSink
 from gateway.codes import Code
@@ -174,16 +177,55 @@ class Gateway:
         fingerprint = hashlib.sha256(
             orjson.dumps(request.params, option=orjson.OPT_SORT_KEYS)
         ).hexdigest()
+        now = datetime.now(UTC)
         try:
             record = await IdempotencyRecord.create(
-                scope=scope, key=request.idempotency_key, fingerprint=fingerprint
+                scope=scope, key=request.idempotency_key, fingerprint=fingerprint, claimed_at=now
             )
         except IntegrityError:
             existing = await IdempotencyRecord.get(scope=scope, key=request.idempotency_key)
-            if existing.fingerprint != fingerprint:
-                raise GovError(Code.IDEMPOTENCY_CONFLICT) from None
-            if not existing.completed:
-                raise GovError(Code.IDEMPOTENCY_IN_PROGRESS) from None
+            record_or_result = await self._existing(existing, fingerprint, request, now)
+            if isinstance(record_or_result, ServiceResult):
+                return record_or_result
+            record = record_or_result
+
+        async def mark_applied() -> None:
+            await IdempotencyRecord.filter(id=record.id).update(applied=True)
+
+        try:
+            with before_commit(mark_applied):
+                result = await self._call(action, request)
+        except GovError as error:
+            if error.status >= 500:
+                await self._release(record)
+                raise
+            await self._complete(record, error.status, str(error.code), error.data)
+            raise
+        except BaseException:
+            await self._release(record)  # nothing committed: the client may try again
+            raise
+        await self._complete(record, result.status, result.code, result.data)
+        return result
+
+    async def _existing(
+        self,
+        existing: IdempotencyRecord,
+        fingerprint: str,
+        request: ServiceRequest,
+        now: datetime,
+    ) -> IdempotencyRecord | ServiceResult:
+        """The replayed answer, or the claim taken over from a request that died without
+        committing anything; a refusal otherwise."""
+        settings = get_settings()
+        if (now - existing.created_at).total_seconds() > settings.idempotency_ttl:
+            await existing.delete()  # expired: the key is new again
+            fresh: IdempotencyRecord = await IdempotencyRecord.create(
+                scope=existing.scope, key=existing.key, fingerprint=fingerprint, claimed_at=now
+            )
+            return fresh
+        if existing.fingerprint != fingerprint:
+            raise GovError(Code.IDEMPOTENCY_CONFLICT)
+        if existing.completed:
             return ServiceResult(
                 data=existing.body,
                 code=existing.code or "OK",
@@ -193,19 +235,24 @@ class Gateway:
                 else GovError(Code(existing.code)).message(request.locale),
                 replayed=True,
             )
-        try:
-            result = await self._call(action, request)
-        except GovError as error:
-            if error.status >= 500:
-                await record.delete()
-                raise
-            await self._complete(record, error.status, str(error.code), error.data)
-            raise
-        except BaseException:
-            await record.delete()  # nothing was decided: the client may try again
-            raise
-        await self._complete(record, result.status, result.code, result.data)
-        return result
+        claimed = existing.claimed_at or existing.created_at
+        if (now - claimed).total_seconds() < settings.idempotency_takeover_seconds:
+            raise GovError(Code.IDEMPOTENCY_IN_PROGRESS)
+        if existing.applied:
+            raise GovError(Code.IDEMPOTENCY_ANSWER_LOST)
+        taken = await IdempotencyRecord.filter(
+            id=existing.id, completed=False, applied=False, claimed_at=existing.claimed_at
+        ).update(claimed_at=now)
+        if not taken:
+            raise GovError(Code.IDEMPOTENCY_IN_PROGRESS)  # another retry took it first
+        logger.warning("idempotency key %s taken over from a request that died", existing.key)
+        return existing
+
+    @staticmethod
+    async def _release(record: IdempotencyRecord) -> None:
+        """Gives the key back after a failure, unless the action's work had committed: then the
+        claim stays, and a retry is told the answer was lost rather than running twice."""
+        await IdempotencyRecord.filter(id=record.id, applied=False, completed=False).delete()
 
     @staticmethod
     async def _complete(record: IdempotencyRecord, status: int, code: str, data: Any) -> None:

@@ -12,6 +12,7 @@ import pytest_asyncio
 from fastapi import FastAPI
 from pydantic import BaseModel, Field
 
+from config.database import unit_of_work
 from config.runtime import Runtime
 from gateway.audit import AuditSink
 from gateway.codes import Code
@@ -98,6 +99,15 @@ def build_demo_service(calls: Calls) -> Service:
         calls.seen.append(params.text)
         if params.text == "refuse":
             raise GovError(Code.PERMISSION_DENIED)
+        return Echo(text=f"{params.text}#{calls.count}")
+
+    @demo.action(identity=IdentityLevel.LOGGED_IN, mutates=True)
+    async def commit(request: ServiceRequest, params: EchoParams) -> Echo:
+        """Commits its work in a unit of work; "crash" then dies before answering."""
+        async with unit_of_work():
+            calls.count += 1  # the work this transaction commits
+        if params.text == "crash":
+            raise RuntimeError("the process died after the commit")
         return Echo(text=f"{params.text}#{calls.count}")
 
     @demo.action()

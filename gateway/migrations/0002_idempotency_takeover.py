@@ -1,0 +1,21 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from tortoise import fields
+
+class Migration(migrations.Migration):
+    dependencies = [('gateway', '0001_initial')]
+
+    initial = False
+
+    operations = [
+        ops.AddField(
+            model_name='IdempotencyRecord',
+            name='applied',
+            field=fields.BooleanField(default=False),
+        ),
+        ops.AddField(
+            model_name='IdempotencyRecord',
+            name='claimed_at',
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
+    ]
