@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from channels.identity.tokens import TokenPair
+
 
 class NoParams(BaseModel):
     pass
@@ -47,4 +49,26 @@ class RealNameRead(BaseModel):
     verified_at: datetime
     tokens_stale: bool = Field(
         description="true when the access token still carries the old level: refresh it"
+    )
+    tokens: TokenPair | None = Field(
+        None,
+        description="set when this sign-in joined the resident already holding the ID number: "
+        "use these tokens from now on, the old ones are revoked",
+    )
+
+
+class PhoneCodeParams(BaseModel):
+    phone: str = Field(max_length=32, examples=["13812345678"])
+
+
+class BindPhoneParams(BaseModel):
+    phone: str = Field(max_length=32, examples=["13812345678"])
+    code: str = Field(pattern=r"^\d{6}$", examples=["123456"])
+
+
+class BindPhoneRead(BaseModel):
+    phone: str = Field(description="masked")
+    merged: bool = Field(description="true when the phone joined this sign-in to its resident")
+    tokens: TokenPair | None = Field(
+        None, description="set when merged: use these tokens from now on, the old ones are revoked"
     )
