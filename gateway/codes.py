@@ -56,6 +56,7 @@ class Code(StrEnum):
     ID_NUMBER_TAKEN = "ID_NUMBER_TAKEN"
     CHANNEL_ACCOUNT_NOT_FOUND = "CHANNEL_ACCOUNT_NOT_FOUND"
     PHONE_TAKEN = "PHONE_TAKEN"
+    ALIPAY_PHONE_INVALID = "ALIPAY_PHONE_INVALID"
     PHONE_ALREADY_BOUND = "PHONE_ALREADY_BOUND"
     CHANNEL_ACCOUNT_LAST = "CHANNEL_ACCOUNT_LAST"
     # Catalogue
@@ -216,6 +217,9 @@ SPECS: dict[Code, Spec] = {
     ),
     Code.ID_NUMBER_TAKEN: Spec(
         409, "该身份证号码已绑定其他账号", "This ID card number belongs to another account"
+    ),
+    Code.ALIPAY_PHONE_INVALID: Spec(
+        400, "支付宝手机号授权结果无效，请重新授权", "The Alipay phone grant is not valid"
     ),
     Code.PHONE_TAKEN: Spec(
         409,

@@ -39,6 +39,11 @@ class AlipaySettings(BlockSettings):
     app_cert: str | None = Field(None, description="app public-key certificate (cert mode)")
     alipay_cert: str | None = Field(None, description="Alipay public-key certificate (cert mode)")
     alipay_root_cert: str | None = Field(None, description="Alipay root certificate (cert mode)")
+    aes_key: SecretStr | None = Field(
+        None,
+        description="content-encryption (AES) key of the app, base64: opens the phone number "
+        "my.getPhoneNumber returns; unset, a phone response is refused",
+    )
     seller_id: str | None = Field(
         None, description="payments: merchant PID (2088…), checked on payment notifications"
     )
