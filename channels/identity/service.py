@@ -106,6 +106,8 @@ class IdentityService:
             citizen = await self._find_or_link(*link)
         except IntegrityError:  # a concurrent first sign-in created the same rows: join them
             citizen = await self._find_or_link(*link)
+        if verified_phone is not None:
+            citizen = await self._join_phone_holder(citizen, verified_phone)
         principal = CitizenPrincipal(citizen.id, citizen.level, session_id="", channel=channel)
         return await self.tokens.start(principal, channel)
 
@@ -138,6 +140,15 @@ class IdentityService:
             if phone is not None:
                 await self._attach_phone(citizen, phone)
         return citizen
+
+    async def _join_phone_holder(self, citizen: Citizen, phone: str) -> Citizen:
+        """A known account arriving with a verified phone another citizen holds is that
+        citizen: the two records are merged (unless they contradict)."""
+        holder = await repository.citizen_by_phone_hash(self.data.lookup(phone, PHONE))
+        if holder is None or holder.id == citizen.id or contradicts(holder, citizen):
+            return citizen
+        await merge_citizens(holder, citizen, "phone", self.tokens)
+        return await self._citizen(holder.id)
 
     def _external_lookup(self, channel: Channel, external_id: str) -> list[str]:
         if channel in PHONE_KEYED_CHANNELS:

@@ -97,6 +97,19 @@ class TestAppFirstThenMiniProgram:
         assert await refused(client, mp.access_token, "wechat_mp")
 
 
+class TestPlatformPhoneOnALaterSignIn:
+    @pytest.mark.asyncio
+    async def test_a_known_mini_program_account_with_the_apps_phone_joins_it(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        first = await sign_in_channel_account(Channel.WECHAT_MP, "wxmp", "openid-mp")
+        app = await app_login(client)
+        later = await sign_in_channel_account(Channel.WECHAT_MP, "wxmp", "openid-mp", phone=PHONE)
+        assert citizen_of(later) == citizen_of(app)
+        assert await Citizen.all().count() == 1
+        assert await refused(client, first.access_token, "wechat_mp")
+
+
 class TestMiniProgramFirstThenApp:
     @pytest.mark.asyncio
     async def test_the_app_citizen_verifying_the_same_id_joins_the_mini_program_one(
