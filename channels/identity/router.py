@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from channels.app.otp import OtpSent, otp
+from channels.app.schemas import LoginRequest as BindPhoneParams
+from channels.app.schemas import OtpRequest as PhoneCodeParams
 from channels.identity.schemas import (
-    BindPhoneParams,
     BindPhoneRead,
     ChannelAccountRead,
     CitizenRead,
     NoParams,
-    PhoneCodeParams,
     RealNameRead,
     UnlinkParams,
     VerifyRealNameParams,

@@ -57,15 +57,6 @@ class RealNameRead(BaseModel):
     )
 
 
-class PhoneCodeParams(BaseModel):
-    phone: str = Field(max_length=32, examples=["13812345678"])
-
-
-class BindPhoneParams(BaseModel):
-    phone: str = Field(max_length=32, examples=["13812345678"])
-    code: str = Field(pattern=r"^\d{6}$", examples=["123456"])
-
-
 class BindPhoneRead(BaseModel):
     phone: str = Field(description="masked")
     merged: bool = Field(description="true when the phone joined this sign-in to its resident")
