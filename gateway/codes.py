@@ -57,6 +57,9 @@ class Code(StrEnum):
     REAL_NAME_ALREADY_VERIFIED = "REAL_NAME_ALREADY_VERIFIED"
     ID_NUMBER_TAKEN = "ID_NUMBER_TAKEN"
     CHANNEL_ACCOUNT_NOT_FOUND = "CHANNEL_ACCOUNT_NOT_FOUND"
+    PHONE_TAKEN = "PHONE_TAKEN"
+    ALIPAY_PHONE_INVALID = "ALIPAY_PHONE_INVALID"
+    PHONE_ALREADY_BOUND = "PHONE_ALREADY_BOUND"
     CHANNEL_ACCOUNT_LAST = "CHANNEL_ACCOUNT_LAST"
     # Catalogue
     CATALOG_ITEM_NOT_FOUND = "CATALOG_ITEM_NOT_FOUND"
@@ -250,6 +253,17 @@ SPECS: dict[Code, Spec] = {
     ),
     Code.ID_NUMBER_TAKEN: Spec(
         409, "该身份证号码已绑定其他账号", "This ID card number belongs to another account"
+    ),
+    Code.ALIPAY_PHONE_INVALID: Spec(
+        400, "支付宝手机号授权结果无效，请重新授权", "The Alipay phone grant is not valid"
+    ),
+    Code.PHONE_TAKEN: Spec(
+        409,
+        "该手机号已绑定另一位已实名的居民，请到窗口办理",
+        "This phone belongs to another verified resident; please visit a service hall",
+    ),
+    Code.PHONE_ALREADY_BOUND: Spec(
+        409, "该账号已绑定其他手机号", "This account is bound to another phone already"
     ),
     Code.CHANNEL_ACCOUNT_NOT_FOUND: Spec(404, "未找到该登录方式", "No such linked sign-in"),
     Code.CHANNEL_ACCOUNT_LAST: Spec(

@@ -23,3 +23,9 @@ class AlipaySignatureInvalid(GovError):
 
 class AlipayCodeInvalid(GovError):
     code = Code.ALIPAY_CODE_INVALID
+
+
+class AlipayPhoneInvalid(GovError):
+    """The phone response of my.getPhoneNumber does not verify or open."""
+
+    code = Code.ALIPAY_PHONE_INVALID

@@ -49,6 +49,11 @@ class AlipaySettings(BlockSettings):
     previous_key_until: datetime | None = Field(
         None, description="rotation: the previous Alipay key is accepted until then (ISO 8601)"
     )
+    aes_key: SecretStr | None = Field(
+        None,
+        description="content-encryption (AES) key of the app, base64: opens the phone number "
+        "my.getPhoneNumber returns; unset, a phone response is refused",
+    )
     seller_id: str | None = Field(
         None, description="payments: merchant PID (2088…), checked on payment notifications"
     )

@@ -24,3 +24,11 @@ class RealNameAlreadyVerified(GovError):
 
 class IdNumberTaken(GovError):
     code = Code.ID_NUMBER_TAKEN
+
+
+class PhoneTaken(GovError):
+    code = Code.PHONE_TAKEN
+
+
+class PhoneAlreadyBound(GovError):
+    code = Code.PHONE_ALREADY_BOUND

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from channels.app.otp import OtpSent, otp
+from channels.app.schemas import LoginRequest as BindPhoneParams
+from channels.app.schemas import OtpRequest as PhoneCodeParams
 from channels.identity.schemas import (
+    BindPhoneRead,
     ChannelAccountRead,
     CitizenRead,
     NoParams,
@@ -72,3 +76,28 @@ async def verify_real_name(request: ServiceRequest, params: VerifyRealNameParams
 async def real_name(request: ServiceRequest, params: NoParams) -> RealNameRead:
     """My verified real name and ID number, masked."""
     return await identity.real_name(request.require_citizen())
+
+
+@service.action(
+    identity=IdentityLevel.LOGGED_IN,
+    rate_limit=RateLimit(10, 600),
+    summary_zh="发送绑定手机号的短信验证码",
+    summary_en="Send an SMS code to bind a phone",
+)
+async def request_phone_code(request: ServiceRequest, params: PhoneCodeParams) -> OtpSent:
+    """Sends the one-time code of the app sign-in, within its per-phone limits."""
+    return await otp.request_code(params.phone)
+
+
+@service.action(
+    identity=IdentityLevel.LOGGED_IN,
+    mutates=True,
+    rate_limit=RateLimit(10, 600),
+    summary_zh="用短信验证码绑定手机号（同一手机号的账号合并为一人），合并后请改用返回的登录凭证",
+    summary_en="Bind a phone by SMS code; a resident already holding it is joined, "
+    "use the returned tokens afterwards",
+)
+async def bind_phone(request: ServiceRequest, params: BindPhoneParams) -> BindPhoneRead:
+    """Binds a phone by SMS code from any channel; joins the resident who holds it."""
+    verified = await otp.verify(params.phone, params.code)
+    return await identity.bind_phone(request.require_citizen(), verified)

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from channels.identity.tokens import TokenPair
+
 
 class NoParams(BaseModel):
     pass
@@ -47,4 +49,17 @@ class RealNameRead(BaseModel):
     verified_at: datetime
     tokens_stale: bool = Field(
         description="true when the access token still carries the old level: refresh it"
+    )
+    tokens: TokenPair | None = Field(
+        None,
+        description="set when this sign-in joined the resident already holding the ID number: "
+        "use these tokens from now on, the old ones are revoked",
+    )
+
+
+class BindPhoneRead(BaseModel):
+    phone: str = Field(description="masked")
+    merged: bool = Field(description="true when the phone joined this sign-in to its resident")
+    tokens: TokenPair | None = Field(
+        None, description="set when merged: use these tokens from now on, the old ones are revoked"
     )

@@ -13,13 +13,21 @@ from channels.identity.errors import (
     ChannelAccountNotFound,
     IdNumberTaken,
     LastChannelAccount,
+    PhoneAlreadyBound,
+    PhoneTaken,
     RealNameAlreadyVerified,
     RealNameMismatch,
 )
 from channels.identity.id_numbers import normalize_id_number
+from channels.identity.merge import contradicts, merge_citizens
 from channels.identity.models import AuthSession, ChannelAccount, Citizen
 from channels.identity.phones import normalize_phone
-from channels.identity.schemas import ChannelAccountRead, CitizenRead, RealNameRead
+from channels.identity.schemas import (
+    BindPhoneRead,
+    ChannelAccountRead,
+    CitizenRead,
+    RealNameRead,
+)
 from channels.identity.tokens import TokenPair, TokenService, authenticate_access_token, tokens
 from channels.identity.verifiers import RealNameVerifier, real_name_verifier
 from config.database import unit_of_work
@@ -98,6 +106,8 @@ class IdentityService:
             citizen = await self._find_or_link(*link)
         except IntegrityError:  # a concurrent first sign-in created the same rows: join them
             citizen = await self._find_or_link(*link)
+        if verified_phone is not None:
+            citizen = await self._join_phone_holder(citizen, verified_phone)
         principal = CitizenPrincipal(citizen.id, citizen.level, session_id="", channel=channel)
         return await self.tokens.start(principal, channel)
 
@@ -130,6 +140,15 @@ class IdentityService:
             if phone is not None:
                 await self._attach_phone(citizen, phone)
         return citizen
+
+    async def _join_phone_holder(self, citizen: Citizen, phone: str) -> Citizen:
+        """A known account arriving with a verified phone another citizen holds is that
+        citizen: the two records are merged (unless they contradict)."""
+        holder = await repository.citizen_by_phone_hash(self.data.lookup(phone, PHONE))
+        if holder is None or holder.id == citizen.id or contradicts(holder, citizen):
+            return citizen
+        await merge_citizens(holder, citizen, "phone", self.tokens)
+        return await self._citizen(holder.id)
 
     def _external_lookup(self, channel: Channel, external_id: str) -> list[str]:
         if channel in PHONE_KEYED_CHANNELS:
@@ -263,11 +282,17 @@ class IdentityService:
                 raise RealNameAlreadyVerified()
             return self._real_name_read(citizen, principal)
         holder = await repository.citizen_by_id_number_hash(self.data.lookup(number, ID_NUMBER))
-        if holder is not None and holder.id != citizen.id:
+        if holder is not None and holder.id != citizen.id and contradicts(holder, citizen):
             raise IdNumberTaken()
         verdict = await self.verifier.verify(name, number)
         if not verdict.matched:
             raise RealNameMismatch()
+        if holder is not None and holder.id != citizen.id:
+            # The verified ID proves this sign-in is the resident who already holds it.
+            if self._open(holder.name_cipher, NAME) != name:
+                raise IdNumberTaken()
+            pair = await self._join(holder, citizen, "id_number", principal)
+            return self._real_name_read(holder, principal).model_copy(update={"tokens": pair})
         sealed_number = self.data.seal(number, ID_NUMBER)
         citizen.id_number_cipher, citizen.id_number_hash = (
             sealed_number.ciphertext,
@@ -290,6 +315,43 @@ class IdentityService:
         except IntegrityError:
             raise IdNumberTaken() from None
         return self._real_name_read(citizen, principal)
+
+    async def _join(
+        self, holder: Citizen, citizen: Citizen, reason: str, principal: CitizenPrincipal
+    ) -> TokenPair:
+        """Merges the signed-in citizen into the holder and opens a session of the holder for
+        the channel in use: the caller's own tokens are revoked by the merge."""
+        await merge_citizens(holder, citizen, reason, self.tokens)
+        kept = await self._citizen(holder.id)
+        signed_in = CitizenPrincipal(kept.id, kept.level, "", principal.channel)
+        return await self.tokens.start(signed_in, principal.channel)
+
+    # Phone
+
+    async def bind_phone(self, principal: CitizenPrincipal, verified_phone: str) -> BindPhoneRead:
+        """Binds a phone proven by a one-time code. When another citizen holds it, the two are
+        one person: this sign-in's citizen joins that one (unless their verified ID numbers
+        differ)."""
+        phone = normalize_phone(verified_phone)
+        citizen = await self._citizen(principal.citizen_id)
+        lookup = self.data.lookup(phone, PHONE)
+        if citizen.phone_hash is not None:
+            if citizen.phone_hash not in lookup:
+                raise PhoneAlreadyBound()
+            return BindPhoneRead(phone=mask_phone(phone), merged=False)
+        holder = await repository.citizen_by_phone_hash(lookup)
+        if holder is None:
+            sealed = self.data.seal(phone, PHONE)
+            citizen.phone_cipher, citizen.phone_hash = sealed.ciphertext, sealed.digest
+            try:
+                await repository.save_citizen(citizen, "phone_cipher", "phone_hash")
+            except IntegrityError:
+                raise PhoneTaken() from None
+            return BindPhoneRead(phone=mask_phone(phone), merged=False)
+        if contradicts(holder, citizen):
+            raise PhoneTaken()
+        pair = await self._join(holder, citizen, "phone", principal)
+        return BindPhoneRead(phone=mask_phone(phone), merged=True, tokens=pair)
 
     async def real_name(self, principal: CitizenPrincipal) -> RealNameRead:
         citizen = await self._citizen(principal.citizen_id)

@@ -280,3 +280,55 @@ class TestNotConfigured:
         response = await login(client, "auth-8")
         assert response.status_code == 404
         assert response.json()["code"] == "CHANNEL_NOT_CONFIGURED"
+
+
+def phone_grant(platform_key: rsa.RSAPrivateKey, aes_key: bytes, mobile: str) -> str:
+    """What my.getPhoneNumber hands the mini-program: the AES-sealed mobile, signed by Alipay."""
+    from cryptography.hazmat.primitives import padding as block_padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    content = orjson.dumps({"code": "10000", "msg": "Success", "mobile": mobile})
+    padder = block_padding.PKCS7(128).padder()
+    padded = padder.update(content) + padder.finalize()
+    encryptor = Cipher(algorithms.AES(aes_key), modes.CBC(bytes(16))).encryptor()
+    response = base64.b64encode(encryptor.update(padded) + encryptor.finalize()).decode()
+    sign = rsa2(platform_key, f'"{response}"')
+    grant = {"response": response, "sign": sign, "sign_type": "RSA2", "encrypt_type": "AES"}
+    return orjson.dumps(grant).decode()
+
+
+@pytest.mark.usefixtures("public_key_mode", "alipay_http")
+class TestPhoneFromGetPhoneNumber:
+    AES_KEY = bytes(range(16))
+
+    @pytest.fixture(autouse=True)
+    def aes_key(self, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+        monkeypatch.setenv("GOVHUB_ALIPAY_AES_KEY", base64.b64encode(self.AES_KEY).decode())
+        alipay_settings.cache_clear()
+        yield
+        alipay_settings.cache_clear()
+
+    @pytest.mark.asyncio
+    async def test_alipay_then_app_is_one_resident(
+        self, client: httpx.AsyncClient, fake_alipay: FakeAlipay, keys: dict[str, Any]
+    ) -> None:
+        from tests.app.helpers import PHONE, app_login
+        from tests.identity.test_channel_accounts import citizen_of
+
+        fake_alipay.users["auth-p1"] = {"user_id": "2088000000000101"}
+        grant = phone_grant(keys["platform"], self.AES_KEY, PHONE)
+        response = await client.post(URL, json={"code": "auth-p1", "phone_response": grant})
+        assert response.status_code == 200, response.text
+        app = await app_login(client)
+        assert citizen_of(app) == citizen_of(response.json()["data"])
+
+    @pytest.mark.asyncio
+    async def test_a_forged_phone_grant_is_refused(
+        self, client: httpx.AsyncClient, fake_alipay: FakeAlipay, keys: dict[str, Any]
+    ) -> None:
+        fake_alipay.users["auth-p2"] = {"user_id": "2088000000000102"}
+        grant = phone_grant(keys["stranger"], self.AES_KEY, "13812345678")
+        response = await client.post(URL, json={"code": "auth-p2", "phone_response": grant})
+        assert response.status_code == 400
+        assert response.json()["code"] == "ALIPAY_PHONE_INVALID"
+        assert await ChannelAccount.all().count() == 0
