@@ -334,6 +334,15 @@ async def window(window_id: int) -> Window | None:
     return await repository.active_window(window_id)
 
 
+async def windows_with_halls() -> list[Window]:
+    """Every active window, with its hall and the hall's region loaded (for scope checks)."""
+    return await repository.active_windows_with_halls()
+
+
+async def windows_of_hall(hall_id: int) -> list[Window]:
+    return await repository.windows_of_hall(hall_id)
+
+
 async def window_item_ids(window_id: int) -> list[int]:
     return await repository.item_ids_of_window(window_id)
 

@@ -27,7 +27,7 @@ import orjson
 from config.runtime import runtime
 from services.queue.errors import StreamTicketInvalid
 from services.queue.models import OPEN_STATUSES
-from services.queue.schemas import TicketRead
+from services.queue.schemas import BoardRead, TicketRead
 
 RELOAD_EVERY = 5.0  # seconds: re-read the database even if the version counter did not move
 HEARTBEAT_EVERY = 15.0
@@ -120,3 +120,39 @@ async def ticket_stream(
         if _fingerprint(ticket) != last:
             sent, last = sent + 1, _fingerprint(ticket)
             yield sse("ticket", orjson.dumps(ticket.model_dump(mode="json")), sent)
+
+
+async def hall_stream(
+    queue_ids: list[int],
+    read: Callable[[], Awaitable[BoardRead]],
+    *,
+    poll: float,
+    max_seconds: float,
+    max_events: int,
+) -> AsyncIterator[bytes]:
+    """Server-sent events for a hall display board: the board at once, then whenever a number
+    of any of its queues is called, recalled or closed (each `board` event is the whole board,
+    so a screen that missed one is right after the next)."""
+    store = runtime().store
+    keys = [version_key(queue_id) for queue_id in queue_ids]
+    started = last_read = last_beat = time.monotonic()
+    versions = [await store.get(key) for key in keys]
+    board = await read()
+    sent = 1
+    yield b"retry: 3000\n\n" + sse("board", orjson.dumps(board.model_dump(mode="json")), sent)
+    while sent < max_events:
+        now = time.monotonic()
+        if now - started >= max_seconds:
+            return
+        await asyncio.sleep(poll)
+        current = [await store.get(key) for key in keys]
+        if current == versions and now - last_read < RELOAD_EVERY:
+            if now - last_beat >= HEARTBEAT_EVERY:
+                last_beat = now
+                yield b": keep-alive\n\n"
+            continue
+        versions, last_read = current, now
+        latest = await read()
+        if latest != board:
+            board, sent = latest, sent + 1
+            yield sse("board", orjson.dumps(board.model_dump(mode="json")), sent)
