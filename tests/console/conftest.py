@@ -34,6 +34,7 @@ CHROMIUM_ARGS = [
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "console"
 CLERK_PASSWORD = "GovHub-clerk-demo"  # services/staff/seed.py
+ADMIN_PASSWORD = "GovHub-admin-demo"
 
 
 def _unavailable(reason: str) -> None:
@@ -134,9 +135,9 @@ def screenshot(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def sign_in(page: Page, govhub: LiveGovHub, username: str) -> None:
+def sign_in(page: Page, govhub: LiveGovHub, username: str, password: str = CLERK_PASSWORD) -> None:
     page.goto(f"{govhub.url}/console/window")
     page.fill("input[name=username]", username)
-    page.fill("input[name=password]", CLERK_PASSWORD)
+    page.fill("input[name=password]", password)
     page.click("[data-test=login]")
     page.wait_for_url("**/console/window")

@@ -5,14 +5,20 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.console.conftest import CLERK_PASSWORD, LiveGovHub, screenshot, sign_in
+from tests.console.conftest import (
+    ADMIN_PASSWORD,
+    CLERK_PASSWORD,
+    LiveGovHub,
+    screenshot,
+    sign_in,
+)
 
 SIMING_HALL = 2  # 思明区行政服务中心, the demo clerk's hall (services/staff/seed.py)
 
 
 def hand_out_numbers(govhub: LiveGovHub, hall_id: int) -> None:
     """One number in every queue of the hall, handed out at reception."""
-    token = govhub.sign_in("admin", "GovHub-admin-demo")
+    token = govhub.sign_in("admin", ADMIN_PASSWORD)
     queues = govhub.invoke("queue", "queues", {"hall_id": hall_id}, None)["data"]
     for queue in queues:
         answer = govhub.invoke("queue", "issue", {"queue_id": queue["id"]}, token)

@@ -2,6 +2,7 @@ import { createRouter, createWebHistory } from 'vue-router'
 import { savedTokens } from './api'
 import BoardView from './views/BoardView.vue'
 import LoginView from './views/LoginView.vue'
+import PaymentsView from './views/PaymentsView.vue'
 import WindowView from './views/WindowView.vue'
 
 // History mode under /console/: GovHub answers index.html for every path below it.
@@ -11,6 +12,7 @@ export const router = createRouter({
     { path: '/', redirect: '/window' },
     { path: '/login', component: LoginView, meta: { public: true } },
     { path: '/window', component: WindowView },
+    { path: '/payments', component: PaymentsView },
     { path: '/board/:hall', component: BoardView, meta: { public: true, bare: true } },
   ],
 })
