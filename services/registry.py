@@ -10,6 +10,7 @@ from notify.router import service as notify
 from payments.reconciliation.router import service as reconciliation
 from payments.router import service as payments
 from services.appointments.router import service as appointments
+from services.audit.router import service as audit
 from services.bills.router import service as bills
 from services.catalog.router import service as catalog
 from services.catalog.service import warm_up as warm_catalog
@@ -31,6 +32,7 @@ SERVICES: list[Service] = [
     bills,
     traffic,
     demands,
+    audit,
 ]
 
 # Run once when an app process starts, before it takes requests.

@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { savedTokens } from './api'
+import AuditView from './views/AuditView.vue'
 import BoardView from './views/BoardView.vue'
 import LoginView from './views/LoginView.vue'
 import PaymentsView from './views/PaymentsView.vue'
@@ -13,6 +14,7 @@ export const router = createRouter({
     { path: '/login', component: LoginView, meta: { public: true } },
     { path: '/window', component: WindowView },
     { path: '/payments', component: PaymentsView },
+    { path: '/audit', component: AuditView },
     { path: '/board/:hall', component: BoardView, meta: { public: true, bare: true } },
   ],
 })
