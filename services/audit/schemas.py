@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class AuditQuery(BaseModel):
@@ -21,6 +21,8 @@ class AuditQuery(BaseModel):
 
 
 class AuditRow(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     at: datetime
     request_id: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -239,6 +240,15 @@ async def board(request: ServiceRequest, params: HallParams) -> BoardRead:
 router = APIRouter(prefix="/api/v1/queue", tags=["queue"])
 
 
+def event_stream(stream: AsyncIterator[bytes]) -> StreamingResponse:
+    """Server-sent events, never cached nor buffered by a proxy."""
+    return StreamingResponse(
+        stream,
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
 @router.get(
     "/numbers/{ticket_id}/events",
     summary="Live updates of my number (server-sent events)",
@@ -271,11 +281,7 @@ async def number_events(
         max_seconds=settings.live_max_seconds,
         max_events=max_events,
     )
-    return StreamingResponse(
-        stream,
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
+    return event_stream(stream)
 
 
 @router.get(
@@ -299,8 +305,4 @@ async def board_events(
         max_seconds=settings.live_max_seconds,
         max_events=max_events,
     )
-    return StreamingResponse(
-        stream,
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
+    return event_stream(stream)

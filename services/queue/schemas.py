@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.queue.models import FastLaneGroup, Lane, TicketStatus
 
@@ -113,6 +113,8 @@ class WindowChoiceRead(BaseModel):
 
 class WaitingRead(BaseModel):
     """A number waiting for a window, as the clerk sees it (no personal data)."""
+
+    model_config = ConfigDict(from_attributes=True)
 
     id: int
     label: str

@@ -539,17 +539,7 @@ class QueueService:
         return DeskRead(
             session=self._session_read(desk.window, session.started_at),
             current=None if current is None else await self.read(current),
-            waiting=[
-                WaitingRead(
-                    id=t.id,
-                    label=t.label,
-                    queue_id=t.queue_id,
-                    lane=t.lane,
-                    fast_lane_group=t.fast_lane_group,
-                    taken_at=t.taken_at,
-                )
-                for t in waiting
-            ],
+            waiting=[WaitingRead.model_validate(t) for t in waiting],
             queues=await self.queues(desk.hall.id),
         )
 
