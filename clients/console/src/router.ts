@@ -3,6 +3,7 @@ import { savedTokens } from './api'
 import AuditView from './views/AuditView.vue'
 import BoardView from './views/BoardView.vue'
 import LoginView from './views/LoginView.vue'
+import NotifyView from './views/NotifyView.vue'
 import PaymentsView from './views/PaymentsView.vue'
 import WindowView from './views/WindowView.vue'
 
@@ -14,6 +15,7 @@ export const router = createRouter({
     { path: '/login', component: LoginView, meta: { public: true } },
     { path: '/window', component: WindowView },
     { path: '/payments', component: PaymentsView },
+    { path: '/notify', component: NotifyView },
     { path: '/audit', component: AuditView },
     { path: '/board/:hall', component: BoardView, meta: { public: true, bare: true } },
   ],
