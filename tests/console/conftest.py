@@ -109,7 +109,9 @@ def govhub() -> Iterator[LiveGovHub]:
             server.wait(10)
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API runs an event loop in this thread while it is open, and
+# the asyncio tests of later modules need the thread without one.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if BACKEND != "embedded":
         pytest.skip("the console end-to-end tests run on the embedded backend only")
