@@ -4,7 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck test-embedded test-services bench migrations clean
+.PHONY: run test install lint typecheck test-embedded test-services bench migrations clean \
+	api-types api-types-check
 
 $(STAMP): pyproject.toml
 	@echo "==> creating $(VENV) and installing GovHub with its development tools"
@@ -29,7 +30,7 @@ typecheck: install
 	$(BIN)/mypy
 
 # The suite runs twice: on PostgreSQL + Redis, then on the embedded default (SQLite, no Redis).
-test: lint typecheck console-test console test-services test-embedded
+test: lint typecheck api-types-check console-test console test-services test-embedded
 
 test-services: install
 	@echo "==> tests on PostgreSQL + Redis"
@@ -76,6 +77,29 @@ migrations: install
 	@mkdir -p var
 	GOVHUB_DATABASE_URL=sqlite://var/makemigrations.sqlite3 $(BIN)/govhub migrate
 	GOVHUB_DATABASE_URL=sqlite://var/makemigrations.sqlite3 $(BIN)/govhub makemigrations
+
+# TypeScript types of the API (clients/api-types/src/govhub.d.ts), generated from the OpenAPI
+# document the app prints. `npm ci` runs again only when the lock file changes.
+API_TYPES       := clients/api-types
+API_TYPES_STAMP := $(API_TYPES)/node_modules/.ci-$(shell sha256sum $(API_TYPES)/package-lock.json | cut -c1-16)
+OPENAPI_TS      := $(API_TYPES)/node_modules/.bin/openapi-typescript
+
+$(API_TYPES_STAMP): $(API_TYPES)/package-lock.json
+	rm -f $(API_TYPES)/node_modules/.ci-*
+	cd $(API_TYPES) && npm ci --no-audit --no-fund
+	@touch $@
+
+api-types: install $(API_TYPES_STAMP)
+	$(BIN)/python -m gateway.openapi > $(API_TYPES)/openapi.json
+	$(OPENAPI_TS) $(API_TYPES)/openapi.json --output $(API_TYPES)/src/govhub.d.ts
+
+# Fails when the committed types are not those of the server as it is.
+api-types-check: install $(API_TYPES_STAMP)
+	@mkdir -p var
+	$(BIN)/python -m gateway.openapi > var/openapi.json
+	$(OPENAPI_TS) var/openapi.json --output var/govhub.d.ts
+	@diff -u $(API_TYPES)/src/govhub.d.ts var/govhub.d.ts \
+		|| (echo "clients/api-types/src/govhub.d.ts is out of date: run make api-types" && exit 1)
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

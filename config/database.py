@@ -32,6 +32,7 @@ APPS: dict[str, str] = {
     "bills": "services.bills",
     "traffic": "services.traffic",
     "demands": "services.demands",
+    "applications": "services.applications",
 }
 
 

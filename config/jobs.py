@@ -106,3 +106,10 @@ class SingleFlight:
                     return total
         finally:
             self._running = False
+
+
+async def drain() -> None:
+    """Waits for the jobs the in-process broker is running (embedded); nothing to wait for when
+    jobs go to Redis."""
+    if isinstance(broker, InMemoryBroker):
+        await broker.wait_all()

@@ -30,6 +30,7 @@ BLOCKS: list[str] = [
     "services.bills.settings:BillsSettings",
     "services.traffic.settings:TrafficSettings",
     "services.demands.settings:DemandSettings",
+    "services.applications.settings:ApplicationSettings",
 ]
 
 

@@ -68,6 +68,7 @@ async def started(
         _current = Runtime(settings=settings, store=store, http=client)
         try:
             yield _current
+            await jobs.drain()  # jobs run in process finish before what they use is closed
         finally:
             _current = None
 

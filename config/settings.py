@@ -120,9 +120,31 @@ class Settings(BlockSettings):
             "runs one `govhub scheduler` instead)"
         ),
     )
+    trusted_proxies: str = Field(
+        "",
+        description=(
+            "comma-separated CIDRs of the load balancers in front; only from them is the client "
+            "address taken from X-Forwarded-For"
+        ),
+    )
+    scheduler_interval_seconds: float = Field(
+        60.0, ge=0.05, le=60, description="how often the scheduler looks for periodic jobs due"
+    )
     dev_endpoints: bool = Field(
         True, description="dev-only pages (sandbox SMS outbox); forced off in production"
     )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        import ipaddress
+
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"not a CIDR: {item}") from None
+        return value
 
     @field_validator("database_url")
     @classmethod

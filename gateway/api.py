@@ -16,7 +16,9 @@ from notify.router import dev_router as notify_dev_router
 from notify.router import router as notify_router
 from payments.router import notify_router as payments_notify_router
 from payments.router import sandbox_router as payments_sandbox_router
+from services.applications.router import router as files_router
 from services.bills.router import router as bills_router
+from services.demands.router import counter_router
 from services.demands.router import router as departments_router
 from services.queue.router import router as queue_router
 from services.staff.router import router as staff_router
@@ -36,6 +38,8 @@ def include_routers(app: FastAPI, settings: Settings) -> None:
     app.include_router(payments_sandbox_router)  # answers 404 unless the sandbox is on
     app.include_router(bills_router)  # printable e-receipts
     app.include_router(departments_router)  # departments' fee-demand API
+    app.include_router(files_router)  # material uploads and signed links
+    app.include_router(counter_router)  # the counter's pay-by-any-app QR code, e-receipts
     if settings.dev_endpoints_enabled:
         app.include_router(notify_dev_router)
     include_clients(app)  # the built web clients, last: their prefixes catch every sub-path

@@ -12,10 +12,11 @@ from fastapi import FastAPI
 from config import logging as log_config
 from config.runtime import started
 from config.settings import Settings, get_settings
+from gateway import openapi
 from gateway.api import include_routers
 from gateway.audit import AuditSink
 from gateway.http import RequestIdMiddleware, install_error_handlers
-from gateway.registry import Registry
+from gateway.registry import Registry, Service
 from gateway.service import Gateway
 
 
@@ -48,7 +49,9 @@ def create_app(
             if settings.scheduler_in_app:
                 from config import scheduler
 
-                await background.enter_async_context(scheduler.in_process())
+                await background.enter_async_context(
+                    scheduler.in_process(settings.scheduler_interval_seconds)
+                )
             for warm_up in STARTUP_HOOKS:
                 await warm_up()
             # What startup loaded (search dictionaries, the catalogue) lives as long as the
@@ -65,5 +68,12 @@ def create_app(
     app.state.settings = settings
     install_error_handlers(app)
     include_routers(app, settings)
+    openapi.install(app, _services)
     app.add_middleware(RequestIdMiddleware)
     return app
+
+
+def _services() -> list[Service]:
+    from services.registry import SERVICES
+
+    return SERVICES

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 from collections.abc import Coroutine
@@ -73,7 +74,7 @@ def serve(
         port=port,
         workers=workers,
         reload=reload,
-        proxy_headers=True,
+        proxy_headers=False,  # the client address is ours to decide: GOVHUB_TRUSTED_PROXIES
         log_level=settings.log_level.lower(),
         access_log=False,
     )
@@ -181,18 +182,13 @@ def run_scheduler() -> None:
             err=True,
         )
         raise typer.Exit(2)
-    from config.worker import TASK_MODULES
+    from config import scheduler
 
-    argv = [
-        sys.executable,
-        "-m",
-        "taskiq",
-        "scheduler",
-        "config.scheduler:scheduler",
-        *TASK_MODULES,
-        "--skip-first-run",
-    ]
-    os.execv(sys.executable, argv)
+    typer.echo(
+        f"scheduler: sending periodic jobs to Redis every {settings.scheduler_interval_seconds:g} s"
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(scheduler.run_standalone(settings.scheduler_interval_seconds))
 
 
 @app.command()

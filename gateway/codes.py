@@ -34,6 +34,7 @@ class Code(StrEnum):
     RATE_LIMITED = "RATE_LIMITED"
     IDEMPOTENCY_CONFLICT = "IDEMPOTENCY_CONFLICT"
     IDEMPOTENCY_IN_PROGRESS = "IDEMPOTENCY_IN_PROGRESS"
+    CURSOR_INVALID = "CURSOR_INVALID"
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     # Identity and sign-in
     TOKEN_INVALID = "TOKEN_INVALID"
@@ -125,6 +126,16 @@ class Code(StrEnum):
     RECONCILIATION_BREAK_NOT_FOUND = "RECONCILIATION_BREAK_NOT_FOUND"
     RECONCILIATION_BREAK_CLOSED = "RECONCILIATION_BREAK_CLOSED"
     RECONCILIATION_RANGE_INVALID = "RECONCILIATION_RANGE_INVALID"
+    # Online applications and materials
+    APPLICATION_FORM_NOT_FOUND = "APPLICATION_FORM_NOT_FOUND"
+    APPLICATION_NOT_FOUND = "APPLICATION_NOT_FOUND"
+    APPLICATION_MOVE_NOT_ALLOWED = "APPLICATION_MOVE_NOT_ALLOWED"
+    APPLICATION_REASON_REQUIRED = "APPLICATION_REASON_REQUIRED"
+    APPLICATION_INVALID = "APPLICATION_INVALID"
+    APPLICATION_MATERIALS_MISSING = "APPLICATION_MATERIALS_MISSING"
+    FILE_REJECTED = "FILE_REJECTED"
+    FILE_NOT_FOUND = "FILE_NOT_FOUND"
+    FILE_LINK_INVALID = "FILE_LINK_INVALID"
     # Fee demands from departments
     DEPARTMENT_KEY_INVALID = "DEPARTMENT_KEY_INVALID"
     DEMAND_NOT_FOUND = "DEMAND_NOT_FOUND"
@@ -181,6 +192,11 @@ SPECS: dict[Code, Spec] = {
         409,
         "同一个幂等键已用于不同的请求内容",
         "This Idempotency-Key was already used with a different request",
+    ),
+    Code.CURSOR_INVALID: Spec(
+        400,
+        "分页游标无效，请从第一页重新开始",
+        "The paging cursor is not valid: start again from the first page",
     ),
     Code.IDEMPOTENCY_IN_PROGRESS: Spec(
         409, "相同的请求正在处理中，请稍候", "The same request is still being processed"
@@ -424,6 +440,30 @@ SPECS: dict[Code, Spec] = {
         "Refund number {out_refund_no} was used for another refund",
     ),
     Code.REFUND_NOT_FOUND: Spec(404, "未找到退款单", "No such refund"),
+    # Online applications and materials
+    Code.APPLICATION_FORM_NOT_FOUND: Spec(
+        404, "该事项暂不支持在线申办", "This item cannot be applied for online"
+    ),
+    Code.APPLICATION_NOT_FOUND: Spec(404, "未找到该办件", "No such application"),
+    Code.APPLICATION_MOVE_NOT_ALLOWED: Spec(
+        409,
+        "办件当前状态（{state}）不能执行该操作（{move}）",
+        "This application ({state}) does not allow {move}",
+    ),
+    Code.APPLICATION_REASON_REQUIRED: Spec(
+        400, "请填写原因（将告知申请人）", "Give a reason (the applicant is told)"
+    ),
+    Code.APPLICATION_INVALID: Spec(
+        400, "申请表填写有误：{detail}", "The form has errors: {detail}"
+    ),
+    Code.APPLICATION_MATERIALS_MISSING: Spec(
+        400, "还缺少材料：{names}", "Materials still missing: {names}"
+    ),
+    Code.FILE_REJECTED: Spec(400, "文件不符合要求：{reason}", "The file was refused: {reason}"),
+    Code.FILE_NOT_FOUND: Spec(404, "未找到该文件", "No such file"),
+    Code.FILE_LINK_INVALID: Spec(
+        403, "文件链接无效或已过期", "The file link is invalid or has expired"
+    ),
     # Fee demands from departments
     Code.DEPARTMENT_KEY_INVALID: Spec(
         401, "部门接口密钥无效或已停用", "The department API key is invalid or revoked"

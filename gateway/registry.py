@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter
 
+from gateway.codes import Code
 from gateway.schemas import ALL_CHANNELS, Channel, IdentityLevel, ServiceRequest
 
 P = TypeVar("P", bound=BaseModel)
@@ -50,10 +51,28 @@ class Action:
     summary_zh: str
     summary_en: str
     mutates: bool
+    errors: tuple[Code, ...] = ()
 
     @property
     def staff_only(self) -> bool:
         return self.permission is not None
+
+    def error_codes(self) -> tuple[Code, ...]:
+        """The codes this action may answer: the pipeline's for its declaration, then its own."""
+        codes = [Code.VALIDATION_FAILED, Code.RATE_LIMITED]
+        if self.channels != ALL_CHANNELS:
+            codes.append(Code.CHANNEL_NOT_ALLOWED)
+        if self.permission is not None or self.identity > IdentityLevel.ANONYMOUS:
+            codes += [Code.LOGIN_REQUIRED, Code.TOKEN_INVALID, Code.TOKEN_EXPIRED]
+        if self.permission is not None:
+            codes += [Code.STAFF_ONLY, Code.PERMISSION_DENIED]
+        if self.identity >= IdentityLevel.REAL_NAME and self.permission is None:
+            codes.append(Code.REAL_NAME_REQUIRED)
+        if self.mutates:
+            codes += [Code.IDEMPOTENCY_CONFLICT, Code.IDEMPOTENCY_IN_PROGRESS]
+        if "cursor" in self.params.model_fields:
+            codes.append(Code.CURSOR_INVALID)
+        return tuple(dict.fromkeys([*codes, *self.errors]))
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -66,6 +85,7 @@ class Action:
             if self.rate_limit is None
             else {"limit": self.rate_limit.limit, "window_seconds": self.rate_limit.window},
             "mutates": self.mutates,
+            "errors": [str(code) for code in self.error_codes()],
             "params_schema": self.params.model_json_schema(),
             "result_schema": self.result.json_schema(),
         }
@@ -89,12 +109,14 @@ class Service:
         summary_zh: str = "",
         summary_en: str = "",
         mutates: bool = False,
+        errors: Iterable[Code] = (),
     ) -> Callable[[Handler[P, R]], Handler[P, R]]:
         """Declares a handler as an action.
 
         `permission` makes it a staff action (the staff member must hold it); otherwise
         `identity` is the least a resident needs. `mutates` marks actions that change state,
-        for which clients should send an `Idempotency-Key`.
+        for which clients should send an `Idempotency-Key`. `errors` are the business codes it
+        may answer (the pipeline's own are added from the declaration).
         """
 
         def register(handler: Handler[P, R]) -> Handler[P, R]:
@@ -117,6 +139,7 @@ class Service:
                 summary_zh=summary_zh or (doc[0] if doc else action_name),
                 summary_en=summary_en or (doc[0] if doc else action_name),
                 mutates=mutates,
+                errors=tuple(errors),
             )
             return handler
 

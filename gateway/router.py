@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Coroutine
+from functools import lru_cache
 from typing import Annotated, Any, TypeVar
 
 import orjson
@@ -11,6 +13,7 @@ from fastapi.routing import APIRoute
 from starlette.responses import Response
 
 from config.logging import request_id_var
+from config.settings import Settings
 from gateway.codes import SPECS, Code
 from gateway.errors import GovError
 from gateway.http import JSONBytes, locale_of, ok
@@ -53,8 +56,51 @@ async def signed_in(request: Request, kind: type[P], wrong_kind: Code = Code.TOK
     return principal
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=8)
+def trusted_networks(text: str) -> tuple[Network, ...]:
+    return tuple(
+        ipaddress.ip_network(item.strip(), strict=False) for item in text.split(",") if item.strip()
+    )
+
+
+def _trusted(address: str, networks: tuple[Network, ...]) -> bool:
+    return _is_address(address) and any(
+        ipaddress.ip_address(address) in network for network in networks
+    )
+
+
+def forwarded_client(peer: str, forwarded_for: str | None, networks: tuple[Network, ...]) -> str:
+    """Walks X-Forwarded-For from the right, past our own proxies, to the first address they
+    did not add themselves; a header from anyone but a trusted proxy is ignored (forgeable)."""
+    if not forwarded_for or not networks or not _trusted(peer, networks):
+        return peer
+    hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _trusted(hop, networks):
+            return hop if _is_address(hop) else peer
+    return hops[0] if hops and _is_address(hops[0]) else peer
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
 def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "-"
+    """The resident's address: the peer's, or behind a trusted proxy the one it forwarded."""
+    peer = request.client.host if request.client else "-"
+    settings: Settings | None = getattr(request.app.state, "settings", None)
+    if settings is None or not settings.trusted_proxies:
+        return peer
+    return forwarded_client(
+        peer, request.headers.get("x-forwarded-for"), trusted_networks(settings.trusted_proxies)
+    )
 
 
 _NAME_MAX = 64

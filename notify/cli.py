@@ -42,7 +42,7 @@ def _with_runtime(work: Callable[[], Awaitable[T]]) -> T:
 
 @app.command()
 def outbox(
-    limit: Annotated[int, typer.Option(help="how many messages", min=1, max=200)] = 20,
+    limit: Annotated[int, typer.Option(help="how many messages", min=1, max=100)] = 20,
     phone: Annotated[str | None, typer.Option(help="only SMS to this phone")] = None,
     kind: Annotated[
         Kind | None, typer.Option(help="only this kind (default: SMS; see --all)")
@@ -64,7 +64,7 @@ def outbox(
 
 @app.command()
 def status(
-    limit: Annotated[int, typer.Option(help="how many messages", min=1, max=200)] = 20,
+    limit: Annotated[int, typer.Option(help="how many messages", min=1, max=100)] = 20,
     state: Annotated[
         NotificationStatus | None, typer.Option("--status", help="only this status")
     ] = None,
@@ -79,7 +79,7 @@ def status(
     async def work() -> tuple[dict[str, int], list[str]]:
         counts = (await notify.summary()).by_status
         lines = []
-        for m in await notify.messages(params):
+        for m in (await notify.messages(params)).items:
             where = m.provider or "-"
             note = m.failure_reason or m.last_error or ""
             lines.append(

@@ -23,6 +23,7 @@ from starlette.responses import Response
 from gateway.codes import Code
 from gateway.errors import GovError
 from gateway.http import json_response, ok
+from gateway.paging import Page
 from gateway.registry import Service
 from gateway.schemas import Channel, IdentityLevel, ServiceRequest
 from notify.kinds import Kind
@@ -126,7 +127,7 @@ async def unregister_device(request: ServiceRequest, params: DeviceParams) -> Do
     summary_zh="消息列表（按状态、居民、事件筛选）",
     summary_en="Messages, filtered by status, resident or event",
 )
-async def messages(request: ServiceRequest, params: MessagesParams) -> list[NotificationRead]:
+async def messages(request: ServiceRequest, params: MessagesParams) -> Page[NotificationRead]:
     """Messages, newest first."""
     return await notify.messages(params)
 

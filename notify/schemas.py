@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from gateway.paging import PageParams
 from notify.models import NotificationStatus
 from notify.templates import Category, Event
 
@@ -53,12 +54,12 @@ class Done(BaseModel):
     ok: bool = True
 
 
-class MessagesParams(BaseModel):
+class MessagesParams(PageParams):
+    """Messages newest first, a page at a time."""
+
     status: NotificationStatus | None = None
     citizen_id: int | None = None
     event: Event | None = None
-    before_id: int | None = Field(None, description="page: messages older than this id")
-    limit: int = Field(50, ge=1, le=200)
 
 
 class MessageParams(BaseModel):

@@ -17,6 +17,7 @@ from config.jobs import enqueue
 from gateway.codes import Code
 from gateway.errors import GovError
 from gateway.masking import mask_params
+from gateway.paging import Page, decode_cursor, page_of
 from gateway.schemas import Channel
 from notify import repository
 from notify.errors import CategoryMandatory, MessageNotFound, NotRetryable
@@ -168,15 +169,18 @@ class NotifyService:
 
     # Staff
 
-    async def messages(self, params: MessagesParams) -> list[NotificationRead]:
+    async def messages(self, params: MessagesParams) -> Page[NotificationRead]:
         rows = await repository.list_notifications(
             status=params.status,
             citizen_id=params.citizen_id,
             event=None if params.event is None else params.event.value,
-            before_id=params.before_id,
-            limit=params.limit,
+            before_id=decode_cursor(params.cursor).get("before_id"),
+            limit=params.limit + 1,
         )
-        return [notification_read(row) for row in rows]
+        page = page_of(rows, params.limit, lambda row: {"before_id": row.id})
+        return Page[NotificationRead](
+            items=[notification_read(row) for row in page.items], next_cursor=page.next_cursor
+        )
 
     async def message(self, notification_id: int) -> NotificationDetail:
         row = await repository.notification(notification_id)

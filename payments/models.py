@@ -134,3 +134,18 @@ class PaymentFulfilment(Model):
 
     class Meta:
         table = "payment_fulfilment"
+
+
+class SandboxTrade(Model):
+    """The sandbox platform's own book of a trade (its status, refunds, times), kept in the
+    database so a restart loses nothing and its day statement can be written from it. Only
+    the sandbox provider reads and writes it."""
+
+    id = fields.BigIntField(primary_key=True)
+    out_trade_no = fields.CharField(max_length=32, unique=True)
+    record: fields.Field[dict[str, object]] = fields.JSONField()
+    paid_at = fields.DatetimeField(null=True, db_index=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "payments_sandbox_trade"

@@ -21,11 +21,13 @@ from typing import Protocol
 from tortoise.exceptions import IntegrityError
 
 from config.database import unit_of_work
+from gateway.schemas import Channel
+from notify.events import Event, emit
 from payments import repository as repo
 from payments.models import PaymentOrder, PaymentOutbox, Refund
 from payments.service import service, utcnow
 from payments.settings import payment_settings
-from payments.states import OutboxKind, Purpose
+from payments.states import OutboxKind, Purpose, TradeType
 from services.bills.service import BillFulfiller
 from services.demands.service import DemandFulfiller
 from services.traffic.service import FineFulfiller
@@ -116,8 +118,36 @@ async def _act(entry: PaymentOutbox) -> None:
     fulfiller = FULFILLERS[order.purpose]
     if kind == OutboxKind.PAID:
         await fulfiller.paid(order)
+        await tell_resident(order, Event.PAYMENT_SUCCEEDED, order.amount_fen, "paid")
     elif entry.refund_id is not None:
-        await fulfiller.refunded(order, await repo.refund_by_id(entry.refund_id))
+        refund = await repo.refund_by_id(entry.refund_id)
+        await fulfiller.refunded(order, refund)
+        await tell_resident(order, Event.PAYMENT_REFUNDED, refund.amount_fen, refund.out_refund_no)
+
+
+# Where a resident paid, by how: the channel their message goes to.
+PAYER_CHANNELS: dict[tuple[str, TradeType], Channel] = {
+    ("wechatpay", TradeType.JSAPI): Channel.WECHAT_OA,
+    ("wechatpay", TradeType.MINIPROGRAM): Channel.WECHAT_MP,
+    ("alipay", TradeType.MINIPROGRAM): Channel.ALIPAY_MP,
+    ("wechatpay", TradeType.APP): Channel.APP,
+    ("alipay", TradeType.APP): Channel.APP,
+}
+
+
+async def tell_resident(order: PaymentOrder, event: Event, amount_fen: int, what: str) -> None:
+    """A message for every payment and refund, whatever its purpose, in the fulfilment's
+    transaction (sent once: the key is the order and what happened to it). A payer at the
+    counter who did not sign in (citizen 0) has no one to tell."""
+    if not order.citizen_id:
+        return
+    await emit(
+        event,
+        order.citizen_id,
+        {"item": order.description, "amount_fen": amount_fen, "order_no": order.out_trade_no},
+        channel=PAYER_CHANNELS.get((order.provider, order.trade_type), Channel.WEB),
+        dedupe_key=f"{order.out_trade_no}:{what}",
+    )
 
 
 async def _failed(entry: PaymentOutbox, token: str, exc: Exception) -> None:

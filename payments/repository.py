@@ -34,6 +34,24 @@ async def order_by_out_trade_no(out_trade_no: str) -> PaymentOrder | None:
     return await PaymentOrder.get_or_none(out_trade_no=out_trade_no)
 
 
+async def orders_newest_first(
+    *,
+    before_id: int | None,
+    created_from: datetime | None,
+    created_to: datetime | None,
+    filters: dict[str, Any],
+    limit: int,
+) -> list[PaymentOrder]:
+    query = PaymentOrder.filter(**filters)
+    if before_id is not None:
+        query = query.filter(id__lt=before_id)
+    if created_from is not None:
+        query = query.filter(created_at__gte=created_from)
+    if created_to is not None:
+        query = query.filter(created_at__lt=created_to)
+    return await query.order_by("-id").limit(limit)
+
+
 async def order_by_id(order_id: int) -> PaymentOrder:
     return await PaymentOrder.get(id=order_id)
 

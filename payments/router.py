@@ -26,12 +26,20 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from gateway.codes import Code
 from gateway.errors import GovError
+from gateway.paging import Page
 from gateway.registry import RateLimit, Service
 from gateway.schemas import Channel, IdentityLevel, ServiceRequest
 from payments import providers
 from payments.providers.common import fen_to_yuan
 from payments.providers.sandbox import SandboxProvider
-from payments.schemas import OrderStatus, PaymentIntent, PaymentStart, RefundRead, StatusParams
+from payments.schemas import (
+    OrdersParams,
+    OrderStatus,
+    PaymentIntent,
+    PaymentStart,
+    RefundRead,
+    StatusParams,
+)
 from payments.service import Reservation, wakeups
 from payments.service import service as payments
 from payments.states import Purpose, TradeType
@@ -121,6 +129,16 @@ async def status(request: ServiceRequest, params: StatusParams) -> OrderStatus:
     """Status of one of my payment orders; clients poll it after paying."""
     assert request.citizen is not None
     return await payments.status(params.out_trade_no, request.citizen.citizen_id)
+
+
+@service.action(
+    permission="payments.refund",
+    summary_zh="支付订单列表（工作人员）",
+    summary_en="Payment orders, newest first (staff)",
+)
+async def orders(request: ServiceRequest, params: OrdersParams) -> Page[OrderStatus]:
+    """Payment orders newest first, filtered, a page at a time: where a refund starts."""
+    return await payments.orders(params)
 
 
 class RefundParams(BaseModel):

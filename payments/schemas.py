@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from gateway.paging import PageParams, TimeRange
 from payments.models import PaymentOrder, Refund
 from payments.states import OrderState, Purpose, RefundState, TradeType
 
@@ -88,6 +89,14 @@ class OrderStatus(BaseModel):
             expires_at=order.expires_at,
             paid_at=order.paid_at,
         )
+
+
+class OrdersParams(PageParams, TimeRange):
+    """Orders newest first, created within `from` / `to`; for finding the one to refund."""
+
+    state: OrderState | None = None
+    purpose: Purpose | None = None
+    citizen_id: int | None = Field(None, ge=1)
 
 
 class RefundRead(BaseModel):

@@ -24,6 +24,7 @@ from config import jobs
 from config.database import unit_of_work
 from config.group_commit import GroupCommit
 from config.runtime import runtime
+from gateway.paging import Page, decode_cursor, page_of
 from payments import providers
 from payments import repository as repo
 from payments.errors import (
@@ -50,7 +51,7 @@ from payments.providers.base import (
     RefundReport,
     RefundRequest,
 )
-from payments.schemas import OrderStatus, PaymentIntent, PaymentStart, RefundRead
+from payments.schemas import OrdersParams, OrderStatus, PaymentIntent, PaymentStart, RefundRead
 from payments.settings import payment_settings
 from payments.states import (
     REFUNDABLE,
@@ -424,6 +425,30 @@ class PaymentService:
         return True
 
     # ------------------------------------------------------------------ status, expiry
+
+    async def orders(self, params: OrdersParams) -> Page[OrderStatus]:
+        """Orders newest first, a page at a time (staff looking for the one to refund)."""
+        position = decode_cursor(params.cursor)
+        filters = {
+            name: value
+            for name, value in (
+                ("state", params.state),
+                ("purpose", params.purpose),
+                ("citizen_id", params.citizen_id),
+            )
+            if value is not None
+        }
+        rows = await repo.orders_newest_first(
+            before_id=position.get("before_id"),
+            created_from=params.starts(),
+            created_to=params.ends(),
+            filters=filters,
+            limit=params.limit + 1,
+        )
+        page = page_of(rows, params.limit, lambda order: {"before_id": order.id})
+        return Page[OrderStatus](
+            items=[OrderStatus.of(o) for o in page.items], next_cursor=page.next_cursor
+        )
 
     async def status(self, out_trade_no: str, citizen_id: int) -> OrderStatus:
         """The resident's own order; another resident's is reported as not found."""

@@ -8,6 +8,7 @@ unset is not configured: its notify endpoint answers 404 and it cannot be chosen
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 
 from pydantic import Field, SecretStr
@@ -64,6 +65,15 @@ class WeChatPaySettings(BlockSettings):
     public_key: str | None = Field(None, description="platform public key, PEM (public-key mode)")
     public_key_id: str | None = Field(None, description="platform public key id, PUB_KEY_ID_…")
     cert_dir: str | None = Field(None, description="folder of platform certificates (*.pem)")
+    previous_public_key: str | None = Field(
+        None, description="rotation: the platform public key being replaced, PEM"
+    )
+    previous_public_key_id: str | None = Field(
+        None, description="rotation: the id of the platform public key being replaced"
+    )
+    previous_key_until: datetime | None = Field(
+        None, description="rotation: the previous platform key is accepted until then (ISO 8601)"
+    )
     api_base: str = Field("https://api.mch.weixin.qq.com", description="API base URL")
 
     @property

@@ -9,6 +9,7 @@ from gateway.registry import Service
 from notify.router import service as notify
 from payments.reconciliation.router import service as reconciliation
 from payments.router import service as payments
+from services.applications.router import service as applications
 from services.appointments.router import service as appointments
 from services.audit.router import service as audit
 from services.bills.router import service as bills
@@ -33,6 +34,7 @@ SERVICES: list[Service] = [
     traffic,
     demands,
     audit,
+    applications,
 ]
 
 # Run once when an app process starts, before it takes requests.

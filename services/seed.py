@@ -25,6 +25,9 @@ async def seed_demo(say: Callable[[str], object] = print) -> None:
     from services.traffic.seed import seed_traffic
 
     await seed_traffic(say)
+    from services.applications.seed import seed_forms
+
+    await seed_forms(say)
     from services.demands.seed import seed_demands
 
     await seed_demands(say)

@@ -11,6 +11,7 @@ payments only.
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 
 from pydantic import Field, SecretStr
@@ -39,6 +40,15 @@ class AlipaySettings(BlockSettings):
     app_cert: str | None = Field(None, description="app public-key certificate (cert mode)")
     alipay_cert: str | None = Field(None, description="Alipay public-key certificate (cert mode)")
     alipay_root_cert: str | None = Field(None, description="Alipay root certificate (cert mode)")
+    previous_alipay_public_key: str | None = Field(
+        None, description="rotation: the Alipay public key being replaced (public-key mode)"
+    )
+    previous_alipay_cert: str | None = Field(
+        None, description="rotation: the Alipay public-key certificate being replaced (cert mode)"
+    )
+    previous_key_until: datetime | None = Field(
+        None, description="rotation: the previous Alipay key is accepted until then (ISO 8601)"
+    )
     seller_id: str | None = Field(
         None, description="payments: merchant PID (2088…), checked on payment notifications"
     )

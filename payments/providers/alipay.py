@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qsl
 
 import httpx
+from alipay import BaseAliPay
 from alipay.exceptions import AliPayException, AliPayValidationError
 
 from channels.alipay.client import signed_body, signer_for
@@ -33,7 +34,7 @@ from payments.providers.base import (
     RefundReport,
     RefundRequest,
 )
-from payments.providers.common import CHINA_TIME, fen_to_yuan, yuan_to_fen
+from payments.providers.common import CHINA_TIME, fen_to_yuan, still_accepted, yuan_to_fen
 from payments.states import PaymentOutcome, RefundOutcome, TradeType
 
 SUCCESS_CODE = "10000"
@@ -61,6 +62,25 @@ def _china_time(text: str | None) -> datetime | None:
     return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=CHINA_TIME)
 
 
+def previous_signer(settings: AlipaySettings) -> BaseAliPay | None:
+    """The SDK object verifying with the Alipay key being replaced, during a rotation."""
+    if settings.cert_mode and settings.previous_alipay_cert:
+        return signer_for(
+            settings.model_copy(update={"alipay_cert": settings.previous_alipay_cert})
+        )
+    if not settings.cert_mode and settings.previous_alipay_public_key:
+        update = {"alipay_public_key": settings.previous_alipay_public_key}
+        return signer_for(settings.model_copy(update=update))
+    return None
+
+
+def _verifies(sdk: BaseAliPay, data: Mapping[str, str], signature: str) -> bool:
+    try:
+        return bool(sdk.verify(dict(data), signature))
+    except (AliPayException, ValueError, TypeError):
+        return False
+
+
 class AlipayProvider:
     name: ClassVar[str] = "alipay"
 
@@ -73,6 +93,7 @@ class AlipayProvider:
         self._gateway = settings.gateway
         self._app_id = settings.app_id
         self._sdk = signer_for(settings)
+        self._previous_sdk = previous_signer(settings)
         self.trade_types = frozenset(
             {TradeType.MINIPROGRAM, TradeType.APP, TradeType.WAP, TradeType.QR, TradeType.PAGE}
         )
@@ -209,10 +230,10 @@ class AlipayProvider:
         signature = data.pop("sign", "")
         if not signature or data.get("sign_type", "RSA2") != "RSA2":
             raise NotificationRejected("missing signature or not RSA2")
-        try:
-            valid = self._sdk.verify(dict(data), signature)
-        except (AliPayException, ValueError, TypeError):
-            valid = False
+        valid = _verifies(self._sdk, data, signature)
+        if not valid and self._previous_sdk is not None:
+            if still_accepted(self._settings.previous_key_until):
+                valid = _verifies(self._previous_sdk, data, signature)
         if not valid:
             raise NotificationRejected("bad signature")
         try:

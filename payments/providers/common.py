@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
 import orjson
@@ -28,6 +28,16 @@ def yuan_to_fen(text: str) -> int:
     if fen != fen.to_integral_value() or fen < 0:
         raise ValueError(f"not an amount in fen: {text!r}")
     return int(fen)
+
+
+def still_accepted(until: datetime | None, now: datetime | None = None) -> bool:
+    """Whether a previous platform key is still accepted: during a rotation the old and the new
+    key both verify until the window closes at `until`."""
+    if until is None:
+        return False
+    moment = now or datetime.now(UTC)
+    limit = until if until.tzinfo else until.replace(tzinfo=UTC)
+    return moment < limit
 
 
 def china_time(moment: datetime) -> datetime:

@@ -1,6 +1,8 @@
 """The sandbox provider: a pretend platform so the whole payment flow runs without merchants.
 
-Its "platform side" (which trades exist and whether they were paid) lives in the store, and its
+Its "platform side" (which trades exist, whether they were paid, their refunds) lives in the
+database (`SandboxTrade`), so a restart loses nothing and it writes a day statement in WeChat
+Pay's trade-bill format for reconciliation; its
 cashier page (`/sandbox/cashier/{out_trade_no}`, payments/router.py) is where a developer pays
 or fails a payment. The notification it then sends is signed with HMAC-SHA256 under a key
 derived from `GOVHUB_SECRET_KEY`, carries a timestamp and nonce, and is verified exactly like a
@@ -14,12 +16,13 @@ import hmac
 import secrets
 import time
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
 from typing import Any, ClassVar
 
 import orjson
 
-from config.store import Store
+from payments.models import SandboxTrade
 from payments.providers.base import (
     Acknowledgement,
     ClientPayment,
@@ -32,12 +35,12 @@ from payments.providers.base import (
     RefundReport,
     RefundRequest,
 )
-from payments.providers.common import check_fresh, json_acknowledgement
+from payments.providers.common import CHINA_TIME, check_fresh, fen_to_yuan, json_acknowledgement
+from payments.reconciliation.formats.wechatpay import wechat_bill
 from payments.states import PaymentOutcome, RefundOutcome, TradeType
 
 APP_ID = "sandbox-app"
 MERCHANT_ID = "sandbox-merchant"
-_RECORD_TTL = 3 * 24 * 3600
 
 # The sandbox platform's trade statuses and what they mean to us.
 TRADE_STATUSES: dict[str, PaymentOutcome] = {
@@ -68,10 +71,9 @@ def _signature(key: bytes, timestamp: str, nonce: str, body: bytes) -> str:
 class SandboxProvider:
     name: ClassVar[str] = "sandbox"
 
-    def __init__(self, key: bytes, store: Store, public_base_url: str, max_skew: int) -> None:
+    def __init__(self, key: bytes, public_base_url: str, max_skew: int) -> None:
         self.trade_types = frozenset({TradeType.CASHIER})
         self._key = key
-        self._store = store
         self._base_url = public_base_url.rstrip("/")
         self._max_skew = max_skew
 
@@ -81,24 +83,20 @@ class SandboxProvider:
             return None
         return cls(
             sandbox_key(context.settings.secret_key.get_secret_value()),
-            context.store,
             context.settings.public_base_url,
             context.payments.notification_max_skew_seconds,
         )
 
     # ---------------------------------------------------------------- the platform side
 
-    @staticmethod
-    def _trade_key(out_trade_no: str) -> str:
-        return f"payments:sandbox:trade:{out_trade_no}"
-
     async def _trade(self, out_trade_no: str) -> dict[str, Any] | None:
-        raw = await self._store.get(self._trade_key(out_trade_no))
-        return None if raw is None else dict(orjson.loads(raw))
+        row = await SandboxTrade.get_or_none(out_trade_no=out_trade_no)
+        return None if row is None else dict(row.record)
 
     async def _save_trade(self, out_trade_no: str, trade: dict[str, Any]) -> None:
-        await self._store.set(
-            self._trade_key(out_trade_no), orjson.dumps(trade).decode(), _RECORD_TTL
+        paid_at = datetime.fromisoformat(trade["paid_at"]) if trade.get("paid_at") else None
+        await SandboxTrade.update_or_create(
+            defaults={"record": trade, "paid_at": paid_at}, out_trade_no=out_trade_no
         )
 
     async def trade(self, out_trade_no: str) -> dict[str, Any] | None:
@@ -238,6 +236,9 @@ class SandboxProvider:
                     platform_status="NOT_ENOUGH",
                 )
             refunds[request.out_refund_no] = request.amount_fen
+            trade.setdefault("refunded_at", {})[request.out_refund_no] = datetime.now(
+                UTC
+            ).isoformat()
             await self._save_trade(request.out_trade_no, trade)
         return RefundReport(
             out_refund_no=request.out_refund_no,
@@ -250,8 +251,68 @@ class SandboxProvider:
         )
 
     async def download_statement(self, day: date) -> bytes:
-        # The sandbox keeps no day books; an empty statement has the platform's header only.
-        return b"trade_time,out_trade_no,trade_no,status,amount_fen\n"
+        """The day's trade bill in WeChat Pay's ALL format: payments paid and refunds made on the
+        day (China time), each field after a backquote, the summary rows last."""
+        start = datetime.combine(day, dtime(), CHINA_TIME)
+        end = start + timedelta(days=1)
+        rows: list[tuple[datetime, list[str]]] = []
+        recent = await SandboxTrade.filter(
+            paid_at__gte=(start - timedelta(days=90)).astimezone(UTC)
+        )
+        for trade in recent:
+            record: dict[str, Any] = dict(trade.record)
+            paid_at = datetime.fromisoformat(str(record["paid_at"]))
+            if start <= paid_at < end:
+                rows.append((paid_at, _bill_row(paid_at, trade.out_trade_no, record)))
+            refunds: dict[str, Any] = dict(record.get("refunds") or {})
+            times: dict[str, Any] = dict(record.get("refunded_at") or {})
+            for refund_no, amount in refunds.items():
+                when = datetime.fromisoformat(str(times.get(refund_no, record["paid_at"])))
+                if start <= when < end:
+                    rows.append(
+                        (when, _bill_row(when, trade.out_trade_no, record, refund_no, int(amount)))
+                    )
+        return wechat_bill([row for _, row in sorted(rows, key=lambda r: r[0])])
 
     async def aclose(self) -> None:
         return None
+
+
+def _bill_row(
+    at: datetime,
+    out_trade_no: str,
+    record: Mapping[str, Any],
+    refund_no: str = "",
+    refund_fen: int = 0,
+) -> list[str]:
+    amount = fen_to_yuan(int(record["amount_fen"]))
+    refund = fen_to_yuan(refund_fen) if refund_no else "0.00"
+    return [
+        at.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M:%S"),
+        APP_ID,
+        MERCHANT_ID,
+        "0",
+        "",
+        str(record.get("trade_no", "")),
+        out_trade_no,
+        "",
+        "CASHIER",
+        "REFUND" if refund_no else "SUCCESS",
+        "OTHERS",
+        "CNY",
+        "0.00" if refund_no else amount,
+        "0.00",
+        ("SBXR" + hashlib.sha256(refund_no.encode()).hexdigest()[:20]) if refund_no else "0",
+        refund_no or "0",
+        refund,
+        "0.00",
+        "ORIGINAL" if refund_no else "",
+        "SUCCESS" if refund_no else "",
+        str(record.get("description", "")),
+        "",
+        "0.00",
+        "0.00%",
+        "0.00" if refund_no else amount,
+        refund,
+        "",
+    ]

@@ -47,7 +47,12 @@ from payments.providers.base import (
     RefundReport,
     RefundRequest,
 )
-from payments.providers.common import CHINA_TIME, check_fresh, json_acknowledgement
+from payments.providers.common import (
+    CHINA_TIME,
+    check_fresh,
+    json_acknowledgement,
+    still_accepted,
+)
 from payments.settings import WeChatPaySettings, wechatpay_settings
 from payments.states import PaymentOutcome, RefundOutcome, TradeType
 
@@ -137,7 +142,10 @@ class WeChatPayProvider:
         self._public_key: RSAPublicKey | None = (
             load_public_key(settings.public_key) if settings.public_key else None
         )
-        self._certificates: dict[int, RSAPublicKey] = {}
+        self._previous_key: RSAPublicKey | None = (
+            load_public_key(settings.previous_public_key) if settings.previous_public_key else None
+        )
+        self._certificates: dict[int, tuple[RSAPublicKey, datetime]] = {}  # serial → key, expiry
         self._certs_refreshed_at = 0.0
         self._load_cert_dir()
         self._appids: dict[TradeType, str] = {
@@ -184,18 +192,31 @@ class WeChatPayProvider:
         if certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
             key = certificate.public_key()
             if isinstance(key, RSAPublicKey):
-                self._certificates[certificate.serial_number] = key
+                expiry = certificate.not_valid_after_utc
+                self._certificates[certificate.serial_number] = (key, expiry)
 
     async def _platform_key(self, serial: str) -> RSAPublicKey | None:
+        """The platform key `serial` names, while it is valid: the configured public key, the
+        previous one until its rotation window closes, or a certificate until it expires (the
+        platform overlaps an old and a new certificate when it renews them)."""
         if self._public_key is not None and serial == self._settings.public_key_id:
             return self._public_key
+        if (
+            self._previous_key is not None
+            and serial == self._settings.previous_public_key_id
+            and still_accepted(self._settings.previous_key_until)
+        ):
+            return self._previous_key
         try:
             number = int(serial, 16)
         except ValueError:
             return None
         if number not in self._certificates and self._may_refresh_certificates():
             await self._refresh_certificates()
-        return self._certificates.get(number)
+        found = self._certificates.get(number)
+        if found is None or not still_accepted(found[1]):
+            return None
+        return found[0]
 
     def _may_refresh_certificates(self) -> bool:
         if self._public_key is not None and not self._settings.cert_dir:

@@ -39,7 +39,7 @@ async def breaks(request: ServiceRequest, params: BreaksParams) -> BreakPage:
         params.status, params.day, int(params.cursor or 0), params.limit
     )
     return BreakPage(
-        breaks=[BreakRead.model_validate(row) for row in rows],
+        items=[BreakRead.model_validate(row) for row in rows],
         next_cursor=str(next_id) if next_id is not None else None,
     )
 

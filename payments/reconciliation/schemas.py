@@ -70,7 +70,7 @@ class BreakRead(BaseModel):
 
 
 class BreakPage(BaseModel):
-    breaks: list[BreakRead]
+    items: list[BreakRead]
     next_cursor: str | None
 
 

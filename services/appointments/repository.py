@@ -21,9 +21,19 @@ from services.appointments.models import (
     Window,
     WindowItem,
 )
-from services.catalog.models import Hall
+from services.catalog.models import Hall, Item
 
 # Halls, hours and the calendar
+
+
+async def hall_id_by_code(code: str) -> int | None:
+    hall = await Hall.filter(code=code).only("id").first()
+    return None if hall is None else hall.id
+
+
+async def item_id_by_code(code: str) -> int | None:
+    item = await Item.filter(code=code).only("id").first()
+    return None if item is None else item.id
 
 
 async def hall_with_region(hall_id: int) -> Hall | None:
@@ -53,13 +63,13 @@ async def active_windows_with_halls() -> list[Window]:
     )
 
 
-async def windows_of_hall(hall_id: int) -> list[Window]:
-    return await Window.filter(hall_id=hall_id).order_by("code")
-
-
 async def item_ids_of_window(window_id: int) -> list[int]:
     rows = await WindowItem.filter(window_id=window_id).values("item_id")
     return [row["item_id"] for row in rows]
+
+
+async def active_windows_of_hall(hall_id: int) -> list[Window]:
+    return await Window.filter(hall_id=hall_id, active=True).order_by("code")
 
 
 async def windows_with_items(hall_id: int, item_ids: Sequence[int]) -> list[int]:
@@ -159,3 +169,9 @@ async def block_in_force(citizen_id: int, now: datetime) -> BookingBlock | None:
 
 async def create_block(citizen_id: int, until: datetime, no_shows: int) -> BookingBlock:
     return await BookingBlock.create(citizen_id=citizen_id, until=until, no_shows=no_shows)
+
+
+async def booked_starting_between(start: datetime, end: datetime) -> list[Appointment]:
+    return await Appointment.filter(
+        status=AppointmentStatus.BOOKED, starts_at__gt=start, starts_at__lte=end
+    ).order_by("starts_at")

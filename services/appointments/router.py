@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gateway.codes import Code
 from gateway.registry import RateLimit, Service
 from gateway.schemas import IdentityLevel, ServiceRequest
 from services.appointments.schemas import (
@@ -22,12 +23,15 @@ service = Service("appointments", "预约办事", "Hall appointments")
 @service.action(
     identity=IdentityLevel.ANONYMOUS,
     rate_limit=RateLimit(120),
+    errors=(Code.HALL_NOT_FOUND, Code.ITEM_NOT_BOOKABLE),
     summary_zh="查询可预约时段（未来14天）",
     summary_en="Free appointment times of the next 14 days",
 )
 async def available_slots(request: ServiceRequest, params: AvailableSlotsParams) -> list[SlotRead]:
     """Free appointment times of the next 14 days."""
-    return await appointments.available_slots(params.hall_id, params.item_id)
+    hall_id = await appointments.hall_id_of(params.hall)
+    item_id = await appointments.item_id_of(params.item)
+    return await appointments.available_slots(hall_id, item_id)
 
 
 @service.action(

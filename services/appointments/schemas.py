@@ -12,8 +12,10 @@ Id = Field(ge=1, le=2**62)
 
 
 class AvailableSlotsParams(BaseModel):
-    hall_id: int = Id
-    item_id: int = Id
+    """A hall and an item by their public codes (from `catalog.halls` and `catalog.browse`)."""
+
+    hall: str = Field(min_length=1, max_length=32, description="hall code")
+    item: str = Field(min_length=1, max_length=32, description="item code")
 
 
 class SlotRead(BaseModel):

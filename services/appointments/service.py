@@ -3,17 +3,15 @@ check-in, and the no-show rule that pauses booking."""
 
 from __future__ import annotations
 
-import io
 import secrets
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
-import qrcode
-import qrcode.image.svg
 from tortoise.exceptions import IntegrityError
 
 from config.database import unit_of_work
+from notify.events import Event, emit
 from services.appointments import repository
 from services.appointments.calendar import WeeklyHours, local_today, sessions_on, slot_times
 from services.appointments.errors import (
@@ -32,7 +30,8 @@ from services.appointments.errors import (
 from services.appointments.models import Appointment, AppointmentStatus, DayKind, Slot, Window
 from services.appointments.schemas import AppointmentRead, CheckInQr, NoShowsResult, SlotRead
 from services.appointments.settings import AppointmentSettings, appointment_settings
-from services.catalog.models import Hall
+from services.catalog.models import Hall, Item
+from services.qrcodes import qr_svg
 
 Clock = Callable[[], datetime]
 # No 0/O or 1/I/L: the code is read aloud and typed at kiosks.
@@ -47,13 +46,6 @@ def utcnow() -> datetime:
 
 def new_check_in_code() -> str:
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
-
-
-def qr_svg(text: str) -> str:
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    return buffer.getvalue().decode()
 
 
 def appointment_read(appointment: Appointment) -> AppointmentRead:
@@ -75,6 +67,18 @@ class AppointmentService:
         return moment.astimezone(self.settings.zone).strftime("%Y-%m-%d %H:%M")
 
     # Free times
+
+    async def hall_id_of(self, code: str) -> int:
+        hall_id = await repository.hall_id_by_code(code)
+        if hall_id is None:
+            raise HallNotFound()
+        return hall_id
+
+    async def item_id_of(self, code: str) -> int:
+        item_id = await repository.item_id_by_code(code)
+        if item_id is None:
+            raise ItemNotBookable()
+        return item_id
 
     async def available_slots(self, hall_id: int, item_id: int) -> list[SlotRead]:
         """Every slot of the booking period still ahead, with places left or not."""
@@ -148,10 +152,47 @@ class AppointmentService:
                     check_in_code=new_check_in_code(),
                     channel=channel,
                 )
+                await self._tell(appointment, Event.APPOINTMENT_BOOKED, "booked")
         except IntegrityError:
             await self._ensure_no_other(citizen_id, slot)  # a concurrent booking won the day
             raise
         return appointment_read(appointment)
+
+    async def _tell(self, appointment: Appointment, event: Event, what: str) -> None:
+        """The resident's message about their booking, in the transaction that changes it (the
+        key names the slot time, so a rescheduled booking is told again)."""
+        hall = await Hall.get(id=appointment.hall_id)
+        item = await Item.get(id=appointment.item_id)
+        stamp = int(appointment.starts_at.timestamp())
+        await emit(
+            event,
+            appointment.citizen_id,
+            {
+                "item": item.name,
+                "hall": hall.name,
+                "time": self.local_text(appointment.starts_at),
+                "appointment_id": appointment.id,
+            },
+            channel=appointment.channel,
+            dedupe_key=f"appointment:{appointment.id}:{what}:{stamp}",
+        )
+
+    async def send_reminders(self) -> int:
+        """Reminds every booking the day before and an hour before it starts, each once; a
+        booking made inside a window gets no reminder for it (it was just confirmed)."""
+        now = self.clock()
+        sent = 0
+        for ahead, what in (
+            (timedelta(hours=24), "reminder-day"),
+            (timedelta(hours=1), "reminder-hour"),
+        ):
+            for appointment in await repository.booked_starting_between(now, now + ahead):
+                if appointment.created_at > appointment.starts_at - ahead:
+                    continue
+                async with unit_of_work():
+                    await self._tell(appointment, Event.APPOINTMENT_REMINDER, what)
+                sent += 1
+        return sent
 
     async def _ensure_not_blocked(self, citizen_id: int, now: datetime) -> None:
         block = await repository.block_in_force(citizen_id, now)
@@ -220,6 +261,7 @@ class AppointmentService:
             if not changed:
                 raise AppointmentNotActive()
             await repository.release_place(appointment.slot_id)
+            await self._tell(appointment, Event.APPOINTMENT_CANCELLED, "cancelled")
         return await self.get(citizen_id, appointment_id)
 
     async def reschedule(
@@ -253,6 +295,8 @@ class AppointmentService:
                 if not changed:
                     raise AppointmentNotActive()
                 await repository.release_place(appointment.slot_id)
+                appointment.starts_at, appointment.hall_id = slot.starts_at, slot.hall_id
+                await self._tell(appointment, Event.APPOINTMENT_BOOKED, "booked")
         except IntegrityError:
             await self._ensure_no_other(citizen_id, slot, except_id=appointment.id)
             raise
@@ -340,7 +384,7 @@ async def windows_with_halls() -> list[Window]:
 
 
 async def windows_of_hall(hall_id: int) -> list[Window]:
-    return await repository.windows_of_hall(hall_id)
+    return await repository.active_windows_of_hall(hall_id)
 
 
 async def window_item_ids(window_id: int) -> list[int]:

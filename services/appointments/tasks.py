@@ -14,3 +14,9 @@ from services.appointments.service import appointments
 async def mark_no_shows() -> int:
     """Marks bookings missed without check-in and pauses booking for repeat no-shows."""
     return (await appointments.mark_no_shows()).marked
+
+
+@broker.task(task_name="appointments.send_reminders", schedule=[{"cron": "*/5 * * * *"}])
+async def send_reminders() -> int:
+    """Reminds bookings the day before and an hour before (each once: notify de-duplicates)."""
+    return await appointments.send_reminders()

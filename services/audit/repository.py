@@ -8,7 +8,7 @@ from gateway.models import AuditLog
 from services.audit.schemas import AuditQuery
 
 
-async def search(query: AuditQuery) -> list[AuditLog]:
+async def search(query: AuditQuery, before_id: int | None, limit: int) -> list[AuditLog]:
     filters: dict[str, Any] = {
         name: value
         for name, value in (
@@ -16,10 +16,10 @@ async def search(query: AuditQuery) -> list[AuditLog]:
             ("actor_id", query.actor_id),
             ("service", query.service),
             ("action", query.action),
-            ("at__gte", query.since),
-            ("at__lt", query.until),
-            ("id__lt", query.before_id),
+            ("at__gte", query.starts()),
+            ("at__lt", query.ends()),
+            ("id__lt", before_id),
         )
         if value is not None
     }
-    return await AuditLog.filter(**filters).order_by("-id").limit(query.limit)
+    return await AuditLog.filter(**filters).order_by("-id").limit(limit)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gateway.paging import Page
 from gateway.registry import Service
 from gateway.schemas import ServiceRequest
 from services.audit.schemas import AuditQuery, AuditRow
@@ -13,6 +14,6 @@ service = Service("audit", "审计日志", "Audit log")
 
 
 @service.action(permission=READ, summary_zh="查询审计日志", summary_en="Read the audit log")
-async def log(request: ServiceRequest, params: AuditQuery) -> list[AuditRow]:
+async def log(request: ServiceRequest, params: AuditQuery) -> Page[AuditRow]:
     """Audit rows newest first, filtered by actor, service, action and time."""
     return await audit.search(params)

@@ -6,18 +6,16 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gateway.paging import PageParams, TimeRange
 
-class AuditQuery(BaseModel):
-    """Newest first; every filter is optional. `before_id` pages back from the last row seen."""
+
+class AuditQuery(PageParams, TimeRange):
+    """Newest first, a page at a time; every filter is optional."""
 
     actor_type: str | None = Field(None, max_length=16)
     actor_id: int | None = Field(None, ge=1, le=2**62)
     service: str | None = Field(None, max_length=64)
     action: str | None = Field(None, max_length=64)
-    since: datetime | None = None
-    until: datetime | None = None
-    before_id: int | None = Field(None, ge=1, le=2**62)
-    limit: int = Field(50, ge=1, le=200)
 
 
 class AuditRow(BaseModel):

@@ -9,6 +9,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from gateway.paging import PageParams
 from services.catalog.models import HandlingChannel, MaterialForm, OnlineLevel, RegionLevel
 
 # GB/T 2260 county-level codes have 6 digits; township 9 and village 12 (statistical codes).
@@ -26,9 +27,8 @@ class InRegion(Params):
     )
 
 
-class Paged(Params):
-    page: int = Field(1, ge=1, le=1000)
-    page_size: int = Field(20, ge=1, le=100)
+class Paged(PageParams, Params):
+    """The paging convention of every list action (`gateway/paging.py`)."""
 
 
 class BrowseParams(InRegion, Paged):
@@ -151,10 +151,11 @@ class ItemSummary(Read):
 
 
 class ItemPage(Read):
+    """A page of items (`next_cursor` null on the last) and how many match in all."""
+
     items: tuple[ItemSummary, ...]
+    next_cursor: str | None
     total: int
-    page: int
-    page_size: int
 
 
 class ItemRead(Read):

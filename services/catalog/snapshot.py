@@ -11,6 +11,9 @@ from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
+from gateway.codes import Code
+from gateway.errors import GovError
+from gateway.paging import decode_cursor, encode_cursor
 from services.catalog.errors import (
     DepartmentNotFound,
     ItemNotFound,
@@ -32,6 +35,7 @@ from services.catalog.schemas import (
     ItemSummary,
     LocalImplementation,
     MaterialRead,
+    Paged,
     Ref,
     RegionRead,
     SearchParams,
@@ -132,15 +136,16 @@ def _group(links: Iterable[tuple[int, int]], codes: Mapping[int, str]) -> dict[i
     return grouped
 
 
-def _page(
-    offers: list[Offer], page: int, size: int, summary: Callable[[Offer], ItemSummary]
-) -> ItemPage:
-    start = (page - 1) * size
+def _page(offers: list[Offer], params: Paged, summary: Callable[[Offer], ItemSummary]) -> ItemPage:
+    """The page after the cursor: an offset, since the catalogue's order is computed whole."""
+    start = decode_cursor(params.cursor).get("offset", 0)
+    if not isinstance(start, int) or start < 0:
+        raise GovError(Code.CURSOR_INVALID)
+    end = start + params.limit
     return ItemPage(
-        items=tuple(summary(o) for o in offers[start : start + size]),
+        items=tuple(summary(o) for o in offers[start:end]),
+        next_cursor=encode_cursor({"offset": end}) if end < len(offers) else None,
         total=len(offers),
-        page=page,
-        page_size=size,
     )
 
 
@@ -498,7 +503,7 @@ class Catalog:
                 raise DepartmentNotFound(params.department)
             offers = self._handled_by(department, params.region or department.region_code)
         chosen = [o for o in offers if self._matches(o, params)]
-        return _page(chosen, params.page, params.page_size, self._summary)
+        return _page(chosen, params, self._summary)
 
     @staticmethod
     def _matches(offer: Offer, params: BrowseParams) -> bool:
@@ -518,4 +523,4 @@ class Catalog:
         offers = {o.item.code: o for o in self.offers(params.region)}
         allowed = None if params.region is None else offers.keys()
         ranked = [offers[code] for code in self._search.search(params.q, allowed)]
-        return _page(ranked, params.page, params.page_size, self._summary)
+        return _page(ranked, params, self._summary)

@@ -27,12 +27,13 @@ from config.runtime import runtime
 from gateway.codes import Code
 from gateway.errors import GovError
 from gateway.masking import mask_id_number, mask_phone
-from gateway.schemas import ServiceRequest
+from gateway.schemas import Channel, ServiceRequest
 from payments import providers
 from payments.models import PaymentOrder, Refund
 from payments.providers.sandbox import SandboxProvider
-from payments.router import choose_method, open_payment, reserve_payment
-from payments.schemas import PaymentStart
+from payments.router import choose_method, open_payment
+from payments.schemas import PaymentIntent, PaymentStart
+from payments.service import service as payments
 from payments.states import Purpose, TradeType
 from services.demands import keys
 from services.demands import repository as repo
@@ -50,6 +51,7 @@ from services.demands.models import (
     DemandState,
     Department,
     FeeDemand,
+    FeeDemandItem,
     KeyMode,
     WebhookDelivery,
 )
@@ -207,6 +209,9 @@ class DemandService:
             out_trade_no=demand.out_trade_no,
         )
 
+    async def items(self, demand: FeeDemand) -> list[FeeDemandItem]:
+        return await repo.items_of(demand.id)
+
     # ------------------------------------------------------------------ residents
 
     async def mine(self, citizen_id: int, limit: int = 50) -> list[DemandRead]:
@@ -224,18 +229,20 @@ class DemandService:
             raise DemandNotFound()
         return demand
 
-    def _method(
+    def method_for(
         self,
-        request: ServiceRequest,
         demand: FeeDemand,
-        provider: str | None,
-        trade_type: TradeType | None,
+        channel: Channel,
+        provider: str | None = None,
+        trade_type: TradeType | None = None,
     ) -> tuple[str, TradeType]:
+        """How this demand may be paid: a test demand only at the sandbox cashier, a live one
+        never there."""
         if demand.mode == KeyMode.TEST:
             if providers.active().get(SandboxProvider.name) is None:
                 raise TestModeOnly()
             return SandboxProvider.name, TradeType.CASHIER
-        chosen = choose_method(request.channel, provider, trade_type)
+        chosen = choose_method(channel, provider, trade_type)
         if chosen[0] == SandboxProvider.name:
             raise GovError(Code.PAYMENT_PROVIDER_UNAVAILABLE, provider=chosen[0])
         return chosen
@@ -247,31 +254,54 @@ class DemandService:
         provider: str | None = None,
         trade_type: TradeType | None = None,
     ) -> tuple[FeeDemand, PaymentStart]:
-        """Locks the demand for one order (in one transaction with the order's record); the
-        platform is asked after the commit, and if it refuses, the demand goes back to open."""
+        """A signed-in resident pays (in their channel's usual way unless they choose)."""
+        citizen = request.require_citizen()
+        demand = await self.payable(demand_no)
+        chosen, kind = self.method_for(demand, request.channel, provider, trade_type)
+        return await self.open_order(
+            demand, citizen.citizen_id, chosen, kind, client_ip=request.client_ip
+        )
+
+    async def payable(self, demand_no: str) -> FeeDemand:
+        """The demand, if it can still be paid: open, or paying with an order that may be the
+        caller's own (one whose order is over is released first)."""
         demand = await self.find(demand_no)
-        now = utcnow()
-        if demand.state == DemandState.OPEN and demand.expires_at <= now:
+        if demand.state == DemandState.OPEN and demand.expires_at <= utcnow():
             raise NotPayable(state=DemandState.EXPIRED.value)
-        if demand.state == DemandState.PAYING:
-            if await self.release_if_over(demand):
-                demand = await self.find(demand_no)
-            else:
-                raise DemandPaying()
-        if demand.state != DemandState.OPEN:
+        if demand.state == DemandState.PAYING and await self.release_if_over(demand):
+            demand = await self.find(demand_no)
+        if demand.state not in (DemandState.OPEN, DemandState.PAYING):
             raise NotPayable(state=demand.state.value)
-        chosen_provider, chosen_type = self._method(request, demand, provider, trade_type)
+        return demand
+
+    async def open_order(
+        self,
+        demand: FeeDemand,
+        citizen_id: int,
+        provider: str,
+        trade_type: TradeType,
+        client_ip: str | None = None,
+    ) -> tuple[FeeDemand, PaymentStart]:
+        """Locks the demand for one order, in one transaction with the order's record; the
+        platform is asked after the commit, and if it refuses, the demand is open again.
+        `citizen_id` 0 is a payer at the counter who did not sign in."""
+        intent = PaymentIntent(
+            purpose=Purpose.FEE,
+            reference=demand_reference(demand.demand_no),
+            citizen_id=citizen_id,
+            amount_fen=demand.amount_fen,
+            description=f"{demand.department.name} {demand.title}"[:128],
+            provider=provider,
+            trade_type=trade_type,
+            client_ip=client_ip,
+        )
         async with unit_of_work():
-            reservation = await reserve_payment(
-                request,
-                purpose=Purpose.FEE,
-                reference=demand_reference(demand.demand_no),
-                amount_fen=demand.amount_fen,
-                description=f"{demand.department.name} {demand.title}"[:128],
-                provider=chosen_provider,
-                trade_type=chosen_type,
-            )
-            if not await repo.transition(
+            reservation = await payments.reserve(intent)
+            if demand.state == DemandState.PAYING:
+                # Only the payer of the open order, the same way again, gets it back.
+                if reservation.out_trade_no != demand.out_trade_no:
+                    raise DemandPaying()
+            elif not await repo.transition(
                 demand.id,
                 DemandState.OPEN,
                 state=DemandState.PAYING,
@@ -279,7 +309,7 @@ class DemandService:
             ):
                 raise DemandPaying()
         start = await open_payment(reservation, lambda: self.release_if_over(demand))
-        return await self.find(demand_no), start
+        return await self.find(demand.demand_no), start
 
     async def release_if_over(self, demand: FeeDemand) -> bool:
         """A demand whose order can no longer be paid is open again."""
@@ -320,7 +350,7 @@ class DemandService:
             DemandState.PAYING,
             state=DemandState.PAID,
             paid_at=order.paid_at or now,
-            paid_by_citizen_id=order.citizen_id,
+            paid_by_citizen_id=order.citizen_id or None,  # 0: paid at the counter, anonymous
             out_trade_no=order.out_trade_no,
         ):
             raise RuntimeError(f"demand {demand.demand_no} is {demand.state}, not paying")

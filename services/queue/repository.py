@@ -250,5 +250,10 @@ async def close_session(session_id: int, now: datetime) -> None:
     )
 
 
+async def open_window_ids(window_ids: Sequence[int]) -> set[int]:
+    rows = await WindowSession.filter(open_window_id__in=list(window_ids)).values("open_window_id")
+    return {int(row["open_window_id"]) for row in rows}
+
+
 async def count_open_windows(window_ids: Sequence[int]) -> int:
     return await WindowSession.filter(open_window_id__in=list(window_ids)).count()

@@ -30,6 +30,7 @@ from services.queue.schemas import (
     TransferParams,
     WindowChoiceRead,
     WindowParams,
+    WindowRead,
     WindowSessionRead,
 )
 from services.queue.service import queue
@@ -170,12 +171,24 @@ async def my_windows(request: ServiceRequest, params: NoParams) -> list[WindowCh
 
 @service.action(
     permission=CALL,
+    errors=(Code.WINDOW_NOT_FOUND, Code.OUT_OF_SCOPE),
     summary_zh="我的窗口：正在办理的号码与等候队列",
     summary_en="My window: the number being served and the numbers waiting",
 )
 async def desk(request: ServiceRequest, params: NoParams) -> DeskRead:
     """My window, the number at it and the numbers waiting for it in serving order."""
     return await queue.desk(request.require_staff())
+
+
+@service.action(
+    permission=CALL,
+    errors=(Code.HALL_NOT_FOUND, Code.OUT_OF_SCOPE),
+    summary_zh="大厅的窗口",
+    summary_en="The windows of a hall, to sign in at one",
+)
+async def windows(request: ServiceRequest, params: HallParams) -> list[WindowRead]:
+    """The windows of a hall, to sign in at one."""
+    return await queue.windows(request.require_staff(), params.hall_id)
 
 
 @service.action(
@@ -229,7 +242,9 @@ async def transfer(request: ServiceRequest, params: TransferParams) -> TicketRea
     return await queue.transfer(request.require_staff(), params.queue_id)
 
 
-@service.action(summary_zh="大厅叫号大屏", summary_en="The hall display board")
+@service.action(
+    errors=(Code.HALL_NOT_FOUND,), summary_zh="大厅叫号大屏", summary_en="The hall display board"
+)
 async def board(request: ServiceRequest, params: HallParams) -> BoardRead:
     """The numbers being called in a hall and at which window (labels only)."""
     return await queue.board(params.hall_id)

@@ -94,6 +94,16 @@ class StreamTicketRead(BaseModel):
     expires_in: int
 
 
+class WindowRead(BaseModel):
+    """A window of a hall; `signed_in` says whether someone is serving at it now."""
+
+    id: int
+    code: str
+    name: str
+    hall_id: int
+    signed_in: bool
+
+
 class WindowSessionRead(BaseModel):
     window_id: int
     window_name: str

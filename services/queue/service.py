@@ -58,6 +58,7 @@ from services.queue.schemas import (
     TicketRead,
     WaitingRead,
     WindowChoiceRead,
+    WindowRead,
     WindowSessionRead,
 )
 from services.queue.settings import QueueSettings, queue_settings
@@ -486,6 +487,18 @@ class QueueService:
             raise WindowTaken() from None
         self._wait_basis.clear()
         return self._session_read(window, session.started_at)
+
+    async def windows(self, staff: StaffPrincipal, hall_id: int) -> list[WindowRead]:
+        """The active windows of a hall the staff member may act at, to sign in at one."""
+        require_hall(staff, await self._hall(hall_id))
+        windows = await halls.windows_of_hall(hall_id)
+        open_ids = await repository.open_window_ids([w.id for w in windows])
+        return [
+            WindowRead(
+                id=w.id, code=w.code, name=w.name, hall_id=w.hall_id, signed_in=w.id in open_ids
+            )
+            for w in windows
+        ]
 
     @staticmethod
     def _session_read(window: Window, started_at: datetime) -> WindowSessionRead:

@@ -33,13 +33,21 @@ BUILTIN_ROLES: dict[str, RoleSpec] = {
                 "queue.manage",
                 "queue.call",
                 "queue.issue",
+                "demands.counter",
             ),
         ),
         RoleSpec(
             "window_clerk",
             "窗口工作人员",
             "Window clerk",
-            (SELF, "queue.call", "queue.issue", "appointments.checkin", "applications.handle"),
+            (
+                SELF,
+                "queue.call",
+                "queue.issue",
+                "appointments.checkin",
+                "applications.handle",
+                "demands.counter",
+            ),
         ),
         RoleSpec("catalog_editor", "事项编辑", "Catalogue editor", (SELF, "catalog.edit")),
         RoleSpec(

@@ -37,7 +37,7 @@ class TestAvailableSlots:
         zone = appointment_settings().zone
         holiday = (datetime.now(UTC).astimezone(zone) + timedelta(days=3)).date()
         await CalendarDay.create(day=holiday, kind=DayKind.HOLIDAY, name="测试假日")
-        params = {"hall_id": place.hall.id, "item_id": place.item.id}
+        params = {"hall": place.hall.code, "item": place.item.code}
         slots = ok(await invoke(app, "appointments", "available-slots", params))
         days = {s["day"] for s in slots}
         assert holiday.isoformat() not in days
@@ -49,7 +49,7 @@ class TestAvailableSlots:
     @pytest.mark.asyncio
     async def test_item_without_rule_is_not_bookable(self, app: FastAPI) -> None:
         place = await make_place()
-        params = {"hall_id": place.hall.id, "item_id": place.item.id}
+        params = {"hall": place.hall.code, "item": place.item.code}
         result = await invoke(app, "appointments", "available-slots", params)
         assert (result.code, result.status) == ("ITEM_NOT_BOOKABLE", 404)
 

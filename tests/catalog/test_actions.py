@@ -93,27 +93,27 @@ class TestBrowse:
 class TestPagination:
     @pytest.mark.asyncio
     async def test_pages_cover_every_item_once(self, client: httpx.AsyncClient) -> None:
-        first = await data(client, "browse", {"region": CITY, "page_size": 7})
+        first = await data(client, "browse", {"region": CITY, "limit": 7})
         total = first["total"]
         assert total >= 60
         assert len(first["items"]) == 7
-        codes: list[str] = []
-        for page in range(1, total // 7 + 2):
-            found = await data(client, "browse", {"region": CITY, "page": page, "page_size": 7})
+        codes = [i["code"] for i in first["items"]]
+        cursor = first["next_cursor"]
+        while cursor is not None:
+            found = await data(client, "browse", {"region": CITY, "limit": 7, "cursor": cursor})
             assert found["total"] == total
-            assert found["page"] == page
             codes += [i["code"] for i in found["items"]]
+            cursor = found["next_cursor"]
         assert len(codes) == len(set(codes)) == total
 
     @pytest.mark.asyncio
-    async def test_a_page_past_the_end_is_empty(self, client: httpx.AsyncClient) -> None:
-        found = await data(client, "browse", {"region": CITY, "page": 999})
-        assert found["items"] == []
-        assert found["total"] >= 60
+    async def test_a_made_up_cursor_is_refused(self, client: httpx.AsyncClient) -> None:
+        response = await call(client, "browse", {"region": CITY, "cursor": "eyJvZmZzZXQiOi0xfQ"})
+        assert (response.status_code, response.json()["code"]) == (400, "CURSOR_INVALID")
 
     @pytest.mark.asyncio
-    async def test_page_size_is_bounded(self, client: httpx.AsyncClient) -> None:
-        response = await call(client, "browse", {"page_size": 1000})
+    async def test_limit_is_bounded(self, client: httpx.AsyncClient) -> None:
+        response = await call(client, "browse", {"limit": 1000})
         assert response.status_code == 422
         assert response.json()["code"] == "VALIDATION_FAILED"
 

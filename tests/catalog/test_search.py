@@ -104,7 +104,10 @@ class TestSearchAction:
     @pytest.mark.asyncio
     async def test_results_are_paginated(self, client: httpx.AsyncClient) -> None:
         everything = await data(client, "search", {"q": "登记"})
-        second = await data(client, "search", {"q": "登记", "page": 2, "page_size": 3})
+        first = await data(client, "search", {"q": "登记", "limit": 3})
+        second = await data(
+            client, "search", {"q": "登记", "limit": 3, "cursor": first["next_cursor"]}
+        )
         assert everything["total"] > 6
         assert second["total"] == everything["total"]
         assert second["items"] == everything["items"][3:6]

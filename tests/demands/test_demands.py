@@ -7,93 +7,21 @@ sandbox provider's cashier and the payments outbox, as in `make run`.
 
 from __future__ import annotations
 
-import json
-import time
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from typing import Any
 
 import httpx
 import pytest
-import pytest_asyncio
-import respx
 from fastapi import FastAPI
 
-from channels.identity.crypto import personal_data
-from channels.identity.models import Citizen
 from payments import providers
 from payments.models import PaymentOrder
 from payments.providers.sandbox import SandboxProvider
 from payments.service import service as payments
-from services.demands import admin, keys
-from services.demands.models import DeliveryState, DemandState, FeeDemand, KeyMode, WebhookDelivery
+from services.demands import admin
+from services.demands.models import DeliveryState, DemandState, FeeDemand, WebhookDelivery
 from services.demands.service import demands, utcnow
-from tests.bills.conftest import fulfil, invoke, settle_jobs
-
-HOOK = "https://registry.dept.test/govhub/events"
-PHONE = "13900139000"
-
-
-class Receiver:
-    """The department's webhook endpoint: up or down, keeping what it accepted."""
-
-    def __init__(self, secret: str) -> None:
-        self.secret = secret
-        self.up = True
-        self.received: list[dict[str, Any]] = []
-
-    def handle(self, request: httpx.Request) -> httpx.Response:
-        if not self.up:
-            return httpx.Response(503)
-        signature = request.headers[keys.SIGNATURE_HEADER]
-        assert keys.verify(self.secret, signature, request.content, int(time.time()))
-        self.received.append(json.loads(request.content))
-        return httpx.Response(200, json={"ok": True})
-
-
-@pytest_asyncio.fixture
-async def department(db: None) -> AsyncIterator[tuple[str, str, Receiver]]:
-    """A department with a test and a live key and a webhook receiver."""
-    created, secret = await admin.add_department("registry", "不动产登记中心", HOOK)
-    test_key = await admin.issue_key(created, KeyMode.TEST)
-    live_key = await admin.issue_key(created, KeyMode.LIVE)
-    receiver = Receiver(secret)
-    with respx.mock(assert_all_called=False) as router:
-        router.post(HOOK).mock(side_effect=receiver.handle)
-        yield test_key, live_key, receiver
-    await settle_jobs()
-
-
-def demand_body(ref: str = "BDC-1", unit_fen: int = 8000, **extra: Any) -> dict[str, Any]:
-    return {
-        "external_ref": ref,
-        "title": "不动产登记费",
-        "items": [{"name": "登记费", "unit_fen": unit_fen}, {"name": "工本费", "unit_fen": 1000}],
-        "payer": {"phone": PHONE},
-        **extra,
-    }
-
-
-async def create(client: httpx.AsyncClient, key: str, body: dict[str, Any]) -> httpx.Response:
-    return await client.post(
-        "/api/v1/departments/demands", json=body, headers={"Authorization": f"Bearer {key}"}
-    )
-
-
-async def resident() -> int:
-    citizen = await Citizen.create(phone_hash=personal_data().index.digest(PHONE, "phone"))
-    return int(citizen.id)
-
-
-async def pay_at_cashier(
-    app: FastAPI, client: httpx.AsyncClient, demand_no: str, citizen: int
-) -> str:
-    result = await invoke(app, "demands", "pay", {"demand_no": demand_no}, citizen)
-    assert result.ok, result.message
-    out_trade_no: str = result.data["payment"]["out_trade_no"]
-    assert (await client.post(f"/sandbox/cashier/{out_trade_no}/pay")).status_code == 303
-    await fulfil()
-    return out_trade_no
+from tests.bills.conftest import fulfil, invoke
+from tests.demands.helpers import Receiver, create, demand_body, pay_at_cashier, resident
 
 
 class TestDepartmentApi:

@@ -72,7 +72,8 @@ class TestStaffView:
         token = await staff_token(client, "auditor1", "auditor")
         listed = await call(client, "messages", token, {"status": "failed"})
         assert listed.status_code == 200, listed.text
-        [row] = listed.json()["data"]
+        [row] = listed.json()["data"]["items"]
+        assert listed.json()["data"]["next_cursor"] is None
         assert row["id"] == message_id
         assert row["recipient"] == "138****5678"
         assert row["failure_reason"] == "sms: isv.OUT_OF_SERVICE"

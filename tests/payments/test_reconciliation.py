@@ -14,8 +14,10 @@ from fastapi import FastAPI
 
 from gateway.codes import Code
 from gateway.schemas import ServiceRequest, ServiceResult, StaffPrincipal
+from payments import providers
 from payments.models import PaymentOrder
 from payments.providers.common import CHINA_TIME
+from payments.providers.sandbox import SandboxProvider, sandbox_key
 from payments.reconciliation import service as reconciliation
 from payments.reconciliation.formats import alipay, wechatpay
 from payments.reconciliation.matching import LedgerEntry, match
@@ -27,12 +29,13 @@ from payments.reconciliation.models import (
 )
 from payments.reconciliation.statements import LineKind, StatementInvalid, StatementLine
 from payments.service import service, utcnow
-from payments.states import Purpose, TradeType
+from payments.states import Purpose, RefundState, TradeType
 from tests.payments.conftest import open_order
 from tests.payments.helpers import FakeAlipay, FakeWeChatPay
 from tests.payments.statement_files import Trade, alipay_bill, wechat_bill
 
 DAY = date(2026, 11, 24)
+SECRET = "test-secret-key-for-the-suite-only-000000000000"  # as tests/conftest.py sets it
 RECONCILE = frozenset({"payments.reconcile"})
 
 
@@ -188,7 +191,7 @@ class TestWeChatPayDay:
         assert refused.code == Code.PERMISSION_DENIED
 
         page = await answer(app, "breaks", {"day": day.isoformat()})
-        (open_break,) = page["breaks"]
+        (open_break,) = page["items"]
         assert open_break["kind"] == "missing_ours"
         assert page["next_cursor"] is None
         resolved = await answer(
@@ -253,3 +256,33 @@ async def answer(app: FastAPI, action: str, params: dict[str, Any]) -> dict[str,
     assert result.code == "OK", result.message
     data: dict[str, Any] = result.data
     return data
+
+
+class TestSandboxDay:
+    @pytest.mark.asyncio
+    async def test_the_sandbox_keeps_its_trades_across_a_restart_and_reconciles_its_day(
+        self, sandbox: SandboxProvider, app: FastAPI
+    ) -> None:
+        start = await open_order(amount_fen=5000, reference="fee-sbx", purpose=Purpose.FEE)
+        await sandbox.settle(start.out_trade_no, succeed=True)
+        await service.apply_payment_report(
+            "sandbox", await sandbox.query(start.out_trade_no), "notify"
+        )
+        restarted = SandboxProvider(sandbox_key(SECRET), "http://govhub.test", 300)
+        previous = providers.active().install(restarted)  # a new process: nothing in memory
+        try:
+            refund = await service.refund(start.out_trade_no, 1200, "RS1", "overpaid")
+            assert refund.state == RefundState.SUCCEEDED
+            order = await PaymentOrder.get(out_trade_no=start.out_trade_no)
+            assert order.paid_at is not None
+            day = order.paid_at.astimezone(CHINA_TIME).date()
+            (run,) = await reconciliation.reconcile(day, "sandbox")
+            assert run.state is RunState.MATCHED
+            assert (run.statement_lines, run.their_payments_fen, run.their_refunds_fen) == (
+                2,
+                5000,
+                1200,
+            )
+        finally:
+            assert previous is not None
+            providers.active().install(previous)

@@ -95,7 +95,7 @@ class TestSandboxNotificationsAreVerified:
         start = await open_order()
         headers, body = await self._signed(sandbox, start.out_trade_no)
         if case == "forged":
-            forger = SandboxProvider(sandbox_key("not-our-secret"), sandbox._store, "http://x", 300)
+            forger = SandboxProvider(sandbox_key("not-our-secret"), "http://x", 300)
             headers = forger.sign(body)
         elif case == "tampered":
             body = body.replace(b'"amount_fen":1234', b'"amount_fen":1')

@@ -231,7 +231,8 @@ class TestQueryAndExpiry:
         assert (await ledger(start.out_trade_no))["state"] == OrderState.CREATED
 
 
-def self_signed_certificate(key: KeyPair, serial: int) -> str:
+def self_signed_certificate(key: KeyPair, serial: int, valid_days: int = 365) -> str:
+    """A platform certificate; negative `valid_days` makes one that expired that long ago."""
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Tenpay.com Root CA")])
     now = utcnow()
     certificate = (
@@ -240,8 +241,8 @@ def self_signed_certificate(key: KeyPair, serial: int) -> str:
         .issuer_name(name)
         .public_key(key.private.public_key())
         .serial_number(serial)
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=365))
+        .not_valid_before(now - timedelta(days=abs(valid_days) + 1))
+        .not_valid_after(now + timedelta(days=valid_days))
         .sign(key.private, hashes.SHA256())
     )
     return certificate.public_bytes(serialization.Encoding.PEM).decode()

@@ -303,3 +303,23 @@ class TestPrivacy:
 
 def test_service_is_the_module_level_object() -> None:
     assert queue_service.settings.near_ahead == 3
+
+
+class TestWindowsOfAHall:
+    @pytest.mark.asyncio
+    async def test_staff_list_the_windows_they_may_sign_in_at(self, app: FastAPI) -> None:
+        place = await make_place()
+        clerk = hall_staff(place.hall)
+        windows = ok(await invoke(app, "queue", "windows", {"hall_id": place.hall.id}, clerk))
+        assert [(w["id"], w["signed_in"]) for w in windows] == [(place.window.id, False)]
+        ok(await invoke(app, "queue", "window-sign-in", {"window_id": place.window.id}, clerk))
+        again = ok(await invoke(app, "queue", "windows", {"hall_id": place.hall.id}, clerk))
+        assert again[0]["signed_in"] is True
+
+    @pytest.mark.asyncio
+    async def test_another_halls_windows_are_out_of_scope(self, app: FastAPI) -> None:
+        place, other = await make_place(), await make_place()
+        result = await invoke(
+            app, "queue", "windows", {"hall_id": other.hall.id}, hall_staff(place.hall)
+        )
+        assert result.code == "OUT_OF_SCOPE"

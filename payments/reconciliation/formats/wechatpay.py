@@ -5,6 +5,7 @@ yuan. In the ALL bill a refund is its own row with 交易状态 REFUND."""
 
 from __future__ import annotations
 
+from payments.providers.common import fen_to_yuan
 from payments.reconciliation.formats.common import (
     china_datetime,
     first,
@@ -21,6 +22,14 @@ from payments.reconciliation.statements import (
 )
 
 SUMMARY_FIRST_COLUMN = "总交易单数"
+ALL_HEADER = (
+    "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,"
+    "付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,"
+    "退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注"
+)
+SUMMARY_HEADER = (
+    "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额"
+)
 BACKQUOTE = "`"
 
 
@@ -76,3 +85,22 @@ def _check_summary(summary: list[list[str]], count: int) -> None:
         raise StatementInvalid("the summary has no trade count") from None
     if stated != count:
         raise StatementInvalid(f"the summary counts {stated} trades, the bill lists {count}")
+
+
+def wechat_bill(rows: list[list[str]]) -> bytes:
+    """An ALL bill of `rows` (fields in ALL_HEADER order), as the sandbox's day book: the same
+    file the parser reads, so `make run` reconciles end to end."""
+    paid = sum(signed_yuan_to_fen(row[24]) for row in rows)
+    refunded = sum(signed_yuan_to_fen(row[25]) for row in rows)
+    lines = [ALL_HEADER, *(",".join("`" + field for field in row) for row in rows), SUMMARY_HEADER]
+    totals = [
+        str(len(rows)),
+        fen_to_yuan(paid),
+        fen_to_yuan(refunded),
+        "0.00",
+        "0.00",
+        fen_to_yuan(paid),
+        fen_to_yuan(refunded),
+    ]
+    lines.append(",".join("`" + field for field in totals))
+    return ("\r\n".join(lines) + "\r\n").encode()

@@ -1,0 +1,176 @@
+"""Every query of online applications, their files and the materials library."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from tortoise.expressions import Q
+
+from gateway.schemas import StaffPrincipal
+from services.applications.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationForm,
+    ApplicationMaterial,
+    LibraryField,
+    LibraryMaterial,
+    StoredFile,
+)
+from services.catalog.models import Implementation, Item
+from services.catalog.scope import departments_covered as covered
+
+
+async def current_form(item_code: str) -> ApplicationForm | None:
+    return (
+        await ApplicationForm.filter(item_code=item_code, active=True).order_by("-version").first()
+    )
+
+
+async def form_by_id(form_id: int) -> ApplicationForm:
+    return await ApplicationForm.get(id=form_id)
+
+
+async def handling_department(item_code: str) -> int | None:
+    found = await Implementation.filter(item__code=item_code).order_by("id").first()
+    return found.department_id if found else None
+
+
+async def promised_days(item_code: str) -> int:
+    item = await Item.get_or_none(code=item_code)
+    return item.promised_days if item else 20
+
+
+async def insert_application(**values: Any) -> Application:
+    return await Application.create(**values)
+
+
+async def application_by_no(no: str) -> Application | None:
+    return await Application.get_or_none(application_no=no)
+
+
+async def applications_of(citizen_id: int) -> list[Application]:
+    return await Application.filter(citizen_id=citizen_id).order_by("-id").limit(100)
+
+
+async def update_application(application_id: int, **changes: Any) -> None:
+    await Application.filter(id=application_id).update(**changes)
+
+
+async def transition(application_id: int, from_state: str, to_state: str, **changes: Any) -> bool:
+    updated = await Application.filter(id=application_id, state=from_state).update(
+        state=to_state, **changes
+    )
+    return bool(updated)
+
+
+async def add_event(
+    application_id: int,
+    move: str,
+    from_state: str,
+    to_state: str,
+    actor_type: str,
+    actor_id: int | None,
+    reason: str | None,
+    at: datetime,
+) -> int:
+    event = await ApplicationEvent.create(
+        application_id=application_id,
+        move=move,
+        from_state=from_state,
+        to_state=to_state,
+        actor_type=actor_type,
+        actor_id=actor_id,
+        reason=reason,
+        at=at,
+    )
+    event_id: int = event.id
+    return event_id
+
+
+async def events_of(application_id: int) -> list[ApplicationEvent]:
+    return await ApplicationEvent.filter(application_id=application_id).order_by("id")
+
+
+async def last_move_at(application_id: int, move: str) -> datetime | None:
+    event = (
+        await ApplicationEvent.filter(application_id=application_id, move=move)
+        .order_by("-id")
+        .first()
+    )
+    return event.at if event else None
+
+
+async def attach(application_id: int, material_code: str, file_id: int, from_library: bool) -> None:
+    await ApplicationMaterial.update_or_create(
+        defaults={"file_id": file_id, "from_library": from_library},
+        application_id=application_id,
+        material_code=material_code,
+    )
+
+
+async def attached_codes(application_id: int) -> list[str]:
+    rows = await ApplicationMaterial.filter(application_id=application_id)
+    return [row.material_code for row in rows]
+
+
+async def materials_of(application_id: int) -> list[ApplicationMaterial]:
+    return await ApplicationMaterial.filter(application_id=application_id).order_by("id")
+
+
+async def insert_file(**values: Any) -> StoredFile:
+    return await StoredFile.create(**values)
+
+
+async def file_by_id(file_id: int) -> StoredFile | None:
+    return await StoredFile.get_or_none(id=file_id)
+
+
+async def library_materials(citizen_id: int) -> dict[str, LibraryMaterial]:
+    rows = await LibraryMaterial.filter(citizen_id=citizen_id)
+    return {row.material_code: row for row in rows}
+
+
+async def library_fields(citizen_id: int, names: list[str]) -> dict[str, LibraryField]:
+    rows = await LibraryField.filter(citizen_id=citizen_id, name__in=names)
+    return {row.name: row for row in rows}
+
+
+async def keep_fields(citizen_id: int, no: str, sealed: dict[str, str], now: datetime) -> None:
+    for name, value in sealed.items():
+        await LibraryField.update_or_create(
+            defaults={"value_cipher": value, "source_application_no": no, "updated_at": now},
+            citizen_id=citizen_id,
+            name=name[:64],
+        )
+
+
+async def keep_material(citizen_id: int, code: str, file_id: int, no: str, now: datetime) -> None:
+    await LibraryMaterial.update_or_create(
+        defaults={"file_id": file_id, "source_application_no": no, "accepted_at": now},
+        citizen_id=citizen_id,
+        material_code=code,
+    )
+
+
+async def departments_covered(staff: StaffPrincipal) -> set[int] | None:
+    return await covered(staff)
+
+
+async def inbox(
+    departments: set[int] | None,
+    state: str | None,
+    overdue_at: datetime | None,
+    after_id: int,
+    limit: int,
+) -> list[Application]:
+    query = Application.filter(id__gt=after_id).exclude(state="draft")
+    if departments is not None:
+        query = query.filter(department_id__in=list(departments) or [-1])
+    if state:
+        query = query.filter(state=state)
+    if overdue_at is not None:
+        query = query.filter(
+            Q(due_at__lt=overdue_at) & Q(state__in=["submitted", "accepted", "in_review"])
+        )
+    return await query.order_by("id").limit(limit)

@@ -1,0 +1,127 @@
+"""What the application actions take and answer."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+APPLICATION_NO = r"^SQ[0-9A-Z]{10,20}$"
+
+
+class ItemParams(BaseModel):
+    item_code: str = Field(min_length=2, max_length=32)
+
+
+class NoParams(BaseModel):
+    pass
+
+
+class ApplicationParams(BaseModel):
+    application_no: str = Field(pattern=APPLICATION_NO)
+
+
+class SaveParams(ApplicationParams):
+    data: dict[str, Any] = Field(description="answers by field name; merged into the draft")
+
+
+class AttachParams(ApplicationParams):
+    material_code: str = Field(min_length=1, max_length=32)
+    file_id: int = Field(gt=0)
+
+
+class PublicProgressParams(ApplicationParams):
+    phone_last4: str = Field(pattern=r"^\d{4}$")
+
+
+class InboxParams(BaseModel):
+    state: str | None = Field(None, max_length=24)
+    overdue: bool = False
+    cursor: str | None = Field(None, max_length=20, pattern=r"^\d+$")
+    limit: int = Field(50, ge=1, le=200)
+
+
+class ActParams(ApplicationParams):
+    move: str = Field(min_length=1, max_length=32)
+    reason: str | None = Field(None, max_length=500)
+
+
+class MaterialNeed(BaseModel):
+    code: str
+    name: str
+    required: bool
+    in_library: bool  # already given and accepted: nothing to upload
+    valid_until: date | None = None
+
+
+class FormView(BaseModel):
+    item_code: str
+    title: str
+    version: int
+    form_schema: dict[str, Any] = Field(description="JSON Schema of the answers")
+    materials: list[MaterialNeed]
+    prefill: dict[str, Any]  # answers the library already holds
+
+
+class AttachedMaterial(BaseModel):
+    code: str
+    name: str
+    from_library: bool
+    link: str  # signed, expiring
+
+
+class TimelineEntry(BaseModel):
+    move: str
+    from_state: str
+    to_state: str
+    actor_type: str
+    reason: str | None
+    at: datetime
+
+
+class ApplicationView(BaseModel):
+    application_no: str
+    item_code: str
+    item_name: str
+    state: str
+    state_name: str
+    data: dict[str, Any]
+    materials: list[AttachedMaterial]
+    missing: list[str]  # required materials not attached yet
+    moves: list[str]  # what the caller may do next
+    submitted_at: datetime | None
+    due_at: datetime | None
+    overdue: bool
+    supplement_reason: str | None
+    timeline: list[TimelineEntry]
+
+
+class ApplicationSummary(BaseModel):
+    application_no: str
+    item_code: str
+    item_name: str
+    state: str
+    state_name: str
+    submitted_at: datetime | None
+    due_at: datetime | None
+    overdue: bool
+
+
+class ApplicationList(BaseModel):
+    items: list[ApplicationSummary]
+    next_cursor: str | None = None
+
+
+class PublicProgress(BaseModel):
+    application_no: str
+    item_name: str
+    state: str
+    state_name: str
+
+
+class FileRead(BaseModel):
+    file_id: int
+    content_type: str
+    size: int
+    link: str

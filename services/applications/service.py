@@ -1,0 +1,483 @@
+"""Applying online: forms prefilled from the materials library, a workflow defined as data,
+moves by the resident and by the department's staff, each on the timeline and audited.
+
+Fill once: when a department accepts an application, its shared materials go into the
+resident's library, and every answer the resident gave is kept there too (sealed), so the next
+form of any item asks only for what the library does not hold.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import orjson
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+from channels.identity.crypto import personal_data
+from config.database import unit_of_work
+from gateway.schemas import Channel, StaffPrincipal
+from notify.events import Event, emit
+from services.applications import files
+from services.applications import repository as repo
+from services.applications.errors import (
+    ApplicationNotFound,
+    FileNotFound,
+    FormInvalid,
+    FormNotFound,
+    MaterialsMissing,
+    MoveNotAllowed,
+    ReasonRequired,
+)
+from services.applications.models import Application, ApplicationForm, StoredFile
+from services.applications.schemas import (
+    ApplicationList,
+    ApplicationSummary,
+    ApplicationView,
+    AttachedMaterial,
+    FileRead,
+    FormView,
+    MaterialNeed,
+    PublicProgress,
+    TimelineEntry,
+)
+from services.applications.storage import storage
+from services.applications.workflow import DEFAULT, Actor, Workflow
+from services.catalog.scope import department_covered
+
+logger = logging.getLogger(__name__)
+
+DATA_PURPOSE = "applications.data"
+FIELD_PURPOSE = "applications.field"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def add_working_days(start: datetime, days: int) -> datetime:
+    """`days` working days (Monday to Friday) after `start`, as promised times are counted."""
+    moment = start
+    while days > 0:
+        moment += timedelta(days=1)
+        if moment.weekday() < 5:
+            days -= 1
+    return moment
+
+
+def new_application_no(now: datetime) -> str:
+    return f"SQ{now:%y%m%d}{secrets.token_hex(5).upper()}"
+
+
+def workflow_of(form: ApplicationForm) -> Workflow:
+    return Workflow.from_data(form.workflow) if form.workflow else DEFAULT
+
+
+def seal(data: dict[str, Any]) -> str:
+    return personal_data().cipher.encrypt(orjson.dumps(data).decode(), DATA_PURPOSE)
+
+
+def unseal(text: str) -> dict[str, Any]:
+    if not text:
+        return {}
+    value: dict[str, Any] = orjson.loads(personal_data().open(text, DATA_PURPOSE))
+    return value
+
+
+def schema_errors(schema: dict[str, Any], data: dict[str, Any]) -> list[str]:
+    try:
+        validator = Draft202012Validator(schema)
+    except SchemaError as exc:  # a form definition error is ours, not the resident's
+        raise RuntimeError(f"form schema invalid: {exc.message}") from exc
+    return [
+        f"{'.'.join(str(p) for p in error.path) or '-'}: {error.message}"
+        for error in sorted(validator.iter_errors(data), key=lambda e: list(e.path))
+    ]
+
+
+class ApplicationService:
+    # ------------------------------------------------------------------ forms and library
+
+    async def form(self, citizen_id: int, item_code: str) -> FormView:
+        form = await self._form(item_code)
+        library = await repo.library_materials(citizen_id)
+        today = utcnow().date()
+        return FormView(
+            item_code=form.item_code,
+            title=form.title,
+            version=form.version,
+            form_schema=form.schema,
+            materials=[
+                MaterialNeed(
+                    code=str(m["code"]),
+                    name=str(m["name"]),
+                    required=bool(m["required"]),
+                    in_library=_usable(library.get(str(m["code"])), today),
+                    valid_until=library[str(m["code"])].valid_until
+                    if str(m["code"]) in library
+                    else None,
+                )
+                for m in form.materials
+            ],
+            prefill=await self._prefill(citizen_id, form),
+        )
+
+    async def _form(self, item_code: str) -> ApplicationForm:
+        form = await repo.current_form(item_code)
+        if form is None:
+            raise FormNotFound()
+        return form
+
+    async def _prefill(self, citizen_id: int, form: ApplicationForm) -> dict[str, Any]:
+        properties = form.schema.get("properties", {})
+        assert isinstance(properties, dict)
+        fields = await repo.library_fields(citizen_id, list(properties))
+        return {
+            name: orjson.loads(personal_data().open(row.value_cipher, FIELD_PURPOSE))
+            for name, row in fields.items()
+        }
+
+    # ------------------------------------------------------------------ the resident
+
+    async def start(
+        self, citizen_id: int, item_code: str, phone: str | None, channel: Channel
+    ) -> ApplicationView:
+        """A draft with every answer and material the library holds already in place."""
+        form = await self._form(item_code)
+        now = utcnow()
+        library = await repo.library_materials(citizen_id)
+        async with unit_of_work():
+            application = await repo.insert_application(
+                application_no=new_application_no(now),
+                citizen_id=citizen_id,
+                channel=channel.value,
+                form_id=form.id,
+                item_code=form.item_code,
+                item_name=form.title,
+                department_id=await repo.handling_department(form.item_code),
+                data_cipher=seal(await self._prefill(citizen_id, form)),
+                phone_last4=(phone or "")[-4:],
+                promised_days=await repo.promised_days(form.item_code),
+            )
+            for need in form.materials:
+                entry = library.get(str(need["code"]))
+                if _usable(entry, now.date()):
+                    assert entry is not None
+                    await repo.attach(application.id, entry.material_code, entry.file_id, True)
+        return await self.view_own(citizen_id, application.application_no)
+
+    async def save(self, citizen_id: int, no: str, data: dict[str, Any]) -> ApplicationView:
+        application = await self._own(citizen_id, no)
+        self._editable(application)
+        merged = {**unseal(application.data_cipher), **data}
+        await repo.update_application(application.id, data_cipher=seal(merged))
+        return await self.view_own(citizen_id, no)
+
+    async def attach(
+        self, citizen_id: int, no: str, material_code: str, file_id: int
+    ) -> ApplicationView:
+        application = await self._own(citizen_id, no)
+        self._editable(application)
+        form = await repo.form_by_id(application.form_id)
+        if material_code not in {str(m["code"]) for m in form.materials}:
+            raise FormInvalid(detail=f"{material_code}: not a material of this item")
+        stored = await repo.file_by_id(file_id)
+        if stored is None or stored.citizen_id != citizen_id:
+            raise FileNotFound()
+        await repo.attach(application.id, material_code, file_id, False)
+        return await self.view_own(citizen_id, no)
+
+    async def submit(self, citizen_id: int, no: str) -> ApplicationView:
+        """Checks the answers against the form's schema and the required materials, then
+        submits (or resubmits after 补正) and starts or resumes the promised time."""
+        application = await self._own(citizen_id, no)
+        form = await repo.form_by_id(application.form_id)
+        data = unseal(application.data_cipher)
+        errors = schema_errors(form.schema, data)
+        if errors:
+            raise FormInvalid(detail="; ".join(errors[:5]), data={"errors": errors})
+        attached = set(await repo.attached_codes(application.id))
+        missing = [
+            str(m["name"]) for m in form.materials if m["required"] and m["code"] not in attached
+        ]
+        if missing:
+            raise MaterialsMissing(names="、".join(missing), data={"missing": missing})
+        move = "resubmit" if application.state == "supplement_requested" else "submit"
+        now = utcnow()
+        changes: dict[str, Any] = {}
+        if move == "submit":
+            changes = {
+                "submitted_at": now,
+                "due_at": add_working_days(now, application.promised_days),
+            }
+        elif application.due_at is not None:
+            paused = await repo.last_move_at(application.id, "request_supplement")
+            changes = {"due_at": application.due_at + (now - (paused or now))}
+        await self._move(application, move, Actor.RESIDENT, citizen_id, None, now, **changes)
+        await repo.keep_fields(citizen_id, no, {k: _sealed_field(v) for k, v in data.items()}, now)
+        return await self.view_own(citizen_id, no)
+
+    async def withdraw(self, citizen_id: int, no: str) -> ApplicationView:
+        application = await self._own(citizen_id, no)
+        await self._move(application, "withdraw", Actor.RESIDENT, citizen_id, None, utcnow())
+        return await self.view_own(citizen_id, no)
+
+    async def mine(self, citizen_id: int) -> ApplicationList:
+        rows = await repo.applications_of(citizen_id)
+        return ApplicationList(items=[await self._summary(a) for a in rows])
+
+    async def view_own(self, citizen_id: int, no: str) -> ApplicationView:
+        return await self._view(await self._own(citizen_id, no), Actor.RESIDENT)
+
+    async def public_progress(self, no: str, phone_last4: str) -> PublicProgress:
+        """Anyone with the number and the last four digits of the applicant's phone: the state
+        only, never the answers nor the materials."""
+        application = await repo.application_by_no(no)
+        if (
+            application is None
+            or not application.phone_last4
+            or not _same(application.phone_last4, phone_last4)
+        ):
+            raise ApplicationNotFound()
+        workflow = workflow_of(await repo.form_by_id(application.form_id))
+        return PublicProgress(
+            application_no=application.application_no,
+            item_name=application.item_name,
+            state=application.state,
+            state_name=workflow.states.get(application.state, (application.state,))[0],
+        )
+
+    async def _own(self, citizen_id: int, no: str) -> Application:
+        application = await repo.application_by_no(no)
+        if application is None or application.citizen_id != citizen_id:
+            raise ApplicationNotFound()
+        return application
+
+    @staticmethod
+    def _editable(application: Application) -> None:
+        if application.state not in ("draft", "supplement_requested"):
+            raise MoveNotAllowed(state=application.state, move="edit")
+
+    # ------------------------------------------------------------------ files
+
+    async def upload(self, citizen_id: int, content: bytes, name: str) -> FileRead:
+        content_type = await files.check_upload(content)
+        key = files.new_storage_key(content_type)
+        await storage().put(key, content)
+        stored = await repo.insert_file(
+            citizen_id=citizen_id,
+            storage_key=key,
+            content_type=content_type,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            original_name=name[:128],
+        )
+        return FileRead(
+            file_id=stored.id,
+            content_type=content_type,
+            size=stored.size,
+            link=files.signed_link(stored.id),
+        )
+
+    async def open_file(self, file_id: int) -> tuple[StoredFile, bytes]:
+        stored = await repo.file_by_id(file_id)
+        if stored is None:
+            raise FileNotFound()
+        return stored, await storage().get(stored.storage_key)
+
+    # ------------------------------------------------------------------ staff
+
+    async def inbox(
+        self, staff: StaffPrincipal, state: str | None, overdue: bool, cursor: int, limit: int
+    ) -> ApplicationList:
+        departments = await repo.departments_covered(staff)
+        rows = await repo.inbox(
+            departments, state, utcnow() if overdue else None, cursor, limit + 1
+        )
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return ApplicationList(
+            items=[await self._summary(a) for a in rows],
+            next_cursor=str(rows[-1].id) if more and rows else None,
+        )
+
+    async def view_as_staff(self, staff: StaffPrincipal, no: str) -> ApplicationView:
+        return await self._view(await self._covered(staff, no), Actor.STAFF)
+
+    async def act(
+        self, staff: StaffPrincipal, no: str, move: str, reason: str | None
+    ) -> ApplicationView:
+        application = await self._covered(staff, no)
+        if application.state == "draft":
+            raise ApplicationNotFound()  # a draft is the resident's own until submitted
+        now = utcnow()
+        changes: dict[str, Any] = {}
+        if move == "request_supplement":
+            changes["supplement_reason"] = reason
+        if move in ("approve", "reject"):
+            changes["decided_at"] = now
+        await self._move(application, move, Actor.STAFF, staff.staff_id, reason, now, **changes)
+        if move == "accept":
+            await self._keep_materials(application, now)
+        return await self.view_as_staff(staff, no)
+
+    async def _covered(self, staff: StaffPrincipal, no: str) -> Application:
+        application = await repo.application_by_no(no)
+        if application is None or not await department_covered(staff, application.department_id):
+            raise ApplicationNotFound()  # out of scope looks the same as absent
+        return application
+
+    async def _keep_materials(self, application: Application, now: datetime) -> None:
+        """Accepted: the shared materials become the resident's library entries."""
+        for material in await repo.materials_of(application.id):
+            if material.material_code.startswith("own:"):
+                continue  # the item's own paper, not asked for by any other item
+            await repo.keep_material(
+                application.citizen_id,
+                material.material_code,
+                material.file_id,
+                application.application_no,
+                now,
+            )
+
+    # ------------------------------------------------------------------ moves and views
+
+    async def _move(
+        self,
+        application: Application,
+        name: str,
+        actor: Actor,
+        actor_id: int | None,
+        reason: str | None,
+        now: datetime,
+        **changes: Any,
+    ) -> None:
+        workflow = workflow_of(await repo.form_by_id(application.form_id))
+        move = workflow.move(name)
+        if move is None or move.actor is not actor or application.state not in move.sources:
+            raise MoveNotAllowed(state=application.state, move=name)
+        if move.needs_reason and not (reason and reason.strip()):
+            raise ReasonRequired()
+        async with unit_of_work():
+            if not await repo.transition(application.id, application.state, move.target, **changes):
+                raise MoveNotAllowed(state=application.state, move=name)
+            event_id = await repo.add_event(
+                application.id,
+                name,
+                application.state,
+                move.target,
+                actor.value,
+                actor_id,
+                reason,
+                now,
+            )
+            if move.target != "draft":
+                await emit(
+                    Event.APPLICATION_STATUS_CHANGED,
+                    application.citizen_id,
+                    {
+                        "item": application.item_name,
+                        "application_no": application.application_no,
+                        "status": workflow.states.get(move.target, (move.target,))[0],
+                    },
+                    channel=application.channel,
+                    dedupe_key=f"application:{application.application_no}:{event_id}",
+                )
+        logger.info(
+            "application %s: %s → %s (%s)",
+            application.application_no,
+            application.state,
+            move.target,
+            name,
+        )
+        application.state = move.target
+
+    async def _summary(self, application: Application) -> ApplicationSummary:
+        workflow = workflow_of(await repo.form_by_id(application.form_id))
+        return ApplicationSummary(
+            application_no=application.application_no,
+            item_code=application.item_code,
+            item_name=application.item_name,
+            state=application.state,
+            state_name=workflow.states.get(application.state, (application.state,))[0],
+            submitted_at=application.submitted_at,
+            due_at=application.due_at,
+            overdue=_overdue(application, workflow),
+        )
+
+    async def _view(self, application: Application, actor: Actor) -> ApplicationView:
+        form = await repo.form_by_id(application.form_id)
+        workflow = workflow_of(form)
+        names = {str(m["code"]): str(m["name"]) for m in form.materials}
+        attached = await repo.materials_of(application.id)
+        codes = {m.material_code for m in attached}
+        moves = workflow.moves_from(application.state, actor)
+        if actor is Actor.RESIDENT and application.state in ("draft", "supplement_requested"):
+            moves = ["save", "attach", *moves]
+        return ApplicationView(
+            application_no=application.application_no,
+            item_code=application.item_code,
+            item_name=application.item_name,
+            state=application.state,
+            state_name=workflow.states.get(application.state, (application.state,))[0],
+            data=unseal(application.data_cipher),
+            materials=[
+                AttachedMaterial(
+                    code=m.material_code,
+                    name=names.get(m.material_code, m.material_code),
+                    from_library=m.from_library,
+                    link=files.signed_link(m.file_id),
+                )
+                for m in attached
+            ],
+            missing=[
+                str(m["name"]) for m in form.materials if m["required"] and m["code"] not in codes
+            ],
+            moves=moves,
+            submitted_at=application.submitted_at,
+            due_at=application.due_at,
+            overdue=_overdue(application, workflow),
+            supplement_reason=application.supplement_reason
+            if application.state == "supplement_requested"
+            else None,
+            timeline=[
+                TimelineEntry(
+                    move=e.move,
+                    from_state=e.from_state,
+                    to_state=e.to_state,
+                    actor_type=e.actor_type,
+                    reason=e.reason,
+                    at=e.at,
+                )
+                for e in await repo.events_of(application.id)
+            ],
+        )
+
+
+def _usable(entry: Any, today: date) -> bool:
+    return entry is not None and (entry.valid_until is None or entry.valid_until >= today)
+
+
+def _overdue(application: Application, workflow: Workflow) -> bool:
+    if application.due_at is None or application.state in workflow.final:
+        return False
+    if application.state in workflow.clock_stops or application.state == "approved":
+        return False
+    return utcnow() > application.due_at
+
+
+def _same(a: str, b: str) -> bool:
+    import hmac
+
+    return hmac.compare_digest(a, b)
+
+
+def _sealed_field(value: Any) -> str:
+    return personal_data().cipher.encrypt(orjson.dumps(value).decode(), FIELD_PURPOSE)
+
+
+applications = ApplicationService()
