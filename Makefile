@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: install
+run: install console
 	@mkdir -p var
 	$(BIN)/govhub migrate
 	$(BIN)/govhub seed
@@ -30,7 +30,7 @@ typecheck: install
 	$(BIN)/mypy
 
 # The suite runs twice: on PostgreSQL + Redis, then on the embedded default (SQLite, no Redis).
-test: lint typecheck api-types-check test-services test-embedded
+test: lint typecheck api-types-check console-test console test-services test-embedded
 
 test-services: install
 	@echo "==> tests on PostgreSQL + Redis"
@@ -46,6 +46,31 @@ bench: install
 	$(BIN)/python -m bench.gateway $(BENCH_ARGS)
 	$(BIN)/python -m bench.queue $(BENCH_ARGS)
 	$(BIN)/python -m bench.payments $(BENCH_ARGS)
+
+# The staff console (clients/console, Vue 3 + Vite), served at /console/. npm ci runs again only
+# when the lock file changes (its hash names the stamp); the build only when a source changed.
+CONSOLE       := clients/console
+CONSOLE_LOCK  := $(shell sha256sum $(CONSOLE)/package-lock.json 2>/dev/null | cut -c1-16)
+CONSOLE_DEPS  := $(CONSOLE)/node_modules/.ci-$(CONSOLE_LOCK)
+CONSOLE_BUILT := $(CONSOLE)/dist/index.html
+CONSOLE_SRC   := $(shell find $(CONSOLE)/src -type f 2>/dev/null) $(CONSOLE)/index.html \
+                 $(CONSOLE)/vite.config.ts $(CONSOLE)/tsconfig.json
+
+.PHONY: console console-test
+
+$(CONSOLE_DEPS): $(CONSOLE)/package-lock.json
+	@echo "==> installing the console's packages (npm ci)"
+	cd $(CONSOLE) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(CONSOLE_DEPS)
+
+$(CONSOLE_BUILT): $(CONSOLE_DEPS) $(CONSOLE_SRC)
+	@echo "==> building the console"
+	cd $(CONSOLE) && npm run build --silent
+
+console: $(CONSOLE_BUILT)
+
+console-test: $(CONSOLE_DEPS)
+	cd $(CONSOLE) && npx vitest run
 
 # Developers: write migrations for model changes (on the embedded database).
 migrations: install

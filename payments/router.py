@@ -236,9 +236,18 @@ async def cashier(
         out_trade_no=escape(out_trade_no),
         status=escape(str(trade["status"])),
         actions=_ACTIONS.format(no=escape(out_trade_no)) if trade["status"] == "NOTPAY" else "",
-        result=f"<p>{escape(result)}</p>" if result else "",
+        result=(f"<p>{escape(result)}</p>" if result else "") + _refunded(trade),
     )
     return HTMLResponse(page)
+
+
+def _refunded(trade: dict[str, object]) -> str:
+    """What the sandbox platform has refunded of the trade, so a refund is seen to arrive."""
+    refunds = trade.get("refunds")
+    if not isinstance(refunds, dict) or not refunds:
+        return ""
+    total = fen_to_yuan(sum(int(amount) for amount in refunds.values()))
+    return f'<p id="refunded">已退款 Refunded {total} 元（{len(refunds)} 笔）</p>'
 
 
 @sandbox_router.post("/cashier/{out_trade_no}/{outcome}")

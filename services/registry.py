@@ -11,6 +11,7 @@ from payments.reconciliation.router import service as reconciliation
 from payments.router import service as payments
 from services.applications.router import service as applications
 from services.appointments.router import service as appointments
+from services.audit.router import service as audit
 from services.bills.router import service as bills
 from services.catalog.router import service as catalog
 from services.catalog.service import warm_up as warm_catalog
@@ -32,6 +33,7 @@ SERVICES: list[Service] = [
     bills,
     traffic,
     demands,
+    audit,
     applications,
 ]
 

@@ -57,6 +57,12 @@ async def active_window(window_id: int) -> Window | None:
     return await Window.filter(id=window_id, active=True).first()
 
 
+async def active_windows_with_halls() -> list[Window]:
+    return (
+        await Window.filter(active=True).select_related("hall__region").order_by("hall_id", "code")
+    )
+
+
 async def item_ids_of_window(window_id: int) -> list[int]:
     rows = await WindowItem.filter(window_id=window_id).values("item_id")
     return [row["item_id"] for row in rows]

@@ -378,6 +378,11 @@ async def window(window_id: int) -> Window | None:
     return await repository.active_window(window_id)
 
 
+async def windows_with_halls() -> list[Window]:
+    """Every active window, with its hall and the hall's region loaded (for scope checks)."""
+    return await repository.active_windows_with_halls()
+
+
 async def windows_of_hall(hall_id: int) -> list[Window]:
     return await repository.active_windows_of_hall(hall_id)
 

@@ -21,13 +21,17 @@ import hashlib
 import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TypeVar
 
 import orjson
+from pydantic import BaseModel
 
 from config.runtime import runtime
 from services.queue.errors import StreamTicketInvalid
 from services.queue.models import OPEN_STATUSES
-from services.queue.schemas import TicketRead
+from services.queue.schemas import BoardRead, TicketRead
+
+Shown = TypeVar("Shown", bound=BaseModel)
 
 RELOAD_EVERY = 5.0  # seconds: re-read the database even if the version counter did not move
 HEARTBEAT_EVERY = 15.0
@@ -89,7 +93,7 @@ def _fingerprint(ticket: TicketRead) -> tuple[object, ...]:
     return (ticket.status, ticket.ahead, ticket.window_id, ticket.lane, ticket.queue_id)
 
 
-async def ticket_stream(
+def ticket_stream(
     queue_id: int,
     read: Callable[[], Awaitable[TicketRead]],
     *,
@@ -97,26 +101,76 @@ async def ticket_stream(
     max_seconds: float,
     max_events: int,
 ) -> AsyncIterator[bytes]:
-    """Server-sent events for one number: the first right away, then one per change."""
+    """Server-sent events for one number: the first right away, then one per change, until
+    the number is finished."""
+    return _watch(
+        [queue_id],
+        read,
+        "ticket",
+        changed_by=_fingerprint,
+        still_open=lambda ticket: ticket.status in OPEN_STATUSES,
+        poll=poll,
+        max_seconds=max_seconds,
+        max_events=max_events,
+    )
+
+
+def hall_stream(
+    queue_ids: list[int],
+    read: Callable[[], Awaitable[BoardRead]],
+    *,
+    poll: float,
+    max_seconds: float,
+    max_events: int,
+) -> AsyncIterator[bytes]:
+    """Server-sent events for a hall display board: the board at once, then whenever a number
+    of any of its queues is called, recalled or closed (each `board` event is the whole board,
+    so a screen that missed one is right after the next)."""
+    return _watch(
+        queue_ids,
+        read,
+        "board",
+        changed_by=lambda board: board,
+        still_open=lambda board: True,
+        poll=poll,
+        max_seconds=max_seconds,
+        max_events=max_events,
+    )
+
+
+async def _watch(
+    queue_ids: list[int],
+    read: Callable[[], Awaitable[Shown]],
+    event: str,
+    *,
+    changed_by: Callable[[Shown], object],
+    still_open: Callable[[Shown], bool],
+    poll: float,
+    max_seconds: float,
+    max_events: int,
+) -> AsyncIterator[bytes]:
+    """Reads `read()` whenever a version counter of the queues moved (and every few seconds
+    anyway) and sends it as `event` when `changed_by` of it changed."""
     store = runtime().store
+    keys = [version_key(queue_id) for queue_id in queue_ids]
     started = last_read = last_beat = time.monotonic()
-    version: str | None = await store.get(version_key(queue_id))
-    ticket = await read()
-    sent, last = 1, _fingerprint(ticket)
-    yield b"retry: 3000\n\n" + sse("ticket", orjson.dumps(ticket.model_dump(mode="json")), sent)
-    while sent < max_events and ticket.status in OPEN_STATUSES:
+    versions = [await store.get(key) for key in keys]
+    shown = await read()
+    sent, last = 1, changed_by(shown)
+    yield b"retry: 3000\n\n" + sse(event, orjson.dumps(shown.model_dump(mode="json")), sent)
+    while sent < max_events and still_open(shown):
         now = time.monotonic()
         if now - started >= max_seconds:
             return
         await asyncio.sleep(poll)
-        current = await store.get(version_key(queue_id))
-        if current == version and now - last_read < RELOAD_EVERY:
+        current = [await store.get(key) for key in keys]
+        if current == versions and now - last_read < RELOAD_EVERY:
             if now - last_beat >= HEARTBEAT_EVERY:
                 last_beat = now
                 yield b": keep-alive\n\n"
             continue
-        version, last_read = current, now
-        ticket = await read()
-        if _fingerprint(ticket) != last:
-            sent, last = sent + 1, _fingerprint(ticket)
-            yield sse("ticket", orjson.dumps(ticket.model_dump(mode="json")), sent)
+        versions, last_read = current, now
+        shown = await read()
+        if changed_by(shown) != last:
+            sent, last = sent + 1, changed_by(shown)
+            yield sse(event, orjson.dumps(shown.model_dump(mode="json")), sent)

@@ -180,6 +180,15 @@ async def first_waiting(queue_ids: Sequence[int], day: date, limit: int = 1) -> 
     )
 
 
+async def called_in(queue_ids: Sequence[int], day: date, limit: int) -> list[Ticket]:
+    """Numbers being called at a window now, the latest call first."""
+    return (
+        await Ticket.filter(queue_id__in=list(queue_ids), day=day, status=TicketStatus.CALLED)
+        .order_by("-called_at", "-id")
+        .limit(limit)
+    )
+
+
 async def called_at_window(window_id: int) -> Ticket | None:
     return await Ticket.filter(window_id=window_id, status=TicketStatus.CALLED).first()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -13,7 +14,9 @@ from gateway.router import signed_in
 from gateway.schemas import CitizenPrincipal, IdentityLevel, ServiceRequest
 from services.queue import live
 from services.queue.schemas import (
+    BoardRead,
     CheckInParams,
+    DeskRead,
     FastLaneParams,
     HallParams,
     IssueParams,
@@ -25,6 +28,7 @@ from services.queue.schemas import (
     TicketParams,
     TicketRead,
     TransferParams,
+    WindowChoiceRead,
     WindowParams,
     WindowRead,
     WindowSessionRead,
@@ -157,6 +161,27 @@ async def mark_fast_lane(request: ServiceRequest, params: FastLaneParams) -> Tic
 
 @service.action(
     permission=CALL,
+    summary_zh="我可登录的窗口",
+    summary_en="Windows I may sign in at",
+)
+async def my_windows(request: ServiceRequest, params: NoParams) -> list[WindowChoiceRead]:
+    """The windows of the halls my scopes cover."""
+    return await queue.windows_of(request.require_staff())
+
+
+@service.action(
+    permission=CALL,
+    errors=(Code.WINDOW_NOT_FOUND, Code.OUT_OF_SCOPE),
+    summary_zh="我的窗口：正在办理的号码与等候队列",
+    summary_en="My window: the number being served and the numbers waiting",
+)
+async def desk(request: ServiceRequest, params: NoParams) -> DeskRead:
+    """My window, the number at it and the numbers waiting for it in serving order."""
+    return await queue.desk(request.require_staff())
+
+
+@service.action(
+    permission=CALL,
     errors=(Code.HALL_NOT_FOUND, Code.OUT_OF_SCOPE),
     summary_zh="大厅的窗口",
     summary_en="The windows of a hall, to sign in at one",
@@ -217,9 +242,26 @@ async def transfer(request: ServiceRequest, params: TransferParams) -> TicketRea
     return await queue.transfer(request.require_staff(), params.queue_id)
 
 
+@service.action(
+    errors=(Code.HALL_NOT_FOUND,), summary_zh="大厅叫号大屏", summary_en="The hall display board"
+)
+async def board(request: ServiceRequest, params: HallParams) -> BoardRead:
+    """The numbers being called in a hall and at which window (labels only)."""
+    return await queue.board(params.hall_id)
+
+
 # Live updates (server-sent events), outside the invocation endpoint: a stream, not one answer.
 
 router = APIRouter(prefix="/api/v1/queue", tags=["queue"])
+
+
+def event_stream(stream: AsyncIterator[bytes]) -> StreamingResponse:
+    """Server-sent events, never cached nor buffered by a proxy."""
+    return StreamingResponse(
+        stream,
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
 
 
 @router.get(
@@ -254,8 +296,28 @@ async def number_events(
         max_seconds=settings.live_max_seconds,
         max_events=max_events,
     )
-    return StreamingResponse(
-        stream,
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    return event_stream(stream)
+
+
+@router.get(
+    "/halls/{hall_id}/board/events",
+    summary="Live updates of a hall display board (server-sent events)",
+    response_class=StreamingResponse,
+)
+async def board_events(
+    hall_id: Annotated[int, Path(ge=1, le=2**62)],
+    max_events: Annotated[int, Query(ge=1, le=10000)] = 10000,
+) -> StreamingResponse:
+    """`event: board` with the board as `queue.board` answers it, first at once, then on every
+    call, recall or close in the hall. The board shows number labels and windows only, as the
+    screen in the hall does, so the stream needs no sign-in; staff consoles refresh their
+    waiting list on it."""
+    settings = queue.settings
+    stream = live.hall_stream(
+        await queue.board_queue_ids(hall_id),
+        lambda: queue.board(hall_id),
+        poll=settings.live_poll_seconds,
+        max_seconds=settings.live_max_seconds,
+        max_events=max_events,
     )
+    return event_stream(stream)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.queue.models import FastLaneGroup, Lane, TicketStatus
 
@@ -109,3 +109,53 @@ class WindowSessionRead(BaseModel):
     window_name: str
     hall_id: int
     started_at: datetime
+
+
+class WindowChoiceRead(BaseModel):
+    """A window a clerk may sign in at."""
+
+    id: int
+    code: str
+    name: str
+    hall_id: int
+    hall_name: str
+
+
+class WaitingRead(BaseModel):
+    """A number waiting for a window, as the clerk sees it (no personal data)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    label: str
+    queue_id: int
+    lane: Lane
+    fast_lane_group: FastLaneGroup | None
+    taken_at: datetime
+
+
+class DeskRead(BaseModel):
+    """A clerk's window: the session (none when signed in nowhere), the number being served,
+    the numbers waiting in serving order and the hall's queues (for transfers)."""
+
+    session: WindowSessionRead | None
+    current: TicketRead | None
+    waiting: list[WaitingRead]
+    queues: list[QueueRead]
+
+
+class BoardCallRead(BaseModel):
+    ticket_id: int
+    label: str
+    window_name: str
+    called_at: datetime
+    recalls: int
+
+
+class BoardRead(BaseModel):
+    """The hall display board (叫号大屏): numbers being called, the latest first."""
+
+    hall_id: int
+    hall_name: str
+    calling: list[BoardCallRead]
+    waiting: int

@@ -24,7 +24,7 @@ from services.appointments import service as halls
 from services.appointments.calendar import WeeklyHours, is_open_at, local_today
 from services.appointments.errors import AppointmentNotFound, HallNotFound
 from services.appointments.models import DayKind, Window
-from services.appointments.scope import require_hall
+from services.appointments.scope import region_codes, require_hall, scope_covers
 from services.appointments.service import AppointmentService, appointments
 from services.appointments.settings import appointment_settings
 from services.catalog.models import Hall
@@ -50,11 +50,23 @@ from services.queue.models import (
     Ticket,
     TicketStatus,
 )
-from services.queue.schemas import QueueRead, TicketRead, WindowRead, WindowSessionRead
+from services.queue.schemas import (
+    BoardCallRead,
+    BoardRead,
+    DeskRead,
+    QueueRead,
+    TicketRead,
+    WaitingRead,
+    WindowChoiceRead,
+    WindowRead,
+    WindowSessionRead,
+)
 from services.queue.settings import QueueSettings, queue_settings
 
 Clock = Callable[[], datetime]
 ISSUE_ATTEMPTS = 8
+DESK_WAITING_SHOWN = 50  # numbers a window's waiting list shows
+BOARD_CALLS_SHOWN = 8  # numbers the hall board shows
 # Groups the verified identity can prove, in the order they are preferred.
 _PROVABLE_GROUPS = (FastLaneGroup.ELDERLY, FastLaneGroup.DISABLED, FastLaneGroup.MILITARY)
 
@@ -514,6 +526,63 @@ class QueueService:
         require_hall(staff, hall)  # scopes may have shrunk since sign-in
         return Desk(staff.staff_id, window, hall)
 
+    async def windows_of(self, staff: StaffPrincipal) -> list[WindowChoiceRead]:
+        """The active windows of every hall the staff member's scopes cover."""
+        return [
+            WindowChoiceRead(
+                id=w.id, code=w.code, name=w.name, hall_id=w.hall_id, hall_name=w.hall.name
+            )
+            for w in await halls.windows_with_halls()
+            if any(scope_covers(s, w.hall_id, region_codes(w.hall)) for s in staff.scopes)
+        ]
+
+    async def desk(self, staff: StaffPrincipal) -> DeskRead:
+        """The clerk's window: the number being served and the numbers waiting for it, in
+        serving order."""
+        session = await repository.open_session_of(staff.staff_id)
+        if session is None:
+            return DeskRead(session=None, current=None, waiting=[], queues=[])
+        desk = await self._desk(staff)
+        current = await repository.called_at_window(desk.window.id)
+        queue_ids = await repository.queue_ids_with_items(
+            desk.hall.id, await halls.window_item_ids(desk.window.id)
+        )
+        day = self.today(self.clock())
+        waiting = await repository.first_waiting(queue_ids, day, limit=DESK_WAITING_SHOWN)
+        return DeskRead(
+            session=self._session_read(desk.window, session.started_at),
+            current=None if current is None else await self.read(current),
+            waiting=[WaitingRead.model_validate(t) for t in waiting],
+            queues=await self.queues(desk.hall.id),
+        )
+
+    async def board(self, hall_id: int) -> BoardRead:
+        """What the hall's display board shows: the numbers being called, newest first."""
+        hall = await self._hall(hall_id)
+        queue_ids = [q.id for q in await repository.queues_of_hall(hall_id)]
+        day = self.today(self.clock())
+        calls = await repository.called_in(queue_ids, day, limit=BOARD_CALLS_SHOWN)
+        names = {w.id: w.name for w in await halls.windows_of_hall(hall_id)}
+        return BoardRead(
+            hall_id=hall.id,
+            hall_name=hall.name,
+            calling=[
+                BoardCallRead(
+                    ticket_id=t.id,
+                    label=t.label,
+                    window_name=names.get(t.window_id or 0, ""),
+                    called_at=t.called_at or t.taken_at,
+                    recalls=t.recalls,
+                )
+                for t in calls
+            ],
+            waiting=sum((await repository.waiting_counts(queue_ids, day)).values()),
+        )
+
+    async def board_queue_ids(self, hall_id: int) -> list[int]:
+        await self._hall(hall_id)
+        return [q.id for q in await repository.queues_of_hall(hall_id)]
+
     async def _current(self, desk: Desk) -> Ticket:
         ticket = await repository.called_at_window(desk.window.id)
         if ticket is None:
@@ -571,6 +640,7 @@ class QueueService:
                 ticket.id, "recall", now, staff_id=desk.staff_id, window_id=desk.window.id
             )
             await emit(QueueEventKind.CALLED, ticket, window_name=desk.window.name, recall=True)
+        await live.touch(ticket.queue_id)  # the hall board reads the number out again
         return await self._reread(ticket.id)
 
     async def finish(self, staff: StaffPrincipal) -> TicketRead:

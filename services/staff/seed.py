@@ -22,7 +22,11 @@ class DemoStaff:
 # Demo only: `govhub seed` prints these; never seed them into a production database.
 DEMO_STAFF = (
     DemoStaff("admin", "系统管理员", "admin", "GovHub-admin-demo"),
-    DemoStaff("clerk", "窗口工作人员（演示）", "window_clerk", "GovHub-clerk-demo", "110105"),
+    # Clerks of two demo districts: 思明区 (350203) and 海沧区 (350205) each run a hall.
+    DemoStaff("clerk", "窗口工作人员（演示）", "window_clerk", "GovHub-clerk-demo", "350203"),
+    DemoStaff(
+        "clerk2", "窗口工作人员（海沧，演示）", "window_clerk", "GovHub-clerk-demo", "350205"
+    ),
 )
 
 

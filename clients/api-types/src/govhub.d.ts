@@ -351,6 +351,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/queue/halls/{hall_id}/board/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live updates of a hall display board (server-sent events)
+         * @description `event: board` with the board as `queue.board` answers it, first at once, then on every
+         *     call, recall or close in the hall. The board shows number labels and windows only, as the
+         *     screen in the hall does, so the stream needs no sign-in; staff consoles refresh their
+         *     waiting list on it.
+         */
+        get: operations["board_events_api_v1_queue_halls__hall_id__board_events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/payments/notify/{provider_name}": {
         parameters: {
             query?: never;
@@ -1478,6 +1501,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/services/queue/my-windows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Windows I may sign in at
+         * @description 我可登录的窗口
+         *
+         *     Caller: staff holding `queue.call`.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
+         */
+        post: operations["queue.my-windows"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/queue/desk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * My window: the number being served and the numbers waiting
+         * @description 我的窗口：正在办理的号码与等候队列
+         *
+         *     Caller: staff holding `queue.call`.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `WINDOW_NOT_FOUND`, `OUT_OF_SCOPE`.
+         */
+        post: operations["queue.desk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/services/queue/windows": {
         parameters: {
             query?: never;
@@ -1664,6 +1735,30 @@ export interface paths {
          *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["queue.transfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/queue/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The hall display board
+         * @description 大厅叫号大屏
+         *
+         *     Caller: anyone, signed in or not.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `HALL_NOT_FOUND`.
+         */
+        post: operations["queue.board"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2240,6 +2335,30 @@ export interface paths {
          *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
          */
         post: operations["demands.counter-view"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/audit/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read the audit log
+         * @description 查询审计日志
+         *
+         *     Caller: staff holding `audit.read`.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
+         */
+        post: operations["audit.log"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2884,6 +3003,85 @@ export interface components {
             attempted_at: string;
         };
         /**
+         * AuditQuery
+         * @description Newest first, a page at a time; every filter is optional.
+         */
+        AuditQuery: {
+            /**
+             * From
+             * @default null
+             */
+            from: string | null;
+            /**
+             * To
+             * @default null
+             */
+            to: string | null;
+            /**
+             * Cursor
+             * @description `next_cursor` of the previous page; none: the first
+             * @default null
+             */
+            cursor: string | null;
+            /**
+             * Limit
+             * @default 20
+             */
+            limit: number;
+            /**
+             * Actor Type
+             * @default null
+             */
+            actor_type: string | null;
+            /**
+             * Actor Id
+             * @default null
+             */
+            actor_id: number | null;
+            /**
+             * Service
+             * @default null
+             */
+            service: string | null;
+            /**
+             * Action
+             * @default null
+             */
+            action: string | null;
+        };
+        /** AuditRow */
+        AuditRow: {
+            /** Id */
+            id: number;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Request Id */
+            request_id: string;
+            /** Channel */
+            channel: string;
+            /** Actor Type */
+            actor_type: string;
+            /** Actor Id */
+            actor_id: number | null;
+            /** Service */
+            service: string;
+            /** Action */
+            action: string;
+            /** Outcome */
+            outcome: string;
+            /** Status */
+            status: number;
+            /** Latency Ms */
+            latency_ms: number;
+            /** Params */
+            params: {
+                [key: string]: unknown;
+            } | null;
+        };
+        /**
          * AvailableSlotsParams
          * @description A hall and an item by their public codes (from `catalog.halls` and `catalog.browse`).
          */
@@ -2965,6 +3163,36 @@ export interface components {
              * @default null
              */
             tokens: components["schemas"]["TokenPair"] | null;
+        };
+        /** BoardCallRead */
+        BoardCallRead: {
+            /** Ticket Id */
+            ticket_id: number;
+            /** Label */
+            label: string;
+            /** Window Name */
+            window_name: string;
+            /**
+             * Called At
+             * Format: date-time
+             */
+            called_at: string;
+            /** Recalls */
+            recalls: number;
+        };
+        /**
+         * BoardRead
+         * @description The hall display board (叫号大屏): numbers being called, the latest first.
+         */
+        BoardRead: {
+            /** Hall Id */
+            hall_id: number;
+            /** Hall Name */
+            hall_name: string;
+            /** Calling */
+            calling: components["schemas"]["BoardCallRead"][];
+            /** Waiting */
+            waiting: number;
         };
         /** BookParams */
         BookParams: {
@@ -3247,6 +3475,19 @@ export interface components {
             phone: string;
             /** Item Count */
             item_count: number;
+        };
+        /**
+         * DeskRead
+         * @description A clerk's window: the session (none when signed in nowhere), the number being served,
+         *     the numbers waiting in serving order and the hall's queues (for transfers).
+         */
+        DeskRead: {
+            session: components["schemas"]["WindowSessionRead"] | null;
+            current: components["schemas"]["TicketRead"] | null;
+            /** Waiting */
+            waiting: components["schemas"]["WaitingRead"][];
+            /** Queues */
+            queues: components["schemas"]["QueueRead"][];
         };
         /** DeviceParams */
         DeviceParams: {
@@ -3872,6 +4113,16 @@ export interface components {
             expires_in: number;
             /** Resend After */
             resend_after: number;
+        };
+        /** Page[AuditRow] */
+        Page_AuditRow_: {
+            /** Items */
+            items: components["schemas"]["AuditRow"][];
+            /**
+             * Next Cursor
+             * @description null on the last page
+             */
+            next_cursor: string | null;
         };
         /** Page[NotificationRead] */
         Page_NotificationRead_: {
@@ -4551,6 +4802,41 @@ export interface components {
          * @enum {string}
          */
         ViolationState: "unprocessed" | "unpaid" | "paying" | "paid";
+        /**
+         * WaitingRead
+         * @description A number waiting for a window, as the clerk sees it (no personal data).
+         */
+        WaitingRead: {
+            /** Id */
+            id: number;
+            /** Label */
+            label: string;
+            /** Queue Id */
+            queue_id: number;
+            lane: components["schemas"]["Lane"];
+            fast_lane_group: components["schemas"]["FastLaneGroup"] | null;
+            /**
+             * Taken At
+             * Format: date-time
+             */
+            taken_at: string;
+        };
+        /**
+         * WindowChoiceRead
+         * @description A window a clerk may sign in at.
+         */
+        WindowChoiceRead: {
+            /** Id */
+            id: number;
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Hall Id */
+            hall_id: number;
+            /** Hall Name */
+            hall_name: string;
+        };
         /** WindowParams */
         WindowParams: {
             /** Window Id */
@@ -5260,6 +5546,37 @@ export interface operations {
             header?: never;
             path: {
                 ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    board_events_api_v1_queue_halls__hall_id__board_events_get: {
+        parameters: {
+            query?: {
+                max_events?: number;
+            };
+            header?: never;
+            path: {
+                hall_id: number;
             };
             cookie?: never;
         };
@@ -7394,6 +7711,94 @@ export interface operations {
             };
         };
     };
+    "queue.my-windows": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["WindowChoiceRead"][];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "queue.desk": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["DeskRead"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, WINDOW_NOT_FOUND, OUT_OF_SCOPE */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     "queue.windows": {
         parameters: {
             query?: never;
@@ -7750,6 +8155,50 @@ export interface operations {
                 };
             };
             /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "queue.board": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HallParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["BoardRead"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, HALL_NOT_FOUND */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8826,6 +9275,50 @@ export interface operations {
                 };
             };
             /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "audit.log": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AuditQuery"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["Page_AuditRow_"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
