@@ -37,6 +37,7 @@ class Event(StrEnum):
     PAYMENT_SUCCEEDED = "payment_succeeded"
     PAYMENT_REFUNDED = "payment_refunded"
     BILL_WRITTEN_OFF = "bill_written_off"
+    FEE_DEMAND_ISSUED = "fee_demand_issued"
     APPOINTMENT_BOOKED = "appointment_booked"
     APPOINTMENT_REMINDER = "appointment_reminder"
     APPOINTMENT_CANCELLED = "appointment_cancelled"
@@ -206,6 +207,40 @@ TEMPLATES: dict[Event, Template] = {
                 keyword1="{item}",
                 keyword2="{amount_yuan}元",
                 keyword3="{receipt_no}",
+            ),
+        ),
+        Template(
+            Event.FEE_DEMAND_ISSUED,
+            Category.PAYMENTS,
+            "待缴费用",
+            "{department}请您缴纳{item}{amount_yuan}元（缴费通知{demand_no}），"
+            "点击 {link} 即可缴费。",
+            "{department} asks you to pay {amount_yuan} yuan for {item} (demand {demand_no}): "
+            "pay at {link}",
+            SmsTemplate(
+                "SMS_FEE_DEMAND_ISSUED",
+                "100011",
+                ("department", "item", "amount_yuan", "demand_no", "link"),
+            ),
+            wechat_oa=_oa(
+                "OA_FEE_DEMAND_ISSUED",
+                thing1="{item}",
+                amount2="{amount_yuan}元",
+                character_string3="{demand_no}",
+            ),
+            wechat_mp=_oa(
+                "MP_FEE_DEMAND_ISSUED",
+                "pages/demands/detail?no={demand_no}",
+                thing1="{item}",
+                amount2="{amount_yuan}元",
+                character_string3="{demand_no}",
+            ),
+            alipay_mp=_oa(
+                "AP_FEE_DEMAND_ISSUED",
+                "pages/demands/detail?no={demand_no}",
+                keyword1="{item}",
+                keyword2="{amount_yuan}元",
+                keyword3="{demand_no}",
             ),
         ),
         Template(

@@ -7,6 +7,7 @@ from typing import Any
 
 from tortoise.expressions import Q
 
+from channels.identity.models import Citizen
 from services.demands.models import (
     DeliveryState,
     DemandState,
@@ -45,6 +46,14 @@ async def insert_demand(items: list[dict[str, Any]], **values: Any) -> FeeDemand
     demand = await FeeDemand.create(**values)
     await FeeDemandItem.bulk_create([FeeDemandItem(demand_id=demand.id, **item) for item in items])
     return demand
+
+
+async def citizen_named(hashes: list[str]) -> int | None:
+    """The citizen whose verified phone or ID number has one of these hashes."""
+    if not hashes:
+        return None
+    found = await Citizen.filter(Q(phone_hash__in=hashes) | Q(id_number_hash__in=hashes)).first()
+    return int(found.id) if found else None
 
 
 async def items_of(demand_id: int) -> list[FeeDemandItem]:

@@ -28,6 +28,7 @@ from gateway.codes import Code
 from gateway.errors import GovError
 from gateway.masking import mask_id_number, mask_phone
 from gateway.schemas import Channel, ServiceRequest
+from notify.events import Event, emit
 from payments import providers
 from payments.models import PaymentOrder, Refund
 from payments.providers.sandbox import SandboxProvider
@@ -118,7 +119,7 @@ class DemandService:
         expires_at = body.expires_at or now + timedelta(days=demand_settings().default_expiry_days)
         try:
             async with unit_of_work():
-                return await repo.insert_demand(
+                demand = await repo.insert_demand(
                     [{**item.model_dump(), "amount_fen": item.amount_fen} for item in body.items],
                     demand_no=new_demand_no(now),
                     department_id=department.id,
@@ -132,11 +133,35 @@ class DemandService:
                     payer_id_masked=mask_id_number(number) if number else None,
                     expires_at=expires_at,
                 )
+                await self._tell_payer(demand, department)
+                return demand
         except IntegrityError:  # the same reference, created concurrently
             raced = await repo.demand_by_ref(department.id, mode.value, body.external_ref)
             if raced is None:
                 raise
             return await self._same_or_conflict(raced, body)
+
+    async def _tell_payer(self, demand: FeeDemand, department: Department) -> None:
+        """The resident the demand names, when they have an account here, gets a message with
+        the payment link (the counter's page: it pays in WeChat, Alipay or any browser)."""
+        hashes = [h for h in (demand.payer_phone_hash, demand.payer_id_hash) if h]
+        citizen = await repo.citizen_named(hashes)
+        if citizen is None:
+            return
+        link = runtime().settings.public_base_url.rstrip("/") + f"/pay/{demand.demand_no}"
+        await emit(
+            Event.FEE_DEMAND_ISSUED,
+            citizen,
+            {
+                "department": department.name,
+                "item": demand.title,
+                "amount_fen": demand.amount_fen,
+                "demand_no": demand.demand_no,
+                "link": link,
+            },
+            channel=Channel.WEB,  # a text message: the link opens in any phone browser
+            dedupe_key=f"demand:{demand.demand_no}:issued",
+        )
 
     async def _same_or_conflict(self, demand: FeeDemand, body: DemandCreate) -> FeeDemand:
         items = [(i.name, i.quantity, i.unit_fen) for i in await repo.items_of(demand.id)]

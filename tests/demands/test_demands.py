@@ -8,11 +8,13 @@ sandbox provider's cashier and the payments outbox, as in `make run`.
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
+from notify.models import Notification
 from payments import providers
 from payments.models import PaymentOrder
 from payments.providers.sandbox import SandboxProvider
@@ -72,6 +74,29 @@ class TestDepartmentApi:
         assert refused.json()["code"] == "DEMAND_PAYER_REQUIRED"
         bad_phone = await create(client, test_key, {**demand_body(), "payer": {"phone": "123"}})
         assert bad_phone.json()["code"] == "PHONE_INVALID"
+
+
+class TestPaymentLink:
+    @pytest.mark.asyncio
+    async def test_a_resident_with_an_account_is_sent_the_payment_link(
+        self, client: httpx.AsyncClient, department: tuple[str, str, Receiver]
+    ) -> None:
+        test_key, _, _ = department
+        nobody = await create(client, test_key, demand_body("BDC-N"))  # no account yet: no one
+        assert nobody.status_code == 200
+        assert await Notification.filter(event="fee_demand_issued").count() == 0
+        citizen = await resident()
+        made = (await create(client, test_key, demand_body("BDC-L1"))).json()["data"]
+        await create(client, test_key, demand_body("BDC-L1"))  # the department's retry
+        (message,) = await Notification.filter(event="fee_demand_issued", citizen_id=citizen)
+        assert message.channel == "web"  # a text message to the phone the demand names
+        link = str(message.params["link"])
+        assert link.endswith(f"/pay/{made['demand_no']}")
+        page = await client.get(
+            urlsplit(link).path, headers={"User-Agent": "Mozilla/5.0"}, follow_redirects=True
+        )
+        assert page.status_code == 200  # the link leads to a page that works: the cashier
+        assert "沙箱收银台" in page.text
 
 
 class TestPaying:

@@ -3506,7 +3506,7 @@ export interface components {
          * Event
          * @enum {string}
          */
-        Event: "login_code" | "payment_succeeded" | "payment_refunded" | "bill_written_off" | "appointment_booked" | "appointment_reminder" | "appointment_cancelled" | "queue_near" | "queue_called" | "application_status_changed";
+        Event: "login_code" | "payment_succeeded" | "payment_refunded" | "bill_written_off" | "fee_demand_issued" | "appointment_booked" | "appointment_reminder" | "appointment_cancelled" | "queue_near" | "queue_called" | "application_status_changed";
         /** FacetRead */
         FacetRead: {
             /** Code */
