@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: install console
+run: install console resident
 	@mkdir -p var
 	$(BIN)/govhub migrate
 	$(BIN)/govhub seed
@@ -30,7 +30,8 @@ typecheck: install
 	$(BIN)/mypy
 
 # The suite runs twice: on PostgreSQL + Redis, then on the embedded default (SQLite, no Redis).
-test: lint typecheck api-types-check console-test console test-services test-embedded
+test: lint typecheck api-types-check console-test console resident-test resident test-services \
+	test-embedded
 
 test-services: install
 	@echo "==> tests on PostgreSQL + Redis"
@@ -71,6 +72,43 @@ console: $(CONSOLE_BUILT)
 
 console-test: $(CONSOLE_DEPS)
 	cd $(CONSOLE) && npx vitest run
+
+# The resident client (clients/resident, Taro 4 + React): one codebase built three ways. The H5
+# (served at /h5/) is built by `make run`; the two mini-programs by `make client-weapp` and
+# `make client-alipay` into clients/resident/dist/{weapp,alipay}, for the platforms' own
+# developer tools to upload (docs/resident-client.md).
+RESIDENT       := clients/resident
+RESIDENT_LOCK  := $(shell sha256sum $(RESIDENT)/package-lock.json 2>/dev/null | cut -c1-16)
+RESIDENT_DEPS  := $(RESIDENT)/node_modules/.ci-$(RESIDENT_LOCK)
+RESIDENT_BUILT := $(RESIDENT)/dist/h5/index.html
+RESIDENT_SRC   := $(shell find $(RESIDENT)/src $(RESIDENT)/config -type f 2>/dev/null) \
+                  $(RESIDENT)/babel.config.js $(RESIDENT)/tsconfig.json
+
+.PHONY: resident resident-test client-weapp client-alipay
+
+$(RESIDENT_DEPS): $(RESIDENT)/package-lock.json
+	@echo "==> installing the resident client's packages (npm ci)"
+	rm -f $(RESIDENT)/node_modules/.ci-*
+	cd $(RESIDENT) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(RESIDENT_DEPS)
+
+$(RESIDENT_BUILT): $(RESIDENT_DEPS) $(RESIDENT_SRC)
+	@echo "==> building the resident H5"
+	cd $(RESIDENT) && npm run --silent build:h5 > /dev/null
+
+resident: $(RESIDENT_BUILT)
+
+client-weapp: $(RESIDENT_DEPS)
+	@echo "==> building the WeChat mini-program into $(RESIDENT)/dist/weapp"
+	cd $(RESIDENT) && npm run --silent build:weapp > /dev/null
+
+client-alipay: $(RESIDENT_DEPS)
+	@echo "==> building the Alipay mini-program into $(RESIDENT)/dist/alipay"
+	cd $(RESIDENT) && npm run --silent build:alipay > /dev/null
+
+# Unit tests, the type check, and both mini-program builds (they must compile).
+resident-test: $(RESIDENT_DEPS) client-weapp client-alipay
+	cd $(RESIDENT) && npx tsc --noEmit -p . && npx vitest run
 
 # Developers: write migrations for model changes (on the embedded database).
 migrations: install

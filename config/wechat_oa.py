@@ -93,6 +93,7 @@ MENU: tuple[MenuGroup, ...] = (
     MenuGroup(
         "办事服务",
         (
+            ViewButton("城市服务", "/h5/pages/index/index"),
             ClickButton("人生事件", "LIFE_EVENTS"),
             ClickButton("我的预约", "MY_APPOINTMENTS"),
             ClickButton("我的排队", "MY_QUEUE"),
@@ -101,6 +102,7 @@ MENU: tuple[MenuGroup, ...] = (
     MenuGroup(
         "生活缴费",
         (
+            ViewButton("水电气缴费", "/h5/pages/bills/index"),
             ClickButton("我的账单", "MY_BILLS"),
             ClickButton("缴费记录", "MY_RECEIPTS"),
             ClickButton("交通罚款", "MY_FINES"),
@@ -109,6 +111,7 @@ MENU: tuple[MenuGroup, ...] = (
     MenuGroup(
         "我的",
         (
+            ViewButton("个人中心", "/h5/pages/me/index"),
             ClickButton("我的账号", "MY_ACCOUNT"),
             ClickButton("使用帮助", HELP_CLICK),
         ),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, FastAPI
 from starlette.exceptions import HTTPException
@@ -60,6 +61,21 @@ def resident_page(path: str) -> str:
     """The site path of a resident page, `path` being the client's page path with its query
     (`pages/queue/ticket?id=3`)."""
     return f"{RESIDENT.prefix}/{path.lstrip('/')}"
+
+
+def is_site_path(target: str) -> bool:
+    """Whether `target` is a path of this site (with its query), so redirecting there can never
+    send a resident to another site (no open redirect)."""
+    parts = urlsplit(target)
+    return not (
+        not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or "#" in target
+        or parts.scheme
+        or parts.netloc
+        or any(ord(c) < 0x21 or c == "\x7f" for c in target)
+    )
 
 
 def client_router(client: BuiltClient) -> APIRouter:

@@ -20,10 +20,11 @@ from html import escape
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, FastAPI, Path, Request
+from fastapi import APIRouter, FastAPI, Path, Query, Request
 from pydantic import BaseModel, Field
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from gateway.clients import is_site_path
 from gateway.codes import Code
 from gateway.errors import GovError
 from gateway.paging import Page
@@ -217,16 +218,21 @@ _PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <p class="note">仅供开发测试，不会产生真实扣款。For development only: no real money moves.</p>
 </body></html>"""
 
-_ACTIONS = """<form method="post" style="display:inline" action="/sandbox/cashier/{no}/pay">
+_ACTIONS = """<form method="post" style="display:inline" action="/sandbox/cashier/{no}/pay{back}">
 <button type="submit">支付 Pay</button></form>
-<form method="post" style="display:inline" action="/sandbox/cashier/{no}/fail">
+<form method="post" style="display:inline" action="/sandbox/cashier/{no}/fail{back}">
 <button type="submit">失败 Fail</button></form>"""
 
 
 @sandbox_router.get("/cashier/{out_trade_no}", response_class=HTMLResponse)
 async def cashier(
-    out_trade_no: Annotated[str, Path(max_length=32)], result: str | None = None
+    out_trade_no: Annotated[str, Path(max_length=32)],
+    result: str | None = None,
+    return_to: Annotated[str | None, Query(max_length=512)] = None,
 ) -> HTMLResponse:
+    """`return_to` (a page of this site, e.g. the resident client's payment page) is where the
+    resident lands once the trade is settled, as a platform's cashier returns to the merchant."""
+    back = f"?return_to={quote(return_to)}" if return_to and is_site_path(return_to) else ""
     trade = await _sandbox().trade(out_trade_no)
     if trade is None:
         raise GovError(Code.PAYMENT_ORDER_NOT_FOUND)
@@ -235,7 +241,11 @@ async def cashier(
         amount=fen_to_yuan(int(trade["amount_fen"])),
         out_trade_no=escape(out_trade_no),
         status=escape(str(trade["status"])),
-        actions=_ACTIONS.format(no=escape(out_trade_no)) if trade["status"] == "NOTPAY" else "",
+        actions=(
+            _ACTIONS.format(no=escape(out_trade_no), back=escape(back))
+            if trade["status"] == "NOTPAY"
+            else ""
+        ),
         result=(f"<p>{escape(result)}</p>" if result else "") + _refunded(trade),
     )
     return HTMLResponse(page)
@@ -254,6 +264,7 @@ def _refunded(trade: dict[str, object]) -> str:
 async def cashier_settle(
     out_trade_no: Annotated[str, Path(max_length=32)],
     outcome: Annotated[str, Path(pattern="^(pay|fail)$")],
+    return_to: Annotated[str | None, Query(max_length=512)] = None,
 ) -> Response:
     """Settles the sandbox trade and delivers the signed notification to the notify path."""
     provider = _sandbox()
@@ -261,6 +272,8 @@ async def cashier_settle(
         raise GovError(Code.PAYMENT_ORDER_NOT_FOUND)
     headers, body = await provider.settle(out_trade_no, succeed=outcome == "pay")
     ack = await payments.handle_notification(provider, headers, body)
+    if return_to and is_site_path(return_to):
+        return RedirectResponse(return_to, status_code=303)
     result = f"通知已送达，应答 HTTP {ack.status} · notification delivered, answered {ack.status}"
     return RedirectResponse(
         f"/sandbox/cashier/{quote(out_trade_no)}?result={quote(result)}", status_code=303

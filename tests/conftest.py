@@ -11,7 +11,8 @@ import asyncio
 import os
 import shutil
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 BACKEND = os.environ.get("GOVHUB_TEST_BACKEND", "embedded")
 PG_URL = os.environ.get("GOVHUB_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
@@ -45,6 +46,7 @@ from tortoise import Tortoise, connections  # noqa: E402
 from config import database  # noqa: E402
 from config.runtime import Runtime, runtime  # noqa: E402
 from config.settings import Settings, get_settings  # noqa: E402
+from gateway import clients  # noqa: E402
 
 
 def _services_reachable() -> str | None:
@@ -182,3 +184,17 @@ async def client(app: FastAPI, db: None) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def unbuilt_resident(tmp_path_factory: pytest.TempPathFactory) -> clients.BuiltClient:
+    return clients.BuiltClient(clients.RESIDENT.prefix, Path(tmp_path_factory.mktemp("no-h5")))
+
+
+@pytest.fixture(autouse=True)
+def resident_pages_not_built(unbuilt_resident: clients.BuiltClient) -> Iterator[None]:
+    """Links to the resident pages follow whether the H5 is built; a test sees it unbuilt, the
+    same on a fresh clone as after `make run`, unless it builds one itself."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(clients, "RESIDENT", unbuilt_resident)
+        yield

@@ -8,6 +8,7 @@ from channels.wechat.api import wechat_api
 from channels.wechat.oauth import page_url
 from channels.wechat.settings import OfficialAccount
 from config.wechat_oa import CLICKS, HELP_CLICK, MENU, ClickButton, MenuGroup, ViewButton
+from gateway.clients import RESIDENT, resident_pages_served
 
 # WeChat's limits: 3 groups of at most 5 buttons; names in bytes of UTF-8.
 MAX_GROUPS, MAX_BUTTONS, MAX_GROUP_NAME, MAX_BUTTON_NAME, MAX_KEY = 3, 5, 16, 60, 128
@@ -32,12 +33,21 @@ def _button(button: ViewButton | ClickButton, base_url: str, app_id: str) -> dic
     return {"type": "click", "name": button.name, "key": button.key}
 
 
+def _served(button: ViewButton | ClickButton) -> bool:
+    """A view button of the resident pages is published only once they are served (built), so
+    a follower never opens a page that is not there."""
+    if isinstance(button, ViewButton) and button.path.startswith(f"{RESIDENT.prefix}/"):
+        return resident_pages_served()
+    return True
+
+
 def _group(group: MenuGroup, base_url: str, app_id: str) -> dict[str, Any]:
     if len(group.name.encode()) > MAX_GROUP_NAME:
         raise MenuInvalid(f"group name too long: {group.name}")
     if not 1 <= len(group.buttons) <= MAX_BUTTONS:
         raise MenuInvalid(f"{group.name}: 1 to {MAX_BUTTONS} buttons")
-    return {"name": group.name, "sub_button": [_button(b, base_url, app_id) for b in group.buttons]}
+    buttons = [_button(b, base_url, app_id) for b in group.buttons if _served(b)]
+    return {"name": group.name, "sub_button": buttons}
 
 
 def build_menu(

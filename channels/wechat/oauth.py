@@ -15,7 +15,7 @@ import hmac
 import secrets
 import time
 from dataclasses import dataclass
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 import orjson
 
@@ -31,6 +31,7 @@ from channels.wechat.errors import (
 )
 from channels.wechat.settings import OfficialAccount, wechat_config
 from config.runtime import runtime
+from gateway.clients import is_site_path
 from gateway.schemas import Channel
 
 STATE_TTL = 600
@@ -53,16 +54,7 @@ def page_url(base_url: str, app_id: str, path: str) -> str:
 
 def safe_next(target: str) -> str:
     """`target` when it is a path of this site, else `RedirectInvalid` (no open redirect)."""
-    parts = urlsplit(target)
-    if (
-        not target.startswith("/")
-        or target.startswith("//")
-        or "\\" in target
-        or "#" in target
-        or parts.scheme
-        or parts.netloc
-        or any(ord(c) < 0x21 or c == "\x7f" for c in target)
-    ):
+    if not is_site_path(target):
         raise RedirectInvalid()
     return target
 

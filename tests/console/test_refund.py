@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.console.conftest import ADMIN_PASSWORD, LiveGovHub, screenshot, sign_in
+from tests.browser import LiveGovHub
+from tests.console.conftest import ADMIN_PASSWORD, screenshot, sign_in
 
 
 def paid_demo_order(govhub: LiveGovHub, page: Page, amount_fen: int) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from tests.browser import LiveGovHub
 from tests.console.conftest import (
     ADMIN_PASSWORD,
     CLERK_PASSWORD,
-    LiveGovHub,
     screenshot,
     sign_in,
 )

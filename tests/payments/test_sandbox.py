@@ -54,6 +54,26 @@ class TestSandboxEndToEnd:
         assert record["events"] == ["created"]
 
     @pytest.mark.asyncio
+    async def test_the_cashier_returns_to_a_page_of_this_site_and_nowhere_else(
+        self, client: httpx.AsyncClient, sandbox: SandboxProvider
+    ) -> None:
+        start = await open_order()
+        cashier = f"/sandbox/cashier/{start.out_trade_no}"
+        for elsewhere in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
+            page = await client.get(cashier, params={"return_to": elsewhere})
+            assert "return_to=" not in page.text
+        failed = await client.post(f"{cashier}/fail", params={"return_to": "//evil.example"})
+        assert failed.headers["location"].startswith(f"{cashier}?")
+        start = await open_order(reference="bill-2")
+        cashier = f"/sandbox/cashier/{start.out_trade_no}"
+        back = "/h5/pages/payments/detail?order=" + start.out_trade_no
+        page = await client.get(cashier, params={"return_to": back})
+        assert "return_to=" in page.text
+        paid = await client.post(f"{cashier}/pay", params={"return_to": back})
+        assert paid.status_code == 303
+        assert paid.headers["location"] == back
+
+    @pytest.mark.asyncio
     async def test_demo_page_opens_an_order_and_shows_its_cashier(
         self, client: httpx.AsyncClient, sandbox: SandboxProvider
     ) -> None:

@@ -13,7 +13,7 @@ from channels.wechat.errors import WeChatApiError
 from channels.wechat.menu import MenuInvalid, build_menu, push_menu
 from channels.wechat.settings import OfficialAccount, WeChatApp, wechat_config
 from config.runtime import Runtime
-from config.wechat_oa import CLICKS, HELP_CLICK, MENU, ClickButton, MenuGroup, ViewButton
+from config.wechat_oa import CLICKS, HELP_CLICK, ClickButton, MenuGroup, ViewButton
 from tests.channels.wechat.conftest import (
     API_BASE,
     SAMPLE_APP_ID,
@@ -76,14 +76,16 @@ class TestMenu:
         menu = build_menu(
             account,
             "https://city.example",
-            (MenuGroup("办事", (ViewButton("指南", "/h5/pages/catalog/index"),)), *MENU[1:]),
+            (
+                MenuGroup("办事", (ViewButton("指南", "/guide"),)),
+                MenuGroup("帮助", (ClickButton("使用帮助", HELP_CLICK),)),
+            ),
         )
         buttons = [b for group in menu["button"] for b in group["sub_button"]]
         views = [b for b in buttons if b["type"] == "view"]
         clicks = [b for b in buttons if b["type"] == "click"]
         assert [b["url"] for b in views] == [
-            f"https://city.example/channels/wechat/{SAMPLE_APP_ID}/oauth/start"
-            "?next=/h5/pages/catalog/index"
+            f"https://city.example/channels/wechat/{SAMPLE_APP_ID}/oauth/start?next=/guide"
         ]
         assert clicks
         assert all(b["key"] in CLICKS or b["key"] == HELP_CLICK for b in clicks)

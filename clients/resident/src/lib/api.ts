@@ -1,0 +1,179 @@
+// Every call goes through the gateway: POST /api/v1/services/{service}/{action}, answered with
+// the envelope {code, message, data, request_id}. Taro.request is fetch on H5 and the platform's
+// request in the mini-programs, so this one module serves all three builds.
+import Taro from '@tarojs/taro'
+
+import { locale } from './i18n'
+
+export interface Envelope<T> {
+  code: string
+  message: string
+  data: T
+  request_id?: string
+}
+
+export interface TokenPair {
+  access_token: string
+  refresh_token: string
+  expires_in: number
+}
+
+/** An answer other than OK: `message` is the gateway's, in the resident's language. */
+export class GovError extends Error {
+  constructor(
+    public readonly code: string,
+    message: string,
+    public readonly data: unknown = null,
+  ) {
+    super(message)
+  }
+}
+
+export const NETWORK_ERROR = 'NETWORK_ERROR'
+const TOKENS = 'govhub.resident.tokens'
+
+/** Where the API lives: the page's own origin on H5, the configured server in mini-programs. */
+export function apiBase(): string {
+  return process.env.TARO_ENV === 'h5' ? '' : (process.env.TARO_APP_API_BASE ?? '')
+}
+
+export function savedTokens(): TokenPair | null {
+  const pair = Taro.getStorageSync(TOKENS)
+  return pair && typeof pair === 'object' ? (pair as TokenPair) : null
+}
+
+export function saveTokens(pair: TokenPair | null): void {
+  if (pair) Taro.setStorageSync(TOKENS, pair)
+  else Taro.removeStorageSync(TOKENS)
+}
+
+export function signedIn(): boolean {
+  return savedTokens() !== null
+}
+
+/** A fresh idempotency key: a retried tap sends the same one, so nothing happens twice. */
+export function newKey(): string {
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`
+}
+
+async function post<T>(path: string, body: unknown, token?: string, key?: string): Promise<T> {
+  const header: Record<string, string> = {
+    'Content-Type': 'application/json',
+    'Accept-Language': locale() === 'en' ? 'en' : 'zh-CN',
+  }
+  if (token) header.Authorization = `Bearer ${token}`
+  if (key) header['Idempotency-Key'] = key
+  let envelope: Envelope<T>
+  try {
+    const response = await Taro.request<Envelope<T>>({
+      url: `${apiBase()}${path}`,
+      method: 'POST',
+      header,
+      data: body,
+      timeout: 15000,
+    })
+    envelope = response.data
+  } catch {
+    throw new GovError(NETWORK_ERROR, locale() === 'en' ? 'Network error, please retry' : '网络异常，请重试')
+  }
+  if (!envelope || typeof envelope !== 'object' || !('code' in envelope)) {
+    throw new GovError(NETWORK_ERROR, locale() === 'en' ? 'Service unavailable, please retry' : '服务暂不可用，请重试')
+  }
+  if (envelope.code !== 'OK') throw new GovError(envelope.code, envelope.message, envelope.data)
+  return envelope.data
+}
+
+let refreshing: Promise<TokenPair | null> | null = null
+
+/** Trades the refresh token for a new pair once, however many calls found the token expired. */
+export function refreshTokens(): Promise<TokenPair | null> {
+  refreshing ??= (async () => {
+    const pair = savedTokens()
+    if (!pair) return null
+    try {
+      const fresh = await post<TokenPair>('/api/v1/auth/refresh', {
+        refresh_token: pair.refresh_token,
+      })
+      saveTokens(fresh)
+      return fresh
+    } catch (error) {
+      if (error instanceof GovError && error.code !== NETWORK_ERROR) saveTokens(null)
+      return null
+    }
+  })().finally(() => {
+    refreshing = null
+  })
+  return refreshing
+}
+
+export interface CallOptions {
+  /** The idempotency key of a call that changes something; keep it to retry the same call. */
+  key?: string
+}
+
+const DEAD_SIGN_IN = ['TOKEN_INVALID', 'TOKEN_REVOKED', 'REFRESH_TOKEN_REUSED']
+
+/** One gateway action as the signed-in resident (or anonymously). An expired token is renewed
+ * once; a sign-in that can no longer be used is forgotten and the call made anonymously, so a
+ * public page still works and a private one answers LOGIN_REQUIRED (the page then asks to sign
+ * in again). */
+export async function call<T>(
+  service: string,
+  action: string,
+  params: object = {},
+  options: CallOptions = {},
+): Promise<T> {
+  const path = `/api/v1/services/${service}/${action}`
+  const token = savedTokens()?.access_token
+  try {
+    return await post<T>(path, params, token, options.key)
+  } catch (error) {
+    if (!(error instanceof GovError) || !token) throw error
+    if (error.code === 'TOKEN_EXPIRED') {
+      const fresh = await refreshTokens()
+      if (fresh) return await post<T>(path, params, fresh.access_token, options.key)
+    } else if (!DEAD_SIGN_IN.includes(error.code)) {
+      throw error
+    }
+    saveTokens(null)
+    return await post<T>(path, params, undefined, options.key)
+  }
+}
+
+export async function requestCode(phone: string): Promise<{ expires_in: number; resend_after: number }> {
+  return post('/api/v1/auth/otp', { phone })
+}
+
+export async function signInWithCode(phone: string, code: string): Promise<TokenPair> {
+  const pair = await post<TokenPair>('/api/v1/auth/login', { phone, code })
+  saveTokens(pair)
+  return pair
+}
+
+/** Mini-program sign-in: wx.login / my.getAuthCode, then our sign-in route for that platform. */
+export async function signInWithPlatform(): Promise<TokenPair> {
+  let pair: TokenPair
+  if (process.env.TARO_ENV === 'alipay') {
+    const { authCode } = await (Taro as any).getAuthCode({ scopes: 'auth_base' })
+    pair = await post<TokenPair>('/api/v1/auth/alipay-mp', { code: authCode })
+  } else {
+    const { code } = await Taro.login()
+    pair = await post<TokenPair>('/api/v1/auth/wechat-mp', { code })
+  }
+  saveTokens(pair)
+  return pair
+}
+
+/** Tokens handed over in the URL fragment by the official account's OAuth landing. */
+export function takeTokensFromFragment(hash: string): boolean {
+  const fields = new URLSearchParams(hash.replace(/^#/, ''))
+  const access = fields.get('access_token')
+  const refresh = fields.get('refresh_token')
+  if (!access || !refresh) return false
+  saveTokens({ access_token: access, refresh_token: refresh, expires_in: Number(fields.get('expires_in') ?? 0) })
+  return true
+}
+
+export function signOut(): void {
+  saveTokens(null)
+}

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: 'GovHub 城市服务' })

@@ -1,0 +1,135 @@
+"""What the browser tests of the clients share: a live `govhub serve` on the embedded default (a
+temporary SQLite database, migrated and seeded) and Debian's headless Chromium driven by
+Playwright. They run on the embedded backend only; without Chromium or a client's build they are
+skipped on a developer machine and fail under CI=true."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from gateway.clients import BuiltClient
+from tests.conftest import BACKEND
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ROOT = Path(__file__).resolve().parents[1]
+ARTEFACTS = ROOT / "var"
+
+
+def unavailable(reason: str) -> None:
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"browser tests cannot run: {reason}")
+    pytest.skip(reason)
+
+
+def embedded_only() -> None:
+    if BACKEND != "embedded":
+        pytest.skip("the browser tests run on the embedded backend only")
+
+
+@dataclass
+class LiveGovHub:
+    url: str
+
+    def post(self, path: str, body: dict[str, Any], token: str | None = None) -> Any:
+        headers = {"Idempotency-Key": os.urandom(8).hex()}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        response = httpx.post(f"{self.url}{path}", json=body, headers=headers, timeout=10)
+        return response.json()
+
+    def sign_in(self, username: str, password: str) -> str:
+        answer = self.post("/api/v1/staff/login", {"username": username, "password": password})
+        assert answer["code"] == "OK", answer
+        return str(answer["data"]["access_token"])
+
+    def invoke(self, service: str, action: str, params: dict[str, Any], token: str | None) -> Any:
+        return self.post(f"/api/v1/services/{service}/{action}", params, token)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def live_govhub(client: BuiltClient, build_command: str) -> Iterator[LiveGovHub]:
+    """A migrated, seeded GovHub serving `client` on a free port, for the length of the block."""
+    embedded_only()
+    if not client.built:
+        unavailable(f"{client.prefix} is not built ({build_command})")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory(prefix="govhub-browser-") as folder:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GOVHUB_")}
+        env.update(
+            GOVHUB_ENV="development",
+            GOVHUB_LOG_LEVEL="WARNING",
+            GOVHUB_DATABASE_URL=f"sqlite://{folder}/govhub.sqlite3",
+            GOVHUB_PUBLIC_BASE_URL=url,
+            # the demo halls keep office hours; the tests must not depend on the hour
+            GOVHUB_QUEUE_ENFORCE_OPENING_HOURS="false",
+        )
+        govhub = [sys.executable, "-m", "gateway.cli"]
+        for command in (["migrate"], ["seed"]):
+            subprocess.run([*govhub, *command], env=env, cwd=ROOT, check=True, capture_output=True)
+        server = subprocess.Popen(
+            [*govhub, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=ROOT
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                assert server.poll() is None, "govhub serve stopped"
+                assert time.monotonic() < deadline, "govhub serve did not get ready"
+                time.sleep(0.2)
+            yield LiveGovHub(url)
+        finally:
+            server.terminate()
+            server.wait(10)
+
+
+@contextmanager
+def headless_chromium() -> Iterator[Browser]:
+    """Debian's Chromium; never a downloaded browser."""
+    embedded_only()
+    if not CHROMIUM.is_file():
+        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+def screenshot(page: Page, folder: str, name: str) -> None:
+    """Kept as a test artefact under var/<folder>/."""
+    target = ARTEFACTS / folder
+    target.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(target / f"{name}.png"), full_page=True)
