@@ -1,4 +1,5 @@
 """Fulfilment: business services learn of payments only here, and each entry is acted on once.
+The business side of each purpose is the fulfiller its capability registered (payments/api.py).
 
 How once is guaranteed, even when a worker dies halfway:
 1. `claim`: a conditional update gives the entry to one consumer with a lease (a token and an
@@ -16,7 +17,6 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from tortoise.exceptions import IntegrityError
 
@@ -24,41 +24,13 @@ from config.database import unit_of_work
 from gateway.schemas import Channel
 from notify.events import Event, emit
 from payments import repository as repo
-from payments.models import PaymentOrder, PaymentOutbox, Refund
+from payments.api import fulfiller_for
+from payments.models import PaymentOrder, PaymentOutbox
 from payments.service import service, utcnow
 from payments.settings import payment_settings
-from payments.states import OutboxKind, Purpose, TradeType
-from services.bills.service import BillFulfiller
-from services.demands.service import DemandFulfiller
-from services.traffic.service import FineFulfiller
+from payments.states import OutboxKind, TradeType
 
 logger = logging.getLogger(__name__)
-
-
-class Fulfiller(Protocol):
-    """The business side of one purpose (a fee, a utility bill, a fine).
-
-    Both methods run inside the transaction that records the fulfilment: write to the database
-    through the ordinary models and the writes commit with it, or not at all. Raise to have the
-    entry retried later (with backoff; after `GOVHUB_PAYMENTS_OUTBOX_MAX_ATTEMPTS` it is flagged
-    for staff).
-    """
-
-    async def paid(self, order: PaymentOrder) -> None:
-        """The order was paid in full: settle the business object `order.reference`."""
-        ...
-
-    async def refunded(self, order: PaymentOrder, refund: Refund) -> None:
-        """A refund of `refund.amount_fen` went through for the order."""
-        ...
-
-
-# Purpose → its fulfiller. Business services put their own here when they arrive.
-FULFILLERS: dict[Purpose, Fulfiller] = {
-    Purpose.FEE: DemandFulfiller(),
-    Purpose.UTILITY_BILL: BillFulfiller(),
-    Purpose.FINE: FineFulfiller(),
-}
 
 
 class LeaseLost(Exception):
@@ -115,8 +87,10 @@ async def _act(entry: PaymentOutbox) -> None:
     if kind == OutboxKind.LATE_PAYMENT:
         await service.refund_late_payment(order)
         return
-    fulfiller = FULFILLERS[order.purpose]
-    if kind == OutboxKind.PAID:
+    fulfiller = fulfiller_for(order.purpose)
+    if kind == OutboxKind.CLOSED:
+        await fulfiller.closed(order)
+    elif kind == OutboxKind.PAID:
         await fulfiller.paid(order)
         await tell_resident(order, Event.PAYMENT_SUCCEEDED, order.amount_fen, "paid")
     elif entry.refund_id is not None:

@@ -1,9 +1,8 @@
 """Payments at the edges: the gateway service, the platforms' notify endpoints, the sandbox cashier.
 
 - Gateway service "payments": `status` (a resident's own order, polled after paying) and the
-  staff action `refund`. Business services start a payment from their own actions, so the
-  business object is checked by its owner before any order exists: `reserve_payment` in the
-  transaction that locks their object, `open_payment` after it commits.
+  staff action `refund`. Business services start a payment from their own actions through
+  `payments/api.py`, never through this module.
 - `POST /payments/notify/{provider}`: platform notifications. A provider that is not configured
   has no endpoint (404).
 - `/sandbox/cashier/{out_trade_no}`: the sandbox platform's cashier page. Its Pay / Fail buttons
@@ -14,7 +13,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from html import escape
 from typing import Annotated
@@ -29,7 +28,7 @@ from gateway.codes import Code
 from gateway.errors import GovError
 from gateway.paging import Page
 from gateway.registry import RateLimit, Service
-from gateway.schemas import Channel, IdentityLevel, ServiceRequest
+from gateway.schemas import IdentityLevel, ServiceRequest
 from payments import providers
 from payments.providers.common import fen_to_yuan
 from payments.providers.sandbox import SandboxProvider
@@ -37,87 +36,16 @@ from payments.schemas import (
     OrdersParams,
     OrderStatus,
     PaymentIntent,
-    PaymentStart,
     RefundRead,
     StatusParams,
 )
-from payments.service import Reservation, wakeups
 from payments.service import service as payments
+from payments.service import wakeups
 from payments.states import Purpose, TradeType
 
 # ------------------------------------------------------------------------------ gateway service
 
 service = Service("payments", "缴费支付", "Payments")
-
-# Where a channel pays when the caller does not say: (provider, trade type).
-CHANNEL_METHODS: dict[Channel, tuple[str, TradeType]] = {
-    Channel.WECHAT_OA: ("wechatpay", TradeType.JSAPI),
-    Channel.WECHAT_MP: ("wechatpay", TradeType.MINIPROGRAM),
-    Channel.ALIPAY_MP: ("alipay", TradeType.MINIPROGRAM),
-    Channel.APP: ("alipay", TradeType.APP),
-    Channel.WEB: ("alipay", TradeType.WAP),
-}
-
-
-def choose_method(
-    channel: Channel, provider: str | None, trade_type: TradeType | None
-) -> tuple[str, TradeType]:
-    """The caller's choice, else the channel's usual way, else the sandbox cashier if it is on."""
-    if provider and trade_type:
-        return provider, trade_type
-    usual = CHANNEL_METHODS.get(channel)
-    active = providers.active()
-    if usual is not None and active.get(usual[0]) is not None:
-        return usual
-    if active.get(SandboxProvider.name) is not None:
-        return SandboxProvider.name, TradeType.CASHIER
-    raise GovError(Code.PAYMENT_PROVIDER_UNAVAILABLE, provider=usual[0] if usual else "-")
-
-
-async def reserve_payment(
-    request: ServiceRequest,
-    *,
-    purpose: Purpose,
-    reference: str,
-    amount_fen: int,
-    description: str,
-    payer_id: str | None = None,
-    provider: str | None = None,
-    trade_type: TradeType | None = None,
-) -> Reservation:
-    """What business services call from their own pay action, after checking the object and
-    its amount, inside the transaction that locks the object: records (or finds) the order
-    without calling the platform. After the commit, `open_payment` hands out what the
-    resident's client needs."""
-    citizen = request.citizen
-    if citizen is None:
-        raise GovError(Code.LOGIN_REQUIRED)
-    chosen_provider, chosen_type = choose_method(request.channel, provider, trade_type)
-    intent = PaymentIntent(
-        purpose=purpose,
-        reference=reference,
-        citizen_id=citizen.citizen_id,
-        amount_fen=amount_fen,
-        description=description,
-        provider=chosen_provider,
-        trade_type=chosen_type,
-        payer_id=payer_id,
-        client_ip=request.client_ip,
-    )
-    return await payments.reserve(intent)
-
-
-async def open_payment(
-    reservation: Reservation, on_failure: Callable[[], Awaitable[object]]
-) -> PaymentStart:
-    """Opens a reserved order at the platform, outside any transaction. When that fails the
-    order is closed and `on_failure` runs, so the business object's lock goes at once rather
-    than at the next sweep; the resident gets the platform's error and may simply try again."""
-    try:
-        return await payments.open(reservation)
-    except GovError:
-        await on_failure()
-        raise
 
 
 @service.action(

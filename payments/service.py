@@ -516,6 +516,7 @@ class PaymentService:
                 order.id, OrderState.CREATED, target, closed_at=utcnow()
             ):
                 return False
+            await repo.add_outbox(OutboxKind.CLOSED, order.id, utcnow())
             await repo.add_event(
                 order.id,
                 "closed",

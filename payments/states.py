@@ -130,3 +130,4 @@ class OutboxKind(StrEnum):
     PAID = "paid"  # tell the business side: fulfil
     REFUNDED = "refunded"  # tell the business side: a refund went through
     LATE_PAYMENT = "late_payment"  # money came in after the order closed: refund it
+    CLOSED = "closed"  # tell the business side: the order closed unpaid, release the object

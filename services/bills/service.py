@@ -25,9 +25,7 @@ from config.runtime import runtime
 from gateway.masking import mask_name, mask_phone
 from gateway.schemas import ServiceRequest
 from notify.events import Event, emit
-from payments.models import PaymentOrder, Refund
-from payments.router import open_payment, reserve_payment
-from payments.states import Purpose
+from payments.api import PaymentOrder, Purpose, Refund, fulfils, open_payment, reserve_payment
 from services.bills import receipts
 from services.bills import repository as repo
 from services.bills.errors import (
@@ -538,11 +536,17 @@ async def payer_label(citizen_id: int) -> str:
 bills = BillsService()
 
 
+@fulfils(Purpose.UTILITY_BILL)
 class BillFulfiller:
-    """Payments' fulfiller for utility bills (payments/outbox.py FULFILLERS)."""
+    """Payments' fulfiller for utility bills."""
 
     async def paid(self, order: PaymentOrder) -> None:
         await bills.settle(order)
 
     async def refunded(self, order: PaymentOrder, refund: Refund) -> None:
         await bills.record_refund(order, refund)
+
+    async def closed(self, order: PaymentOrder) -> None:
+        payment_id = payment_id_of(order.reference)
+        if payment_id is not None:
+            await bills.release_if_over(payment_id)

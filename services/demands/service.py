@@ -30,11 +30,16 @@ from gateway.masking import mask_id_number, mask_phone
 from gateway.schemas import Channel, ServiceRequest
 from notify.events import Event, emit
 from payments import providers
-from payments.models import PaymentOrder, Refund
+from payments.api import (
+    PaymentOrder,
+    Refund,
+    choose_method,
+    fulfils,
+    open_payment,
+    reserve,
+)
 from payments.providers.sandbox import SandboxProvider
-from payments.router import choose_method, open_payment
 from payments.schemas import PaymentIntent, PaymentStart
-from payments.service import service as payments
 from payments.states import Purpose, TradeType
 from services.demands import keys
 from services.demands import repository as repo
@@ -321,7 +326,7 @@ class DemandService:
             client_ip=client_ip,
         )
         async with unit_of_work():
-            reservation = await payments.reserve(intent)
+            reservation = await reserve(intent)
             if demand.state == DemandState.PAYING:
                 # Only the payer of the open order, the same way again, gets it back.
                 if reservation.out_trade_no != demand.out_trade_no:
@@ -511,6 +516,7 @@ class DemandService:
         return False
 
 
+@fulfils(Purpose.FEE)
 class DemandFulfiller:
     """Purpose FEE in the payments outbox: demands settle here; other fee orders (the sandbox
     demo) have the ledger as their whole record."""
@@ -522,6 +528,11 @@ class DemandFulfiller:
     async def refunded(self, order: PaymentOrder, refund: Refund) -> None:
         if not await demands.refunded(order, refund):
             logger.info("order %s refunded %d fen", order.out_trade_no, refund.amount_fen)
+
+    async def closed(self, order: PaymentOrder) -> None:
+        demand = await demands._demand_of(order)
+        if demand is not None:
+            await demands.release_if_over(demand)
 
 
 demands = DemandService()

@@ -22,9 +22,7 @@ from config import jobs
 from config.database import unit_of_work
 from gateway.schemas import ServiceRequest
 from notify.events import Event, emit
-from payments.models import PaymentOrder, Refund
-from payments.router import open_payment, reserve_payment
-from payments.states import Purpose
+from payments.api import PaymentOrder, Purpose, Refund, fulfils, open_payment, reserve_payment
 from services.payable import (
     Clock,
     RetryPolicy,
@@ -386,11 +384,17 @@ class TrafficService:
 traffic = TrafficService()
 
 
+@fulfils(Purpose.FINE)
 class FineFulfiller:
-    """Payments' fulfiller for traffic fines (payments/outbox.py FULFILLERS)."""
+    """Payments' fulfiller for traffic fines."""
 
     async def paid(self, order: PaymentOrder) -> None:
         await traffic.settle(order)
 
     async def refunded(self, order: PaymentOrder, refund: Refund) -> None:
         await traffic.record_refund(order, refund)
+
+    async def closed(self, order: PaymentOrder) -> None:
+        payment_id = payment_id_of(order.reference)
+        if payment_id is not None:
+            await traffic.release_payment(payment_id)

@@ -215,6 +215,17 @@ class TestOrderExpiryReleasesTheBills:
         assert second["payment"]["out_trade_no"] != first["payment"]["out_trade_no"]
 
     @pytest.mark.asyncio
+    async def test_payments_tells_bills_the_order_closed_so_no_sweep_is_needed(
+        self, app: FastAPI, cashier: SandboxProvider
+    ) -> None:
+        await pay(app, STEADY)
+        assert await payments.expire_due(utcnow() + timedelta(minutes=30)) == 1
+        assert set(await states("SG0030001")) == {BillState.PAYING}
+        await fulfil()  # the outbox hands the "closed" event to the bills' fulfiller
+        assert set(await states("SG0030001")) == {BillState.UNPAID}
+        assert await later(minutes=31).release_over() == 0
+
+    @pytest.mark.asyncio
     async def test_querying_the_account_releases_them_too(
         self, app: FastAPI, cashier: SandboxProvider
     ) -> None:
