@@ -108,3 +108,14 @@ def test_home_page_budget(govhub: LiveGovHub, page: Page) -> None:
         home_content_ms=ready_ms,
     )
     assert js < JS_BUDGET, js
+
+
+def test_the_locale_switch_turns_pages_and_gateway_messages_english(
+    govhub: LiveGovHub, page: Page
+) -> None:
+    open_page(page, govhub, "", None)
+    shown(page, "[data-test=locale]").click()
+    expect(shown(page, ".section-title").first).to_have_text("Most used")
+    open_page(page, govhub, "pages/bills/index?kind=water&account=SW9999999", new_resident(govhub))
+    shown(page, "[data-test=lookup]").click()
+    expect(shown(page, "[data-test=error]")).not_to_contain_text("未找到")
