@@ -13,7 +13,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,19 @@ def embedded_only() -> None:
 @dataclass
 class LiveGovHub:
     url: str
+    env: dict[str, str] = field(default_factory=dict)
+
+    def cli(self, *args: str) -> str:
+        """A `govhub` command against the live server's database (as an operator runs it)."""
+        done = subprocess.run(
+            [sys.executable, "-m", "gateway.cli", *args],
+            env=self.env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return done.stdout
 
     def post(self, path: str, body: dict[str, Any], token: str | None = None) -> Any:
         headers = {"Idempotency-Key": os.urandom(8).hex()}
@@ -108,7 +121,7 @@ def live_govhub(client: BuiltClient, build_command: str) -> Iterator[LiveGovHub]
                 assert server.poll() is None, "govhub serve stopped"
                 assert time.monotonic() < deadline, "govhub serve did not get ready"
                 time.sleep(0.2)
-            yield LiveGovHub(url)
+            yield LiveGovHub(url, env)
         finally:
             server.terminate()
             server.wait(10)

@@ -1,0 +1,45 @@
+// The console's pages and the permission each needs: a staff member sees only the pages their
+// roles grant (staff.me), and a page they may not open sends them to one they may.
+import { call } from './api'
+
+export interface ConsolePage {
+  path: string
+  label: string
+  permission: string
+}
+
+export const PAGES: ConsolePage[] = [
+  { path: '/window', label: '窗口', permission: 'queue.call' },
+  { path: '/payments', label: '支付退款', permission: 'payments.refund' },
+  { path: '/reconciliation', label: '对账差错', permission: 'payments.reconcile' },
+  { path: '/notify', label: '消息通知', permission: 'notify.read' },
+  { path: '/audit', label: '审计日志', permission: 'audit.read' },
+]
+
+const EVERYTHING = '*'
+
+export function grants(permissions: readonly string[], needed: string): boolean {
+  return permissions.includes(EVERYTHING) || permissions.includes(needed)
+}
+
+export function allowedPages(permissions: readonly string[]): ConsolePage[] {
+  return PAGES.filter((page) => grants(permissions, page.permission))
+}
+
+let mine: Promise<string[]> | null = null
+
+/** The signed-in staff member's permissions, asked once per sign-in. */
+export function myPermissions(): Promise<string[]> {
+  mine ??= call<{ permissions: string[] }>('staff', 'me').then(
+    (me) => me.permissions,
+    (error) => {
+      mine = null
+      throw error
+    },
+  )
+  return mine
+}
+
+export function forgetPermissions(): void {
+  mine = null
+}
