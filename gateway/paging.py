@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any, Generic, Self, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -80,6 +80,36 @@ def decode_cursor(cursor: str | None) -> dict[str, Any]:
     if not isinstance(position, dict):
         raise GovError(Code.CURSOR_INVALID)
     return position
+
+
+def cursor_id(position: dict[str, Any], name: str) -> int | None:
+    """The row id a cursor names under `name` (none on the first page)."""
+    value = position.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise GovError(Code.CURSOR_INVALID)
+    return value
+
+
+def key_of(moment: datetime, row_id: int) -> list[Any]:
+    """A (time, id) sort key for a cursor, the time in UTC like every stored time."""
+    return [moment.astimezone(UTC).isoformat(), row_id]
+
+
+def cursor_key(position: dict[str, Any], name: str) -> tuple[datetime, int] | None:
+    """The (time, id) sort key a cursor names under `name`, as `key_of` wrote it."""
+    value = position.get(name)
+    if value is None:
+        return None
+    try:
+        moment, row_id = value
+        at = datetime.fromisoformat(moment)
+    except (TypeError, ValueError):
+        raise GovError(Code.CURSOR_INVALID) from None
+    if at.tzinfo is None or isinstance(row_id, bool) or not isinstance(row_id, int):
+        raise GovError(Code.CURSOR_INVALID)
+    return at.astimezone(UTC), row_id
 
 
 def page_of(rows: list[T], limit: int, position_after: Callable[[T], dict[str, Any]]) -> Page[T]:

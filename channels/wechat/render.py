@@ -93,7 +93,8 @@ MAX_LINES = 12
 
 
 def _items(data: Any) -> list[dict[str, Any]]:
-    """The list inside a result, whether the result is the list or wraps it."""
+    """The list inside a result: a page's `items` (list actions answer `Page`), or the result
+    itself when it is a bare list."""
     if isinstance(data, dict):
         data = next((data[k] for k in ("items", "results", "data") if k in data), [])
     return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
@@ -136,8 +137,9 @@ def _facts(item: dict[str, Any], ctx: RenderContext) -> str:
 
 
 def render_my_numbers(data: Any, ctx: RenderContext) -> Reply:
-    """Today's numbers: how many are ahead and the wait, or the window once called."""
-    tickets = data if isinstance(data, list) else []
+    """Today's numbers (the `items` of the page): how many are ahead and the wait, or the
+    window once called."""
+    tickets = _items(data)
     if not tickets:
         return Reply.of_text(ctx.text("no_ticket"))
     lines = []
@@ -190,9 +192,12 @@ def render_account(data: Any, ctx: RenderContext) -> Reply:
 
 
 def render_generic(data: Any, ctx: RenderContext) -> Reply:
-    """`key：value` lines for a record, one line per entry for a list, the value otherwise."""
+    """`key：value` lines for a record, one line per entry for a list or a page's `items`, the
+    value otherwise."""
     if data is None:
         return Reply.of_text(ctx.text("done"))
+    if isinstance(data, dict) and isinstance(data.get("items"), list):
+        data = data["items"]  # a page of a list action: its rows, never `next_cursor`
     if data == [] or data == ():
         return Reply.of_text(ctx.text("empty"))
     items = _items(data)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 
 from services.appointments.calendar import Session
 from services.appointments.models import (
@@ -132,8 +132,17 @@ async def active_appointment(citizen_id: int, item_id: int, day: date) -> Appoin
     return await Appointment.get_or_none(citizen_id=citizen_id, item_id=item_id, active_day=day)
 
 
-async def appointments_of(citizen_id: int, since: date) -> list[Appointment]:
-    return await Appointment.filter(citizen_id=citizen_id, day__gte=since).order_by("starts_at")
+async def appointments_of(
+    citizen_id: int, since: date, after: tuple[datetime, int] | None, limit: int
+) -> list[Appointment]:
+    """The resident's bookings from `since` on, by start time (then id), after the key `after`."""
+    query = Appointment.filter(citizen_id=citizen_id, day__gte=since)
+    if after is not None:
+        starts_at, appointment_id = after
+        query = query.filter(
+            Q(starts_at__gt=starts_at) | Q(starts_at=starts_at, id__gt=appointment_id)
+        )
+    return await query.order_by("starts_at", "id").limit(limit)
 
 
 async def update_if_booked(appointment_id: int, **values: Any) -> bool:

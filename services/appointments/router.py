@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from gateway.codes import Code
+from gateway.paging import Page
 from gateway.registry import RateLimit, Service
 from gateway.schemas import IdentityLevel, ServiceRequest
 from services.appointments.schemas import (
@@ -77,9 +78,9 @@ async def reschedule(request: ServiceRequest, params: RescheduleParams) -> Appoi
     summary_zh="我的预约",
     summary_en="My appointments",
 )
-async def mine(request: ServiceRequest, params: MyAppointmentsParams) -> list[AppointmentRead]:
-    """My appointments."""
-    return await appointments.mine(request.require_citizen().citizen_id, params.include_past)
+async def mine(request: ServiceRequest, params: MyAppointmentsParams) -> Page[AppointmentRead]:
+    """My appointments by start time, a page at a time."""
+    return await appointments.mine(request.require_citizen().citizen_id, params)
 
 
 @service.action(

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from gateway.paging import PageParams
 from services.appointments.models import AppointmentStatus
 
 Id = Field(ge=1, le=2**62)
@@ -40,7 +41,9 @@ class RescheduleParams(BaseModel):
     slot_id: int = Id
 
 
-class MyAppointmentsParams(BaseModel):
+class MyAppointmentsParams(PageParams):
+    """By start time, a page at a time; the past year too with `include_past`."""
+
     include_past: bool = False
 
 

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from tortoise.exceptions import IntegrityError
 
 from config.database import unit_of_work
+from gateway.paging import Page, cursor_key, decode_cursor, key_of, page_of
 from notify.events import Event, emit
 from services.appointments import repository
 from services.appointments.calendar import WeeklyHours, local_today, sessions_on, slot_times
@@ -28,7 +29,13 @@ from services.appointments.errors import (
     SlotNotFound,
 )
 from services.appointments.models import Appointment, AppointmentStatus, DayKind, Slot, Window
-from services.appointments.schemas import AppointmentRead, CheckInQr, NoShowsResult, SlotRead
+from services.appointments.schemas import (
+    AppointmentRead,
+    CheckInQr,
+    MyAppointmentsParams,
+    NoShowsResult,
+    SlotRead,
+)
 from services.appointments.settings import AppointmentSettings, appointment_settings
 from services.catalog.models import Hall, Item
 from services.qrcodes import qr_svg
@@ -233,10 +240,16 @@ class AppointmentService:
     async def get(self, citizen_id: int, appointment_id: int) -> AppointmentRead:
         return appointment_read(await self._own(citizen_id, appointment_id))
 
-    async def mine(self, citizen_id: int, include_past: bool) -> list[AppointmentRead]:
+    async def mine(self, citizen_id: int, params: MyAppointmentsParams) -> Page[AppointmentRead]:
+        """The resident's bookings by start time, a page at a time."""
         today = local_today(self.clock(), self.settings.zone)
-        since = today - timedelta(days=365 if include_past else 0)
-        return [appointment_read(a) for a in await repository.appointments_of(citizen_id, since)]
+        since = today - timedelta(days=365 if params.include_past else 0)
+        after = cursor_key(decode_cursor(params.cursor), "after")
+        rows = await repository.appointments_of(citizen_id, since, after, params.limit + 1)
+        page = page_of(rows, params.limit, lambda a: {"after": key_of(a.starts_at, a.id)})
+        return Page[AppointmentRead](
+            items=[appointment_read(a) for a in page.items], next_cursor=page.next_cursor
+        )
 
     def _ensure_changeable(self, appointment: Appointment, now: datetime) -> None:
         if appointment.status is not AppointmentStatus.BOOKED:

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 
 from services.bills.models import (
     BillPayment,
@@ -33,8 +33,12 @@ async def insert_account(**values: Any) -> BoundAccount:
     return await BoundAccount.create(**values)
 
 
-async def accounts_of(citizen_id: int) -> list[BoundAccount]:
-    return await BoundAccount.filter(citizen_id=citizen_id).order_by("id")
+async def accounts_of(citizen_id: int, after_id: int | None, limit: int) -> list[BoundAccount]:
+    """The resident's bound accounts in the order bound (by id), after `after_id`."""
+    query = BoundAccount.filter(citizen_id=citizen_id)
+    if after_id is not None:
+        query = query.filter(id__gt=after_id)
+    return await query.order_by("id").limit(limit)
 
 
 async def account_of(citizen_id: int, account_id: int) -> BoundAccount | None:
@@ -185,5 +189,12 @@ async def receipt_by_no(receipt_no: str) -> Receipt | None:
     return await Receipt.get_or_none(receipt_no=receipt_no)
 
 
-async def receipts_of(citizen_id: int, limit: int = 100) -> list[Receipt]:
-    return await Receipt.filter(citizen_id=citizen_id).order_by("-issued_at", "-id").limit(limit)
+async def receipts_of(
+    citizen_id: int, before: tuple[datetime, int] | None, limit: int
+) -> list[Receipt]:
+    """The resident's receipts newest first (then by id), before the key `before`."""
+    query = Receipt.filter(citizen_id=citizen_id)
+    if before is not None:
+        issued_at, receipt_id = before
+        query = query.filter(Q(issued_at__lt=issued_at) | Q(issued_at=issued_at, id__lt=receipt_id))
+    return await query.order_by("-issued_at", "-id").limit(limit)

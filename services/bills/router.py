@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from starlette.responses import HTMLResponse
 
+from gateway.paging import Page
 from gateway.registry import RateLimit, Service
 from gateway.schemas import IdentityLevel, ServiceRequest
 from services.bills.schemas import (
@@ -15,11 +16,12 @@ from services.bills.schemas import (
     AccountTarget,
     ArrearsRead,
     BindParams,
-    NoParams,
+    MyAccountsParams,
     PayParams,
     PayResult,
     ReceiptParams,
     ReceiptRead,
+    ReceiptsParams,
 )
 from services.bills.service import bills
 
@@ -55,9 +57,9 @@ async def unbind(request: ServiceRequest, params: AccountParams) -> AccountRead:
     summary_zh="我的户号",
     summary_en="My account numbers",
 )
-async def my_accounts(request: ServiceRequest, params: NoParams) -> list[AccountRead]:
-    """My bound account numbers."""
-    return await bills.my_accounts(request.require_citizen().citizen_id)
+async def my_accounts(request: ServiceRequest, params: MyAccountsParams) -> Page[AccountRead]:
+    """My bound account numbers in the order bound, a page at a time."""
+    return await bills.my_accounts(request.require_citizen().citizen_id, params)
 
 
 @service.action(
@@ -88,9 +90,9 @@ async def pay(request: ServiceRequest, params: PayParams) -> PayResult:
     summary_zh="我的电子票据",
     summary_en="My e-receipts",
 )
-async def receipts(request: ServiceRequest, params: NoParams) -> list[ReceiptRead]:
-    """My e-receipts, newest first."""
-    return await bills.my_receipts(request.require_citizen().citizen_id)
+async def receipts(request: ServiceRequest, params: ReceiptsParams) -> Page[ReceiptRead]:
+    """My e-receipts newest first, a page at a time."""
+    return await bills.my_receipts(request.require_citizen().citizen_id, params)
 
 
 @service.action(

@@ -7,6 +7,7 @@ from typing import Self
 
 from pydantic import BaseModel, Field, model_validator
 
+from gateway.paging import PageParams
 from payments.schemas import PaymentStart
 from payments.states import TradeType
 from services.bills.models import BillState
@@ -15,8 +16,12 @@ from services.bills.providers.base import UtilityKind
 ACCOUNT_NO = r"^[0-9A-Za-z-]{4,32}$"
 
 
-class NoParams(BaseModel):
-    pass
+class MyAccountsParams(PageParams):
+    """My bound accounts in the order bound, a page at a time."""
+
+
+class ReceiptsParams(PageParams):
+    """My e-receipts newest first, a page at a time."""
 
 
 class BindParams(BaseModel):

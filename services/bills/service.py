@@ -23,6 +23,7 @@ from config import jobs
 from config.database import unit_of_work
 from config.runtime import runtime
 from gateway.masking import mask_name, mask_phone
+from gateway.paging import Page, cursor_id, cursor_key, decode_cursor, key_of, page_of
 from gateway.schemas import ServiceRequest
 from notify.events import Event, emit
 from payments.api import PaymentOrder, Purpose, Refund, fulfils, open_payment, reserve_payment
@@ -68,9 +69,11 @@ from services.bills.schemas import (
     ArrearsRead,
     BillRead,
     BindParams,
+    MyAccountsParams,
     PayParams,
     PayResult,
     ReceiptRead,
+    ReceiptsParams,
 )
 from services.bills.settings import bills_settings
 from services.payable import (
@@ -190,8 +193,14 @@ class BillsService:
             raise AccountNotFound()
         return self._account_read(account)
 
-    async def my_accounts(self, citizen_id: int) -> list[AccountRead]:
-        return [self._account_read(a) for a in await repo.accounts_of(citizen_id)]
+    async def my_accounts(self, citizen_id: int, params: MyAccountsParams) -> Page[AccountRead]:
+        """The resident's bound accounts in the order bound, a page at a time."""
+        after_id = cursor_id(decode_cursor(params.cursor), "after_id")
+        rows = await repo.accounts_of(citizen_id, after_id, params.limit + 1)
+        page = page_of(rows, params.limit, lambda account: {"after_id": account.id})
+        return Page[AccountRead](
+            items=[self._account_read(a) for a in page.items], next_cursor=page.next_cursor
+        )
 
     # ------------------------------------------------------------------ arrears
 
@@ -503,8 +512,14 @@ class BillsService:
 
     # ------------------------------------------------------------------ receipts
 
-    async def my_receipts(self, citizen_id: int) -> list[ReceiptRead]:
-        return [receipts.receipt_read(r) for r in await repo.receipts_of(citizen_id)]
+    async def my_receipts(self, citizen_id: int, params: ReceiptsParams) -> Page[ReceiptRead]:
+        """The resident's e-receipts newest first, a page at a time."""
+        before = cursor_key(decode_cursor(params.cursor), "before")
+        rows = await repo.receipts_of(citizen_id, before, params.limit + 1)
+        page = page_of(rows, params.limit, lambda r: {"before": key_of(r.issued_at, r.id)})
+        return Page[ReceiptRead](
+            items=[receipts.receipt_read(r) for r in page.items], next_cursor=page.next_cursor
+        )
 
     async def receipt(self, citizen_id: int, receipt_no: str) -> ReceiptRead:
         """The resident's own receipt; another resident's is not found."""

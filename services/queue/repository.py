@@ -139,8 +139,15 @@ async def open_ticket_of(citizen_id: int, queue_id: int, day: date) -> Ticket | 
     return await Ticket.get_or_none(queue_id=queue_id, day=day, active_citizen_id=citizen_id)
 
 
-async def tickets_of(citizen_id: int, day: date) -> list[Ticket]:
-    return await Ticket.filter(citizen_id=citizen_id, day=day).order_by("taken_at")
+async def tickets_of(
+    citizen_id: int, day: date, after: tuple[datetime, int] | None, limit: int
+) -> list[Ticket]:
+    """The resident's numbers of `day` in the order taken (then id), after the key `after`."""
+    query = Ticket.filter(citizen_id=citizen_id, day=day)
+    if after is not None:
+        taken_at, ticket_id = after
+        query = query.filter(Q(taken_at__gt=taken_at) | Q(taken_at=taken_at, id__gt=ticket_id))
+    return await query.order_by("taken_at", "id").limit(limit)
 
 
 def _ahead_of(ticket: Ticket) -> Q:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import StreamingResponse
 
 from gateway.codes import Code
+from gateway.paging import Page
 from gateway.registry import RateLimit, Service
 from gateway.router import signed_in
 from gateway.schemas import CitizenPrincipal, IdentityLevel, ServiceRequest
@@ -78,9 +79,9 @@ async def my_number(request: ServiceRequest, params: TicketParams) -> TicketRead
 @service.action(
     identity=IdentityLevel.LOGGED_IN, summary_zh="我今天的号码", summary_en="My numbers today"
 )
-async def my_numbers(request: ServiceRequest, params: MyTicketsParams) -> list[TicketRead]:
-    """My numbers today."""
-    return await queue.my_tickets(request.require_citizen().citizen_id)
+async def my_numbers(request: ServiceRequest, params: MyTicketsParams) -> Page[TicketRead]:
+    """My numbers today in the order taken, a page at a time."""
+    return await queue.my_tickets(request.require_citizen().citizen_id, params)
 
 
 @service.action(

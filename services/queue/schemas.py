@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gateway.paging import PageParams
 from services.queue.models import FastLaneGroup, Lane, TicketStatus
 
 Id = Field(ge=1, le=2**62)
@@ -40,8 +41,8 @@ class TicketParams(BaseModel):
     ticket_id: int = Id
 
 
-class MyTicketsParams(BaseModel):
-    pass
+class MyTicketsParams(PageParams):
+    """Today's numbers in the order taken, a page at a time."""
 
 
 class CheckInParams(BaseModel):

@@ -19,6 +19,7 @@ from tortoise.exceptions import IntegrityError
 from channels.identity.service import fast_lane_groups
 from config.database import unit_of_work
 from config.group_commit import GroupCommit
+from gateway.paging import Page, cursor_key, decode_cursor, key_of, page_of
 from gateway.schemas import StaffPrincipal
 from services.appointments import service as halls
 from services.appointments.calendar import WeeklyHours, is_open_at, local_today
@@ -54,6 +55,7 @@ from services.queue.schemas import (
     BoardCallRead,
     BoardRead,
     DeskRead,
+    MyTicketsParams,
     QueueRead,
     TicketRead,
     WaitingRead,
@@ -444,9 +446,15 @@ class QueueService:
     async def my_ticket(self, citizen_id: int, ticket_id: int) -> TicketRead:
         return await self.read(await self._own(citizen_id, ticket_id))
 
-    async def my_tickets(self, citizen_id: int) -> list[TicketRead]:
-        rows = await repository.tickets_of(citizen_id, self.today(self.clock()))
-        return [await self.read(ticket) for ticket in rows]
+    async def my_tickets(self, citizen_id: int, params: MyTicketsParams) -> Page[TicketRead]:
+        """The resident's numbers today in the order taken, a page at a time."""
+        after = cursor_key(decode_cursor(params.cursor), "after")
+        today = self.today(self.clock())
+        rows = await repository.tickets_of(citizen_id, today, after, params.limit + 1)
+        page = page_of(rows, params.limit, lambda t: {"after": key_of(t.taken_at, t.id)})
+        return Page[TicketRead](
+            items=[await self.read(ticket) for ticket in page.items], next_cursor=page.next_cursor
+        )
 
     async def cancel(self, citizen_id: int, ticket_id: int) -> TicketRead:
         ticket = await self._own(citizen_id, ticket_id)

@@ -37,8 +37,12 @@ async def open_payments(created_before: datetime, limit: int) -> list[FinePaymen
     )
 
 
-async def payments_of(citizen_id: int, limit: int = 100) -> list[FinePayment]:
-    return await FinePayment.filter(citizen_id=citizen_id).order_by("-id").limit(limit)
+async def payments_of(citizen_id: int, before_id: int | None, limit: int) -> list[FinePayment]:
+    """The resident's fine payments newest first, before `before_id`."""
+    query = FinePayment.filter(citizen_id=citizen_id)
+    if before_id is not None:
+        query = query.filter(id__lt=before_id)
+    return await query.order_by("-id").limit(limit)
 
 
 async def transition(payment_id: int, expected: FineState, new: FineState, **changes: Any) -> bool:
@@ -62,14 +66,12 @@ async def reports_of_payments(payment_ids: Sequence[int]) -> dict[int, FineRepor
     return {row.payment_id: row for row in rows}
 
 
-async def stuck_reports(limit: int = 100) -> list[FineReport]:
-    """Pending reports flagged for staff, oldest first, each with its payment."""
-    return (
-        await FineReport.filter(state=ReportState.PENDING, needs_attention=True)
-        .select_related("payment")
-        .order_by("id")
-        .limit(limit)
-    )
+async def stuck_reports(after_id: int | None, limit: int) -> list[FineReport]:
+    """Pending reports flagged for staff, oldest first after `after_id`, each with its payment."""
+    query = FineReport.filter(state=ReportState.PENDING, needs_attention=True)
+    if after_id is not None:
+        query = query.filter(id__gt=after_id)
+    return await query.select_related("payment").order_by("id").limit(limit)
 
 
 async def confirm_report(report_id: int, confirmation_no: str, at: datetime) -> bool:

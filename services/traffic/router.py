@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gateway.paging import Page
 from gateway.registry import RateLimit, Service
 from gateway.schemas import IdentityLevel, ServiceRequest
 from services.traffic.schemas import (
@@ -9,7 +10,8 @@ from services.traffic.schemas import (
     FinePayParams,
     FinePayResult,
     FineReportRead,
-    NoParams,
+    MyPaymentsParams,
+    StuckReportsParams,
     VehicleParams,
     VehicleRead,
 )
@@ -49,10 +51,9 @@ async def pay(request: ServiceRequest, params: FinePayParams) -> FinePayResult:
     summary_zh="我的罚款缴纳记录",
     summary_en="My fine payments",
 )
-async def my_payments(request: ServiceRequest, params: NoParams) -> list[FinePaymentRead]:
-    """My fine payments, newest first."""
-    assert request.citizen is not None
-    return await traffic.my_payments(request.citizen.citizen_id)
+async def my_payments(request: ServiceRequest, params: MyPaymentsParams) -> Page[FinePaymentRead]:
+    """My fine payments newest first, a page at a time."""
+    return await traffic.my_payments(request.require_citizen().citizen_id, params)
 
 
 @service.action(
@@ -60,6 +61,9 @@ async def my_payments(request: ServiceRequest, params: NoParams) -> list[FinePay
     summary_zh="待处理的罚款缴纳回传",
     summary_en="Reports of paid fines that need staff",
 )
-async def stuck_reports(request: ServiceRequest, params: NoParams) -> list[FineReportRead]:
-    """Reports to the traffic police refused by it or failing for long, oldest first."""
-    return await traffic.stuck_reports()
+async def stuck_reports(
+    request: ServiceRequest, params: StuckReportsParams
+) -> Page[FineReportRead]:
+    """Reports to the traffic police refused by it or failing for long, oldest first, a page at
+    a time."""
+    return await traffic.stuck_reports(params)

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field, field_validator
 
+from gateway.paging import PageParams
 from payments.schemas import PaymentStart
 from payments.states import TradeType
 from services.traffic.models import FineState, ReportState
@@ -38,8 +39,12 @@ class FinePayParams(VehicleParams):
     trade_type: TradeType | None = None
 
 
-class NoParams(BaseModel):
-    pass
+class MyPaymentsParams(PageParams):
+    """My fine payments newest first, a page at a time."""
+
+
+class StuckReportsParams(PageParams):
+    """Reports that need staff, oldest first, a page at a time."""
 
 
 class ViolationState(StrEnum):

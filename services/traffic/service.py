@@ -20,6 +20,7 @@ from tortoise.exceptions import IntegrityError
 
 from config import jobs
 from config.database import unit_of_work
+from gateway.paging import Page, cursor_id, decode_cursor, page_of
 from gateway.schemas import ServiceRequest
 from notify.events import Event, emit
 from payments.api import PaymentOrder, Purpose, Refund, fulfils, open_payment, reserve_payment
@@ -55,6 +56,8 @@ from services.traffic.schemas import (
     FinePayParams,
     FinePayResult,
     FineReportRead,
+    MyPaymentsParams,
+    StuckReportsParams,
     VehicleParams,
     VehicleRead,
     ViolationRead,
@@ -221,17 +224,20 @@ class TrafficService:
             payment=start,
         )
 
-    async def my_payments(self, citizen_id: int) -> list[FinePaymentRead]:
-        payments = await repo.payments_of(citizen_id)
-        reports = await repo.reports_of_payments([p.id for p in payments])
+    async def my_payments(self, citizen_id: int, params: MyPaymentsParams) -> Page[FinePaymentRead]:
+        """The resident's fine payments newest first, a page at a time."""
+        before_id = cursor_id(decode_cursor(params.cursor), "before_id")
+        rows = await repo.payments_of(citizen_id, before_id, params.limit + 1)
+        page = page_of(rows, params.limit, lambda payment: {"before_id": payment.id})
+        reports = await repo.reports_of_payments([p.id for p in page.items])
         reads = []
-        for payment in payments:
+        for payment in page.items:
             read = FinePaymentRead.model_validate(payment, from_attributes=True)
             report = reports.get(payment.id)
             if report is not None and report.state == ReportState.CONFIRMED:
                 read.reported, read.confirmation_no = True, report.confirmation_no
             reads.append(read)
-        return reads
+        return Page[FinePaymentRead](items=reads, next_cursor=page.next_cursor)
 
     # ------------------------------------------------------------------ locks
 
@@ -357,10 +363,14 @@ class TrafficService:
         retryable = not isinstance(exc, SourceError) or exc.retryable
         await count_failure(report, ReportState.PENDING, exc, retryable, policy, self.clock())
 
-    async def stuck_reports(self, limit: int = 100) -> list[FineReportRead]:
-        """Reports flagged for staff: refused by the source, or failing for long."""
+    async def stuck_reports(self, params: StuckReportsParams) -> Page[FineReportRead]:
+        """Reports flagged for staff: refused by the source, or failing for long; oldest first,
+        a page at a time."""
+        after_id = cursor_id(decode_cursor(params.cursor), "after_id")
+        rows = await repo.stuck_reports(after_id, params.limit + 1)
+        page = page_of(rows, params.limit, lambda report: {"after_id": report.id})
         reads = []
-        for report in await repo.stuck_reports(limit):
+        for report in page.items:
             payment = report.payment
             reads.append(
                 FineReportRead(
@@ -378,7 +388,7 @@ class TrafficService:
                     created_at=report.created_at,
                 )
             )
-        return reads
+        return Page[FineReportRead](items=reads, next_cursor=page.next_cursor)
 
 
 traffic = TrafficService()

@@ -221,9 +221,36 @@ class TestPrivacy:
         for action in ("detail", "cancel", "check-in-qr"):
             result = await invoke(app, "appointments", action, params, citizen(2))
             assert result.code == "APPOINTMENT_NOT_FOUND", action
-        assert ok(await invoke(app, "appointments", "mine", {}, citizen(2))) == []
+        nothing = ok(await invoke(app, "appointments", "mine", {}, citizen(2)))
+        assert nothing == {"items": [], "next_cursor": None}
         mine = ok(await invoke(app, "appointments", "mine", {}, citizen(1)))
-        assert [a["id"] for a in mine] == [booked["id"]]
+        assert [a["id"] for a in mine["items"]] == [booked["id"]]
+
+
+class TestMine:
+    @pytest.mark.asyncio
+    async def test_pages_through_my_bookings_by_start_time(self, app: FastAPI) -> None:
+        slots = [
+            await make_slot(await make_place(), starts_in=timedelta(days=days))
+            for days in (3, 1, 2, 2)
+        ]
+        await Slot.filter(id=slots[3].id).update(starts_at=slots[2].starts_at)  # a tie
+        booked = [await book(app, 1, slot.id) for slot in slots]
+        first = ok(await invoke(app, "appointments", "mine", {"limit": 2}, citizen(1)))
+        assert len(first["items"]) == 2
+        assert first["next_cursor"] is not None
+        params = {"limit": 2, "cursor": first["next_cursor"]}
+        rest = ok(await invoke(app, "appointments", "mine", params, citizen(1)))
+        assert rest["next_cursor"] is None
+        seen = [a["id"] for a in first["items"] + rest["items"]]
+        assert seen == [booked[i]["id"] for i in (1, 2, 3, 0)]  # by start, a tie by id
+
+    @pytest.mark.asyncio
+    async def test_a_made_up_cursor_is_refused(self, app: FastAPI) -> None:
+        for cursor in ("not a cursor!", "eyJhZnRlciI6WzEsMl19"):  # the second: {"after":[1,2]}
+            params = {"cursor": cursor}
+            result = await invoke(app, "appointments", "mine", params, citizen(1))
+            assert (result.code, result.status) == ("CURSOR_INVALID", 400)
 
 
 class TestCheckInQr:

@@ -30,7 +30,8 @@ class TestBind:
         assert account["company"] == "sandbox-water"
         assert account["alias"] == "家里"
         mine = await invoke(app, "bills", "my-accounts", {})
-        assert [a["id"] for a in mine.data] == [account["id"]]
+        assert [a["id"] for a in mine.data["items"]] == [account["id"]]
+        assert mine.data["next_cursor"] is None
 
     @pytest.mark.asyncio
     async def test_binding_needs_proof_that_fits_the_holder(self, app: FastAPI) -> None:
@@ -64,12 +65,40 @@ class TestBind:
         result = await invoke(app, "bills", "bind", unknown)
         assert result.code == "BILL_ACCOUNT_NOT_FOUND"
         assert result.status == 404
-        assert (await invoke(app, "bills", "my-accounts", {})).data == []
+        assert (await invoke(app, "bills", "my-accounts", {})).data["items"] == []
 
     @pytest.mark.asyncio
     async def test_signing_in_is_required(self, client: httpx.AsyncClient) -> None:
         response = await client.post("/api/v1/services/bills/bind", json=WATER)
         assert response.status_code == 401
+
+
+class TestMyAccounts:
+    @pytest.mark.asyncio
+    async def test_pages_through_my_accounts_in_the_order_bound(self, app: FastAPI) -> None:
+        bound = [
+            await bind(app, kind=kind, account_no=account_no)
+            for kind, account_no in (
+                ("water", "SW0010001"),
+                ("electricity", "SE0020001"),
+                ("gas", "SG0030001"),
+            )
+        ]
+        await bind(app, citizen_id=8)  # someone else's
+        first = await invoke(app, "bills", "my-accounts", {"limit": 2})
+        assert len(first.data["items"]) == 2
+        assert first.data["next_cursor"] is not None
+        params = {"limit": 2, "cursor": first.data["next_cursor"]}
+        rest = await invoke(app, "bills", "my-accounts", params)
+        assert rest.data["next_cursor"] is None
+        seen = [a["id"] for a in first.data["items"] + rest.data["items"]]
+        assert seen == [a["id"] for a in bound]
+
+    @pytest.mark.asyncio
+    async def test_a_made_up_cursor_is_refused(self, app: FastAPI) -> None:
+        for cursor in ("bad!", "eyJhZnRlcl9pZCI6IngifQ"):  # the second: {"after_id":"x"}
+            result = await invoke(app, "bills", "my-accounts", {"cursor": cursor})
+            assert (result.code, result.status) == ("CURSOR_INVALID", 400)
 
 
 class TestUnbind:
@@ -78,15 +107,15 @@ class TestUnbind:
         account = await bind(app)
         result = await invoke(app, "bills", "unbind", {"account_id": account["id"]})
         assert result.ok, result
-        assert (await invoke(app, "bills", "my-accounts", {})).data == []
+        assert (await invoke(app, "bills", "my-accounts", {})).data["items"] == []
 
     @pytest.mark.asyncio
     async def test_another_resident_cannot_unbind_or_see_it(self, app: FastAPI) -> None:
         account = await bind(app, citizen_id=7)
         result = await invoke(app, "bills", "unbind", {"account_id": account["id"]}, 8)
         assert result.code == "BILL_ACCOUNT_NOT_FOUND"
-        assert (await invoke(app, "bills", "my-accounts", {}, 8)).data == []
-        assert len((await invoke(app, "bills", "my-accounts", {}, 7)).data) == 1
+        assert (await invoke(app, "bills", "my-accounts", {}, 8)).data["items"] == []
+        assert len((await invoke(app, "bills", "my-accounts", {}, 7)).data["items"]) == 1
 
     @pytest.mark.asyncio
     async def test_two_residents_bind_the_same_household_separately(self, app: FastAPI) -> None:
@@ -94,7 +123,7 @@ class TestUnbind:
         second = await bind(app, citizen_id=8)
         assert first["id"] != second["id"]
         await invoke(app, "bills", "unbind", {"account_id": first["id"]}, 7)
-        assert len((await invoke(app, "bills", "my-accounts", {}, 8)).data) == 1
+        assert len((await invoke(app, "bills", "my-accounts", {}, 8)).data["items"]) == 1
 
 
 class TestArrears:

@@ -110,8 +110,8 @@ class TestReceipts:
         await fulfil()
         await bills.write_off_due()
         result = await invoke(app, "bills", "receipts", {})
-        assert len(result.data) == 1
-        receipt: dict[str, Any] = result.data[0]
+        assert len(result.data["items"]) == 1
+        receipt: dict[str, Any] = result.data["items"][0]
         return receipt
 
     @pytest.mark.asyncio
@@ -130,11 +130,36 @@ class TestReceipts:
         assert "142.70" in page.text
 
     @pytest.mark.asyncio
+    async def test_pages_through_my_receipts_newest_first(
+        self, app: FastAPI, client: httpx.AsyncClient, cashier: SandboxProvider
+    ) -> None:
+        for params in (
+            {**STEADY, "bill_ids": ["SG0030001-202501"]},
+            {**STEADY, "bill_ids": ["SG0030001-202502"]},
+            {"kind": "water", "account_no": "SW0010001"},
+        ):
+            started = await pay(app, params)
+            await pay_at_cashier(client, started["payment"]["out_trade_no"])
+            await fulfil()
+            await bills.write_off_due()
+        oldest, middle, newest = await Receipt.filter(citizen_id=7).order_by("id")
+        # The oldest issued at the same instant as the middle one, on the next page: by id.
+        await Receipt.filter(id=oldest.id).update(issued_at=middle.issued_at)
+        first = await invoke(app, "bills", "receipts", {"limit": 2})
+        assert len(first.data["items"]) == 2
+        assert first.data["next_cursor"] is not None
+        params = {"limit": 2, "cursor": first.data["next_cursor"]}
+        rest = await invoke(app, "bills", "receipts", params)
+        assert rest.data["next_cursor"] is None
+        seen = [r["receipt_no"] for r in first.data["items"] + rest.data["items"]]
+        assert seen == [r.receipt_no for r in (newest, middle, oldest)]
+
+    @pytest.mark.asyncio
     async def test_another_resident_never_sees_it(
         self, app: FastAPI, client: httpx.AsyncClient, cashier: SandboxProvider
     ) -> None:
         receipt = await self.paid_receipt(app, client)
-        assert (await invoke(app, "bills", "receipts", {}, 8)).data == []
+        assert (await invoke(app, "bills", "receipts", {}, 8)).data["items"] == []
         other = await invoke(app, "bills", "receipt", {"receipt_no": receipt["receipt_no"]}, 8)
         assert other.code == "BILL_RECEIPT_NOT_FOUND"
 

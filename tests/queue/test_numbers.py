@@ -15,7 +15,7 @@ from services.queue import repository
 from services.queue.models import Lane, Ticket
 from services.queue.numbering import counter_key
 from services.queue.service import queue as queue_service
-from tests.appointments.factories import citizen, invoke, make_place
+from tests.appointments.factories import citizen, invoke, make_place, ok
 from tests.queue.conftest import QueuePlace, make_queue
 from tests.queue.helpers import take
 
@@ -68,6 +68,32 @@ class TestTake:
             taken_at=now,
         )
         assert (await take(app, 1, qp.queue.id))["label"] == "A001"
+
+
+class TestMyNumbers:
+    @pytest.mark.asyncio
+    async def test_pages_through_my_numbers_in_the_order_taken(
+        self, app: FastAPI, qp: QueuePlace
+    ) -> None:
+        queues = [qp.queue] + [await make_queue(qp.place, code) for code in "BCD"]
+        taken = [await take(app, 1, q.id) for q in queues]
+        second = await Ticket.get(id=taken[1]["id"])
+        # The third taken at the same instant as the second, on the next page: a tie by id.
+        await Ticket.filter(id=taken[2]["id"]).update(taken_at=second.taken_at)
+        await take(app, 2, qp.queue.id)  # someone else's
+        first = ok(await invoke(app, "queue", "my-numbers", {"limit": 2}, citizen(1)))
+        assert len(first["items"]) == 2
+        assert first["next_cursor"] is not None
+        params = {"limit": 2, "cursor": first["next_cursor"]}
+        rest = ok(await invoke(app, "queue", "my-numbers", params, citizen(1)))
+        assert rest["next_cursor"] is None
+        seen = [t["label"] for t in first["items"] + rest["items"]]
+        assert seen == ["A001", "B001", "C001", "D001"]
+
+    @pytest.mark.asyncio
+    async def test_a_made_up_cursor_is_refused(self, app: FastAPI, qp: QueuePlace) -> None:
+        result = await invoke(app, "queue", "my-numbers", {"cursor": "bad!"}, citizen(1))
+        assert (result.code, result.status) == ("CURSOR_INVALID", 400)
 
 
 class TestNoDuplicateNumbers:

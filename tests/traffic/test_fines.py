@@ -48,6 +48,41 @@ def red_light(result: Any) -> dict[str, Any]:
     return found
 
 
+async def fine_payment(citizen_id: int, decision_no: str) -> FinePayment:
+    return await FinePayment.create(
+        citizen_id=citizen_id,
+        channel="app",
+        decision_no=decision_no,
+        plate="粤B12345",
+        violation_code="1625",
+        fine_fen=20000,
+        overdue_days=0,
+        surcharge_fen=0,
+        amount_fen=20000,
+        state=FineState.RELEASED,
+    )
+
+
+class TestMyPayments:
+    @pytest.mark.asyncio
+    async def test_pages_through_my_payments_newest_first(self, app: FastAPI) -> None:
+        mine = [await fine_payment(7, f"44030510000{n}") for n in range(3)]
+        await fine_payment(8, "440305100009")  # someone else's
+        first = await invoke(app, "traffic", "my-payments", {"limit": 2})
+        assert len(first.data["items"]) == 2
+        assert first.data["next_cursor"] is not None
+        params = {"limit": 2, "cursor": first.data["next_cursor"]}
+        rest = await invoke(app, "traffic", "my-payments", params)
+        assert rest.data["next_cursor"] is None
+        seen = [p["id"] for p in first.data["items"] + rest.data["items"]]
+        assert seen == [p.id for p in reversed(mine)]
+
+    @pytest.mark.asyncio
+    async def test_a_made_up_cursor_is_refused(self, app: FastAPI) -> None:
+        result = await invoke(app, "traffic", "my-payments", {"cursor": "bad!"})
+        assert (result.code, result.status) == ("CURSOR_INVALID", 400)
+
+
 class TestQuery:
     @pytest.mark.asyncio
     async def test_plate_and_vin_tail_show_the_violations(self, app: FastAPI) -> None:
@@ -151,9 +186,11 @@ class TestPayEndToEnd:
         assert again.code == "TRAFFIC_FINE_PAID"
 
         mine = await invoke(app, "traffic", "my-payments", {})
-        assert [p["out_trade_no"] for p in mine.data] == [out_trade_no]
-        assert mine.data[0]["state"] == "paid"
-        assert (await invoke(app, "traffic", "my-payments", {}, 8)).data == []
+        assert [p["out_trade_no"] for p in mine.data["items"]] == [out_trade_no]
+        assert mine.data["items"][0]["state"] == "paid"
+        assert mine.data["next_cursor"] is None
+        nothing = await invoke(app, "traffic", "my-payments", {}, 8)
+        assert nothing.data == {"items": [], "next_cursor": None}
 
     @pytest.mark.asyncio
     async def test_an_unprocessed_violation_cannot_be_paid(self, app: FastAPI) -> None:

@@ -17,7 +17,7 @@ from notify.models import Notification
 from payments.providers.sandbox import SandboxProvider
 from payments.service import utcnow
 from services.payable import next_attempt_delay
-from services.traffic.models import FineReport, ReportState
+from services.traffic.models import FinePayment, FineReport, FineState, ReportState
 from services.traffic.providers.base import (
     FineSettlement,
     Refusal,
@@ -163,9 +163,9 @@ class TestReportAfterPayment:
         assert recorded["amount_fen"] == 40000
         assert recorded["confirmation_no"] == report.confirmation_no
 
-        mine = await invoke(app, "traffic", "my-payments", {})
-        assert mine.data[0]["reported"] is True
-        assert mine.data[0]["confirmation_no"] == report.confirmation_no
+        mine = (await invoke(app, "traffic", "my-payments", {})).data["items"]
+        assert mine[0]["reported"] is True
+        assert mine[0]["confirmation_no"] == report.confirmation_no
         # The payment's own message is the only one: confirming tells the resident nothing new.
         assert await Notification.filter(citizen_id=7).count() == 1
         assert state_of(await invoke(app, "traffic", "query", CAR), RED_LIGHT) == "paid"
@@ -254,15 +254,54 @@ class TestReportAfterPayment:
         assert await at(utcnow() + timedelta(days=30)).report_due() == 0
         assert (await report_of(out_trade_no)).attempts == 1
 
-        mine = await invoke(app, "traffic", "my-payments", {})
-        assert (mine.data[0]["reported"], mine.data[0]["confirmation_no"]) == (False, None)
+        mine = (await invoke(app, "traffic", "my-payments", {})).data["items"]
+        assert (mine[0]["reported"], mine[0]["confirmation_no"]) == (False, None)
         stuck = await invoke_as_staff(app, "stuck-reports", frozenset({"traffic.reports"}))
         assert stuck.ok, stuck
-        assert [(r["reference"], r["decision_no"]) for r in stuck.data] == [
+        assert [(r["reference"], r["decision_no"]) for r in stuck.data["items"]] == [
             (out_trade_no, RED_LIGHT)
         ]
+        assert stuck.data["next_cursor"] is None
         refused = await invoke_as_staff(app, "stuck-reports", frozenset({"traffic.other"}))
         assert refused.status == 403
+
+
+class TestStuckReports:
+    @pytest.mark.asyncio
+    async def test_pages_through_the_flagged_reports_oldest_first(self, app: FastAPI) -> None:
+        flagged = []
+        for n in range(4):
+            payment = await FinePayment.create(
+                citizen_id=7,
+                channel="app",
+                decision_no=f"44030510000{n}",
+                plate="粤B12345",
+                violation_code="1625",
+                fine_fen=20000,
+                overdue_days=0,
+                surcharge_fen=0,
+                amount_fen=20000,
+                state=FineState.PAID,
+            )
+            report = await FineReport.create(
+                payment=payment, reference=f"GH-{n}", needs_attention=n != 1, last_error="refused"
+            )
+            if n != 1:  # the second is not flagged: not listed
+                flagged.append(report.id)
+        staff = frozenset({"traffic.reports"})
+        first = await invoke_as_staff(app, "stuck-reports", staff, {"limit": 2})
+        assert len(first.data["items"]) == 2
+        assert first.data["next_cursor"] is not None
+        params = {"limit": 2, "cursor": first.data["next_cursor"]}
+        rest = await invoke_as_staff(app, "stuck-reports", staff, params)
+        assert rest.data["next_cursor"] is None
+        assert [r["id"] for r in first.data["items"] + rest.data["items"]] == flagged
+
+    @pytest.mark.asyncio
+    async def test_a_made_up_cursor_is_refused(self, app: FastAPI) -> None:
+        staff = frozenset({"traffic.reports"})
+        result = await invoke_as_staff(app, "stuck-reports", staff, {"cursor": "bad!"})
+        assert (result.code, result.status) == ("CURSOR_INVALID", 400)
 
 
 class TestPaidAtTheSource:
@@ -280,7 +319,11 @@ class TestPaidAtTheSource:
         assert again.code == "TRAFFIC_FINE_PAID"
 
 
-async def invoke_as_staff(app: FastAPI, action: str, permissions: frozenset[str]) -> Any:
+async def invoke_as_staff(
+    app: FastAPI, action: str, permissions: frozenset[str], params: dict[str, Any] | None = None
+) -> Any:
     principal = StaffPrincipal(1, "clerk", permissions, (), "session")
-    request = ServiceRequest("traffic", action, {}, principal=principal, client_ip="10.0.0.2")
+    request = ServiceRequest(
+        "traffic", action, params or {}, principal=principal, client_ip="10.0.0.2"
+    )
     return await app.state.gateway.invoke(request)

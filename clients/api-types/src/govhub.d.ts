@@ -1228,7 +1228,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
          */
         post: operations["appointments.mine"];
         delete?: never;
@@ -1372,7 +1372,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
          */
         post: operations["queue.my-numbers"];
         delete?: never;
@@ -2044,7 +2044,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
          */
         post: operations["bills.my-accounts"];
         delete?: never;
@@ -2116,7 +2116,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
          */
         post: operations["bills.receipts"];
         delete?: never;
@@ -2212,7 +2212,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
          */
         post: operations["traffic.my-payments"];
         delete?: never;
@@ -2236,7 +2236,7 @@ export interface paths {
          *
          *     Caller: staff holding `traffic.reports`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
          */
         post: operations["traffic.stuck-reports"];
         delete?: never;
@@ -3909,16 +3909,79 @@ export interface components {
             /** @default null */
             event: components["schemas"]["Event"] | null;
         };
-        /** MyAppointmentsParams */
+        /**
+         * MyAccountsParams
+         * @description My bound accounts in the order bound, a page at a time.
+         */
+        MyAccountsParams: {
+            /**
+             * Cursor
+             * @description `next_cursor` of the previous page; none: the first
+             * @default null
+             */
+            cursor: string | null;
+            /**
+             * Limit
+             * @default 20
+             */
+            limit: number;
+        };
+        /**
+         * MyAppointmentsParams
+         * @description By start time, a page at a time; the past year too with `include_past`.
+         */
         MyAppointmentsParams: {
+            /**
+             * Cursor
+             * @description `next_cursor` of the previous page; none: the first
+             * @default null
+             */
+            cursor: string | null;
+            /**
+             * Limit
+             * @default 20
+             */
+            limit: number;
             /**
              * Include Past
              * @default false
              */
             include_past: boolean;
         };
-        /** MyTicketsParams */
-        MyTicketsParams: Record<string, never>;
+        /**
+         * MyPaymentsParams
+         * @description My fine payments newest first, a page at a time.
+         */
+        MyPaymentsParams: {
+            /**
+             * Cursor
+             * @description `next_cursor` of the previous page; none: the first
+             * @default null
+             */
+            cursor: string | null;
+            /**
+             * Limit
+             * @default 20
+             */
+            limit: number;
+        };
+        /**
+         * MyTicketsParams
+         * @description Today's numbers in the order taken, a page at a time.
+         */
+        MyTicketsParams: {
+            /**
+             * Cursor
+             * @description `next_cursor` of the previous page; none: the first
+             * @default null
+             */
+            cursor: string | null;
+            /**
+             * Limit
+             * @default 20
+             */
+            limit: number;
+        };
         /** NoParams */
         NoParams: Record<string, never>;
         /** NotificationDetail */
@@ -4114,10 +4177,50 @@ export interface components {
             /** Resend After */
             resend_after: number;
         };
+        /** Page[AccountRead] */
+        Page_AccountRead_: {
+            /** Items */
+            items: components["schemas"]["AccountRead"][];
+            /**
+             * Next Cursor
+             * @description null on the last page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[AppointmentRead] */
+        Page_AppointmentRead_: {
+            /** Items */
+            items: components["schemas"]["AppointmentRead"][];
+            /**
+             * Next Cursor
+             * @description null on the last page
+             */
+            next_cursor: string | null;
+        };
         /** Page[AuditRow] */
         Page_AuditRow_: {
             /** Items */
             items: components["schemas"]["AuditRow"][];
+            /**
+             * Next Cursor
+             * @description null on the last page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[FinePaymentRead] */
+        Page_FinePaymentRead_: {
+            /** Items */
+            items: components["schemas"]["FinePaymentRead"][];
+            /**
+             * Next Cursor
+             * @description null on the last page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[FineReportRead] */
+        Page_FineReportRead_: {
+            /** Items */
+            items: components["schemas"]["FineReportRead"][];
             /**
              * Next Cursor
              * @description null on the last page
@@ -4138,6 +4241,26 @@ export interface components {
         Page_OrderStatus_: {
             /** Items */
             items: components["schemas"]["OrderStatus"][];
+            /**
+             * Next Cursor
+             * @description null on the last page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[ReceiptRead] */
+        Page_ReceiptRead_: {
+            /** Items */
+            items: components["schemas"]["ReceiptRead"][];
+            /**
+             * Next Cursor
+             * @description null on the last page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[TicketRead] */
+        Page_TicketRead_: {
+            /** Items */
+            items: components["schemas"]["TicketRead"][];
             /**
              * Next Cursor
              * @description null on the last page
@@ -4309,6 +4432,23 @@ export interface components {
             issued_at: string;
             /** Print Url */
             print_url: string;
+        };
+        /**
+         * ReceiptsParams
+         * @description My e-receipts newest first, a page at a time.
+         */
+        ReceiptsParams: {
+            /**
+             * Cursor
+             * @description `next_cursor` of the previous page; none: the first
+             * @default null
+             */
+            cursor: string | null;
+            /**
+             * Limit
+             * @default 20
+             */
+            limit: number;
         };
         /** ReconcileParams */
         ReconcileParams: {
@@ -4594,6 +4734,23 @@ export interface components {
             ticket: string;
             /** Expires In */
             expires_in: number;
+        };
+        /**
+         * StuckReportsParams
+         * @description Reports that need staff, oldest first, a page at a time.
+         */
+        StuckReportsParams: {
+            /**
+             * Cursor
+             * @description `next_cursor` of the previous page; none: the first
+             * @default null
+             */
+            cursor: string | null;
+            /**
+             * Limit
+             * @default 20
+             */
+            limit: number;
         };
         /**
          * SubscribeParams
@@ -7201,12 +7358,12 @@ export interface operations {
                         /** @constant */
                         code: "OK";
                         message: string;
-                        data: components["schemas"]["AppointmentRead"][];
+                        data: components["schemas"]["Page_AppointmentRead_"];
                         request_id: string;
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -7467,12 +7624,12 @@ export interface operations {
                         /** @constant */
                         code: "OK";
                         message: string;
-                        data: components["schemas"]["TicketRead"][];
+                        data: components["schemas"]["Page_TicketRead_"];
                         request_id: string;
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8721,7 +8878,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["NoParams"];
+                "application/json": components["schemas"]["MyAccountsParams"];
             };
         };
         responses: {
@@ -8735,12 +8892,12 @@ export interface operations {
                         /** @constant */
                         code: "OK";
                         message: string;
-                        data: components["schemas"]["AccountRead"][];
+                        data: components["schemas"]["Page_AccountRead_"];
                         request_id: string;
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8855,7 +9012,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["NoParams"];
+                "application/json": components["schemas"]["ReceiptsParams"];
             };
         };
         responses: {
@@ -8869,12 +9026,12 @@ export interface operations {
                         /** @constant */
                         code: "OK";
                         message: string;
-                        data: components["schemas"]["ReceiptRead"][];
+                        data: components["schemas"]["Page_ReceiptRead_"];
                         request_id: string;
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9033,7 +9190,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["NoParams"];
+                "application/json": components["schemas"]["MyPaymentsParams"];
             };
         };
         responses: {
@@ -9047,12 +9204,12 @@ export interface operations {
                         /** @constant */
                         code: "OK";
                         message: string;
-                        data: components["schemas"]["FinePaymentRead"][];
+                        data: components["schemas"]["Page_FinePaymentRead_"];
                         request_id: string;
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9077,7 +9234,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["NoParams"];
+                "application/json": components["schemas"]["StuckReportsParams"];
             };
         };
         responses: {
@@ -9091,12 +9248,12 @@ export interface operations {
                         /** @constant */
                         code: "OK";
                         message: string;
-                        data: components["schemas"]["FineReportRead"][];
+                        data: components["schemas"]["Page_FineReportRead_"];
                         request_id: string;
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;

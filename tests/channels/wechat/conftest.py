@@ -27,6 +27,7 @@ from channels.wechat.settings import wechat_config
 from config.runtime import Runtime
 from gateway.audit import AuditSink
 from gateway.http import RequestIdMiddleware, install_error_handlers
+from gateway.paging import Page, PageParams
 from gateway.registry import Registry, Service
 from gateway.schemas import IdentityLevel, ServiceRequest
 from gateway.service import Gateway
@@ -232,10 +233,6 @@ class SearchResult(BaseModel):
     items: list[Item]
 
 
-class Empty(BaseModel):
-    pass
-
-
 class Ticket(BaseModel):
     label: str
     ahead: int
@@ -265,11 +262,12 @@ def build_demo_services(calls: Calls) -> list[Service]:
         )
 
     @queue.action("my-numbers", identity=IdentityLevel.LOGGED_IN)
-    async def my_numbers(request: ServiceRequest, params: Empty) -> list[Ticket]:
-        """The signed-in resident's numbers today."""
+    async def my_numbers(request: ServiceRequest, params: PageParams) -> Page[Ticket]:
+        """The signed-in resident's numbers today, one page like the real action."""
         assert request.citizen is not None
         calls.tickets.append(request.citizen.citizen_id)
-        return [Ticket(label="A012", ahead=3, estimated_wait_seconds=600)]
+        ticket = Ticket(label="A012", ahead=3, estimated_wait_seconds=600)
+        return Page[Ticket](items=[ticket], next_cursor=None)
 
     return [catalog, queue]
 

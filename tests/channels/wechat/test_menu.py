@@ -9,6 +9,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from channels.wechat.render import RenderContext, render_generic
 from config.wechat_oa import CLICKS, HELP_CLICK, KEYWORDS, MENU, ActionRoute, ClickButton
 from gateway.clients import RESIDENT
 from gateway.schemas import Channel, IdentityLevel
@@ -127,3 +128,10 @@ class TestReplies:
     ) -> None:
         reply = await click(client, "MY_ACCOUNT")
         assert reply["Content"] == "实名认证：未认证\n手机号：未绑定\n已关联渠道：wechat_oa"
+
+
+def test_a_page_is_said_by_its_rows() -> None:
+    ctx = RenderContext(locale="zh-CN", base_url="https://gov.example", app_id="wx1")
+    page = {"items": [{"receipt_no": "R1", "amount_fen": 100}], "next_cursor": "more"}
+    assert render_generic(page, ctx).text == "R1 100"
+    assert render_generic({"items": [], "next_cursor": None}, ctx).text == "没有找到相关结果。"
