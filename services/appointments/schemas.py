@@ -50,7 +50,11 @@ class MyAppointmentsParams(PageParams):
 class AppointmentRead(BaseModel):
     id: int
     hall_id: int
+    hall_code: str = ""
+    hall_name: str = ""
     item_id: int
+    item_code: str = ""  # what `available-slots` takes to reschedule
+    item_name: str = ""
     day: date
     starts_at: datetime
     ends_at: datetime

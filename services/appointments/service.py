@@ -55,8 +55,28 @@ def new_check_in_code() -> str:
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
 
 
-def appointment_read(appointment: Appointment) -> AppointmentRead:
-    return AppointmentRead.model_validate(appointment, from_attributes=True)
+async def appointment_reads(appointments: list[Appointment]) -> list[AppointmentRead]:
+    """Bookings as residents read them: with the hall's and the item's public codes and names,
+    so a client can show them and book again (`available-slots` takes the codes)."""
+    await Appointment.fetch_for_list(appointments, "hall", "item")
+    return [
+        AppointmentRead.model_validate(
+            {
+                **AppointmentRead.model_validate(a, from_attributes=True).model_dump(
+                    exclude={"hall_code", "hall_name", "item_code", "item_name"}
+                ),
+                "hall_code": a.hall.code,
+                "hall_name": a.hall.name,
+                "item_code": a.item.code,
+                "item_name": a.item.name,
+            }
+        )
+        for a in appointments
+    ]
+
+
+async def appointment_read(appointment: Appointment) -> AppointmentRead:
+    return (await appointment_reads([appointment]))[0]
 
 
 class AppointmentService:
@@ -163,7 +183,7 @@ class AppointmentService:
         except IntegrityError:
             await self._ensure_no_other(citizen_id, slot)  # a concurrent booking won the day
             raise
-        return appointment_read(appointment)
+        return await appointment_read(appointment)
 
     async def _tell(self, appointment: Appointment, event: Event, what: str) -> None:
         """The resident's message about their booking, in the transaction that changes it (the
@@ -238,7 +258,7 @@ class AppointmentService:
         return appointment
 
     async def get(self, citizen_id: int, appointment_id: int) -> AppointmentRead:
-        return appointment_read(await self._own(citizen_id, appointment_id))
+        return await appointment_read(await self._own(citizen_id, appointment_id))
 
     async def mine(self, citizen_id: int, params: MyAppointmentsParams) -> Page[AppointmentRead]:
         """The resident's bookings by start time, a page at a time."""
@@ -248,7 +268,7 @@ class AppointmentService:
         rows = await repository.appointments_of(citizen_id, since, after, params.limit + 1)
         page = page_of(rows, params.limit, lambda a: {"after": key_of(a.starts_at, a.id)})
         return Page[AppointmentRead](
-            items=[appointment_read(a) for a in page.items], next_cursor=page.next_cursor
+            items=await appointment_reads(list(page.items)), next_cursor=page.next_cursor
         )
 
     def _ensure_changeable(self, appointment: Appointment, now: datetime) -> None:
@@ -289,7 +309,7 @@ class AppointmentService:
         if slot.item_id != appointment.item_id:
             raise SlotNotFound()
         if slot.id == appointment.slot_id:
-            return appointment_read(appointment)
+            return await appointment_read(appointment)
         await self._ensure_no_other(citizen_id, slot, except_id=appointment.id)
         try:
             async with unit_of_work():

@@ -226,6 +226,26 @@ class TestPrivacy:
         mine = ok(await invoke(app, "appointments", "mine", {}, citizen(1)))
         assert [a["id"] for a in mine["items"]] == [booked["id"]]
 
+    @pytest.mark.asyncio
+    async def test_a_booking_names_its_hall_and_item_by_their_public_codes(
+        self, app: FastAPI
+    ) -> None:
+        """What a client shows, and what `available-slots` takes to reschedule."""
+        place = await make_place()
+        booked = await book(app, 1, (await make_slot(place)).id)
+        assert (booked["hall_code"], booked["hall_name"]) == (place.hall.code, place.hall.name)
+        assert (booked["item_code"], booked["item_name"]) == (place.item.code, place.item.name)
+        mine = ok(await invoke(app, "appointments", "mine", {}, citizen(1)))
+        assert mine["items"][0]["item_code"] == place.item.code
+        slots = await invoke(
+            app,
+            "appointments",
+            "available-slots",
+            {"hall": booked["hall_code"], "item": booked["item_code"]},
+            citizen(1),
+        )
+        assert slots.code == "OK"
+
 
 class TestMine:
     @pytest.mark.asyncio

@@ -133,3 +133,21 @@ def test_a_number_called_at_the_window_shows_within_two_seconds(
     record(call_to_resident_page_ms=round(delay * 1000))
     expect(shown(page, "[data-test=ticket-call]")).to_contain_text("窗口")
     journey.shot("called")
+
+
+def test_a_booking_is_rescheduled_and_cancelled(govhub: LiveGovHub, page: Page) -> None:
+    resident = new_resident(govhub, real_name=True)
+    journey = start(page, govhub, "standard", "reschedule", resident)
+    journey.tap("[data-test=item-MZ001]")
+    journey.tap("[data-test=book]")
+    journey.tap("[data-test=slot][aria-disabled=false]")
+    booked = shown(page, "[data-test=appointment]")
+    expect(booked).to_contain_text("内地居民结婚登记")
+    before = booked.inner_text()
+    journey.tap("[data-test=reschedule]")
+    page.locator("[data-test=slot][aria-disabled=false] >> visible=true").nth(1).click()
+    moved = shown(page, "[data-test=appointment]")
+    expect(moved).not_to_have_text(before)
+    journey.shot("rescheduled")
+    journey.tap("[data-test=cancel]")
+    expect(shown(page, "[data-test=appointment]")).to_contain_text("已取消")

@@ -2907,8 +2907,28 @@ export interface components {
             id: number;
             /** Hall Id */
             hall_id: number;
+            /**
+             * Hall Code
+             * @default
+             */
+            hall_code: string;
+            /**
+             * Hall Name
+             * @default
+             */
+            hall_name: string;
             /** Item Id */
             item_id: number;
+            /**
+             * Item Code
+             * @default
+             */
+            item_code: string;
+            /**
+             * Item Name
+             * @default
+             */
+            item_name: string;
             /**
              * Day
              * Format: date

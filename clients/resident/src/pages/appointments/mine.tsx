@@ -4,7 +4,7 @@ import { useState } from 'react'
 
 import { ErrorNote, Loadable, Screen, Tap } from '../../components/ui'
 import { call, newKey } from '../../lib/api'
-import { type Hall, type Page, rows } from '../../lib/catalog'
+import { type Page, rows } from '../../lib/catalog'
 import { t } from '../../lib/i18n'
 import { go, requireSignIn } from '../../lib/nav'
 import { dayAndClock, clock } from '../../lib/time'
@@ -13,8 +13,9 @@ import { useAction, useAsync } from '../../lib/useAsync'
 interface Appointment {
   id: number
   hall_id: number
-  item_code?: string
-  item_name?: string
+  hall_name: string
+  item_code: string
+  item_name: string
   day: string
   starts_at: string
   ends_at: string
@@ -47,14 +48,12 @@ function CheckInQr({ id }: { id: number }) {
 
 export default function MyAppointments() {
   const signed = requireSignIn()
-  const halls = useAsync(() => call<Hall[]>('catalog', 'halls'))
   const mine = useAsync(async () => (signed ? rows(await call<Page<Appointment> | Appointment[]>('appointments', 'mine', {})) : []))
   const [open, setOpen] = useState<number | null>(null)
   const cancel = useAction(async (id: number) => {
     await call('appointments', 'cancel', { appointment_id: id }, { key: newKey() })
     mine.reload()
   })
-  const hallName = (id: number) => halls.data?.find((h) => h.id === id)?.name ?? ''
   return (
     <Screen title={t('我的预约')}>
       <ErrorNote error={cancel.error} />
@@ -63,7 +62,7 @@ export default function MyAppointments() {
           list.map((a) => (
             <View className='card' key={a.id} data-test='appointment'>
               <Text className='row-title'>
-                {a.item_name ?? ''} {hallName(a.hall_id)}
+                {a.item_name} · {a.hall_name}
               </Text>
               <Text>
                 {dayAndClock(a.starts_at)}-{clock(a.ends_at)} · {t(STATUS[a.status] ?? a.status)}
@@ -76,11 +75,9 @@ export default function MyAppointments() {
                   <Tap small onTap={() => setOpen(open === a.id ? null : a.id)} test='show-qr'>
                     {t('签到码')}
                   </Tap>
-                  {a.item_code ? (
-                    <Tap small onTap={() => go(`pages/appointments/book?item=${a.item_code}&appointment=${a.id}`)} test='reschedule'>
-                      {t('改约')}
-                    </Tap>
-                  ) : null}
+                  <Tap small onTap={() => go(`pages/appointments/book?item=${a.item_code}&appointment=${a.id}`)} test='reschedule'>
+                    {t('改约')}
+                  </Tap>
                   <Tap small kind='danger' onTap={() => void cancel.run(a.id)} busy={cancel.busy} test='cancel'>
                     {t('取消预约')}
                   </Tap>
