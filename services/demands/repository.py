@@ -60,13 +60,18 @@ async def items_of(demand_id: int) -> list[FeeDemandItem]:
     return await FeeDemandItem.filter(demand_id=demand_id).order_by("id")
 
 
-async def demands_of_payer(hashes: list[str], paid_by: int, limit: int) -> list[FeeDemand]:
-    """Open demands naming the resident, and the ones they paid, newest first."""
+async def demands_of_payer(
+    hashes: list[str], paid_by: int, before_id: int | None, limit: int
+) -> list[FeeDemand]:
+    """Open demands naming the resident, and the ones they paid, newest first (before
+    `before_id`)."""
     named = Q(payer_phone_hash__in=hashes) | Q(payer_id_hash__in=hashes) if hashes else Q(id=0)
     query = FeeDemand.filter(
         (named & Q(state__in=[DemandState.OPEN, DemandState.PAYING]))
         | Q(paid_by_citizen_id=paid_by)
     )
+    if before_id is not None:
+        query = query.filter(id__lt=before_id)
     return await query.order_by("-id").limit(limit).select_related("department")
 
 

@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from gateway.errors import GovError
 from gateway.http import ok
+from gateway.paging import Page, PageParams
 from gateway.registry import RateLimit, Service
 from gateway.router import client_ip
 from gateway.schemas import IdentityLevel, ServiceRequest
@@ -20,7 +21,7 @@ from payments.schemas import PaymentStart
 from payments.states import TradeType
 from services.demands import counter
 from services.demands.models import DemandState, Department, FeeDemand, KeyMode
-from services.demands.schemas import DemandCreate, DemandNoParams, DemandRead, NoParams, PayParams
+from services.demands.schemas import DemandCreate, DemandNoParams, DemandRead, PayParams
 from services.demands.service import demands
 from services.qrcodes import qr_svg
 
@@ -64,10 +65,6 @@ async def demand_webhooks(demand_no: DemandNo, authorization: Authorization = No
 service = Service("demands", "缴费通知", "Fee demands")
 
 
-class DemandList(BaseModel):
-    demands: list[DemandRead]
-
-
 class DemandPayResult(BaseModel):
     demand: DemandRead
     payment: PaymentStart
@@ -76,9 +73,9 @@ class DemandPayResult(BaseModel):
 @service.action(
     identity=IdentityLevel.LOGGED_IN, summary_zh="我的待缴费用", summary_en="My fee demands"
 )
-async def mine(request: ServiceRequest, params: NoParams) -> DemandList:
-    """Open demands that name my phone or ID number, and the ones I paid."""
-    return DemandList(demands=await demands.mine(request.require_citizen().citizen_id))
+async def mine(request: ServiceRequest, params: PageParams) -> Page[DemandRead]:
+    """Open demands that name my phone or ID number, and the ones I paid, newest first."""
+    return await demands.mine(request.require_citizen().citizen_id, params)
 
 
 @service.action(

@@ -27,6 +27,7 @@ from config.runtime import runtime
 from gateway.codes import Code
 from gateway.errors import GovError
 from gateway.masking import mask_id_number, mask_phone
+from gateway.paging import Page, PageParams, cursor_id, decode_cursor, page_of
 from gateway.schemas import Channel, ServiceRequest
 from notify.events import Event, emit
 from payments import providers
@@ -244,12 +245,16 @@ class DemandService:
 
     # ------------------------------------------------------------------ residents
 
-    async def mine(self, citizen_id: int, limit: int = 50) -> list[DemandRead]:
-        """Open demands naming my phone or ID number, and those I paid."""
+    async def mine(self, citizen_id: int, params: PageParams) -> Page[DemandRead]:
+        """Open demands naming my phone or ID number, and those I paid, newest first."""
         citizen = await Citizen.get_or_none(id=citizen_id)
         hashes = [h for h in (citizen.phone_hash, citizen.id_number_hash) if h] if citizen else []
-        found = await repo.demands_of_payer(hashes, citizen_id, limit)
-        return [await self.read(demand) for demand in found]
+        before_id = cursor_id(decode_cursor(params.cursor), "before_id")
+        found = await repo.demands_of_payer(hashes, citizen_id, before_id, params.limit + 1)
+        page = page_of(found, params.limit, lambda demand: {"before_id": demand.id})
+        return Page[DemandRead](
+            items=[await self.read(d) for d in page.items], next_cursor=page.next_cursor
+        )
 
     async def find(self, demand_no: str) -> FeeDemand:
         """Anyone holding the number (a payment link, the counter's QR code) may see and pay the

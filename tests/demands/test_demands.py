@@ -99,6 +99,29 @@ class TestPaymentLink:
         assert "沙箱收银台" in page.text
 
 
+class TestMine:
+    @pytest.mark.asyncio
+    async def test_my_demands_page_newest_first(
+        self, app: FastAPI, client: httpx.AsyncClient, department: tuple[str, str, Receiver]
+    ) -> None:
+        test_key = department[0]
+        made = [
+            (await create(client, test_key, demand_body(f"BDC-P{n}"))).json()["data"]["demand_no"]
+            for n in range(3)
+        ]
+        citizen = await resident()
+        first = (await invoke(app, "demands", "mine", {"limit": 2}, citizen)).data
+        assert [d["demand_no"] for d in first["items"]] == made[::-1][:2]
+        assert first["next_cursor"]
+        rest = await invoke(
+            app, "demands", "mine", {"limit": 2, "cursor": first["next_cursor"]}, citizen
+        )
+        assert [d["demand_no"] for d in rest.data["items"]] == made[:1]
+        assert rest.data["next_cursor"] is None
+        bad = await invoke(app, "demands", "mine", {"cursor": "not-a-cursor"}, citizen)
+        assert bad.code == "CURSOR_INVALID"
+
+
 class TestPaying:
     @pytest.mark.asyncio
     async def test_the_resident_finds_pays_and_the_department_hears_it_signed(
@@ -108,8 +131,8 @@ class TestPaying:
         made = (await create(client, test_key, demand_body())).json()["data"]
         citizen = await resident()
         mine = await invoke(app, "demands", "mine", {}, citizen)
-        assert [d["demand_no"] for d in mine.data["demands"]] == [made["demand_no"]]
-        assert (await invoke(app, "demands", "mine", {}, citizen + 1)).data["demands"] == []
+        assert [d["demand_no"] for d in mine.data["items"]] == [made["demand_no"]]
+        assert (await invoke(app, "demands", "mine", {}, citizen + 1)).data["items"] == []
 
         out_trade_no = await pay_at_cashier(app, client, made["demand_no"], citizen)
         await demands.deliver_due()

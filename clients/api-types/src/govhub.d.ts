@@ -2260,7 +2260,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
          */
         post: operations["demands.mine"];
         delete?: never;
@@ -3427,11 +3427,6 @@ export interface components {
             /** Receipt Url */
             receipt_url: string | null;
         };
-        /** DemandList */
-        DemandList: {
-            /** Demands */
-            demands: components["schemas"]["DemandRead"][];
-        };
         /** DemandNoParams */
         DemandNoParams: {
             /** Demand No */
@@ -4197,6 +4192,20 @@ export interface components {
             /** Resend After */
             resend_after: number;
         };
+        /** PageParams */
+        PageParams: {
+            /**
+             * Cursor
+             * @description `next_cursor` of the previous page; none: the first
+             * @default null
+             */
+            cursor: string | null;
+            /**
+             * Limit
+             * @default 20
+             */
+            limit: number;
+        };
         /** Page[AccountRead] */
         Page_AccountRead_: {
             /** Items */
@@ -4221,6 +4230,16 @@ export interface components {
         Page_AuditRow_: {
             /** Items */
             items: components["schemas"]["AuditRow"][];
+            /**
+             * Next Cursor
+             * @description null on the last page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[DemandRead] */
+        Page_DemandRead_: {
+            /** Items */
+            items: components["schemas"]["DemandRead"][];
             /**
              * Next Cursor
              * @description null on the last page
@@ -9298,7 +9317,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["NoParams"];
+                "application/json": components["schemas"]["PageParams"];
             };
         };
         responses: {
@@ -9312,12 +9331,12 @@ export interface operations {
                         /** @constant */
                         code: "OK";
                         message: string;
-                        data: components["schemas"]["DemandList"];
+                        data: components["schemas"]["Page_DemandRead_"];
                         request_id: string;
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;

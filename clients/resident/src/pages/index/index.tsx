@@ -4,7 +4,7 @@ import { useState } from 'react'
 
 import { Field, Loadable, Row, Screen, Section, Tap } from '../../components/ui'
 import { call, signedIn } from '../../lib/api'
-import { type ItemDetail, type Named, POPULAR_ITEMS } from '../../lib/catalog'
+import { type ItemDetail, type Named, POPULAR_ITEMS, type Page } from '../../lib/catalog'
 import { locale, named, setLocale, t } from '../../lib/i18n'
 import { go, home } from '../../lib/nav'
 import { elderMode, setElderMode } from '../../lib/prefs'
@@ -37,7 +37,7 @@ export default function Home() {
   const events = useAsync(() => call<Named[]>('catalog', 'life-events'))
   const themes = useAsync(() => call<Named[]>('catalog', 'themes'))
   const demands = useAsync(async () =>
-    signedIn() ? (await call<{ demands: { state: string }[] }>('demands', 'mine')).demands : [],
+    signedIn() ? (await call<Page<{ state: string }>>('demands', 'mine')).items : [],
   )
   const search = () => {
     if (query.trim()) go(`pages/catalog/list?q=${encodeURIComponent(query.trim())}`)

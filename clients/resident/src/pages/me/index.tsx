@@ -3,6 +3,7 @@ import { Text, View } from '@tarojs/components'
 
 import { Loadable, Row, Screen, Section, Tap } from '../../components/ui'
 import { call, signOut } from '../../lib/api'
+import type { Page } from '../../lib/catalog'
 import { t } from '../../lib/i18n'
 import { yuan } from '../../lib/money'
 import { go, home, requireSignIn } from '../../lib/nav'
@@ -27,7 +28,7 @@ const MINE: [string, string][] = [
 export default function MePage() {
   const signed = requireSignIn()
   const me = useAsync(() => (signed ? call<Me>('account', 'me') : Promise.reject()))
-  const demands = useAsync(async () => (signed ? (await call<{ demands: Demand[] }>('demands', 'mine')).demands : []))
+  const demands = useAsync(async () => (signed ? (await call<Page<Demand>>('demands', 'mine')).items : []))
   return (
     <Screen title={t('我的')}>
       <Loadable loaded={me}>
