@@ -161,6 +161,8 @@ class Code(StrEnum):
     BILL_PAYING = "BILL_PAYING"
     BILL_ALREADY_PAID = "BILL_ALREADY_PAID"
     BILL_RECEIPT_NOT_FOUND = "BILL_RECEIPT_NOT_FOUND"
+    BILL_WRITE_OFF_NOT_FOUND = "BILL_WRITE_OFF_NOT_FOUND"
+    FINE_REPORT_NOT_FOUND = "FINE_REPORT_NOT_FOUND"
     TRAFFIC_VEHICLE_NOT_FOUND = "TRAFFIC_VEHICLE_NOT_FOUND"
     TRAFFIC_VIOLATION_NOT_FOUND = "TRAFFIC_VIOLATION_NOT_FOUND"
     TRAFFIC_FINE_NOT_PAYABLE = "TRAFFIC_FINE_NOT_PAYABLE"
@@ -558,6 +560,8 @@ SPECS: dict[Code, Spec] = {
         409, "账单 {bill_id} 已缴清，无需重复缴费", "Bill {bill_id} is paid already"
     ),
     Code.BILL_RECEIPT_NOT_FOUND: Spec(404, "未找到该电子票据", "No such e-receipt"),
+    Code.BILL_WRITE_OFF_NOT_FOUND: Spec(404, "未找到该销账记录", "No such write-off"),
+    Code.FINE_REPORT_NOT_FOUND: Spec(404, "未找到该罚款回传记录", "No such fine report"),
     Code.TRAFFIC_VEHICLE_NOT_FOUND: Spec(
         404,
         "未找到该车辆，请核对号牌号码和车架号后六位",

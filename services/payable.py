@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from tortoise import fields
 from tortoise.models import Model
@@ -82,6 +82,9 @@ class HandOver(Model):
         abstract = True
 
 
+H = TypeVar("H", bound=HandOver)
+
+
 async def count_failure(
     hand_over: HandOver,
     pending: str,
@@ -109,6 +112,17 @@ async def count_failure(
         "%s %d failed (attempt %d): %s", type(hand_over).__name__, hand_over.pk, attempts, exc
     )
     return step
+
+
+async def needing_staff(
+    model: type[H], pending: str, after_id: int | None, limit: int, related: str
+) -> list[H]:
+    """Pending hand-overs flagged for staff (refused, or failing for long), oldest first after
+    `after_id`, each with its payment (`related`)."""
+    query = model.filter(state=pending, needs_attention=True)
+    if after_id is not None:
+        query = query.filter(id__gt=after_id)
+    return await query.select_related(related).order_by("id").limit(limit)
 
 
 async def attempt_due(

@@ -52,3 +52,7 @@ class BillAlreadyPaid(GovError):
 
 class ReceiptNotFound(GovError):
     code = Code.BILL_RECEIPT_NOT_FOUND
+
+
+class WriteOffNotFound(GovError):
+    code = Code.BILL_WRITE_OFF_NOT_FOUND

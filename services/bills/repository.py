@@ -21,6 +21,7 @@ from services.bills.models import (
     WriteOffState,
 )
 from services.bills.providers.base import CompanyBill, UtilityKind
+from services.payable import needing_staff
 
 # ------------------------------------------------------------------------------------ accounts
 
@@ -162,6 +163,11 @@ async def write_off_by_id(write_off_id: int) -> WriteOff | None:
     return await WriteOff.get_or_none(id=write_off_id)
 
 
+async def stuck_write_offs(after_id: int | None, limit: int) -> list[WriteOff]:
+    """Pending write-offs flagged for staff, oldest first after `after_id`, with their payment."""
+    return await needing_staff(WriteOff, WriteOffState.PENDING, after_id, limit, "payment")
+
+
 async def write_off_of(payment_id: int) -> WriteOff | None:
     return await WriteOff.get_or_none(payment_id=payment_id)
 
@@ -173,6 +179,7 @@ async def complete_write_off(write_off: WriteOff, confirmation_no: str, now: dat
         confirmation_no=confirmation_no,
         done_at=now,
         next_attempt_at=None,
+        needs_attention=False,
         last_error=None,
     )
     return updated == 1

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from starlette.responses import HTMLResponse
 
+from gateway.codes import Code
 from gateway.paging import Page
 from gateway.registry import RateLimit, Service
 from gateway.schemas import IdentityLevel, ServiceRequest
@@ -22,6 +23,9 @@ from services.bills.schemas import (
     ReceiptParams,
     ReceiptRead,
     ReceiptsParams,
+    StuckWriteOffsParams,
+    WriteOffParams,
+    WriteOffRead,
 )
 from services.bills.service import bills
 
@@ -103,6 +107,33 @@ async def receipts(request: ServiceRequest, params: ReceiptsParams) -> Page[Rece
 async def receipt(request: ServiceRequest, params: ReceiptParams) -> ReceiptRead:
     """One of my e-receipts, with the address of its printable page."""
     return await bills.receipt(request.require_citizen().citizen_id, params.receipt_no)
+
+
+WRITE_OFFS = "bills.write-offs"
+
+
+@service.action(
+    permission=WRITE_OFFS,
+    summary_zh="待处理的销账",
+    summary_en="Write-offs that need staff",
+)
+async def stuck_write_offs(
+    request: ServiceRequest, params: StuckWriteOffsParams
+) -> Page[WriteOffRead]:
+    """Write-offs refused by the company or failing for long, oldest first, a page at a time."""
+    return await bills.stuck_write_offs(params)
+
+
+@service.action(
+    permission=WRITE_OFFS,
+    mutates=True,
+    errors=(Code.BILL_WRITE_OFF_NOT_FOUND,),
+    summary_zh="重试销账",
+    summary_en="Try a write-off again now",
+)
+async def retry_write_off(request: ServiceRequest, params: WriteOffParams) -> WriteOffRead:
+    """One attempt now at the company, whatever the backoff; the write-off as it then is."""
+    return await bills.retry_write_off(params.write_off_id)
 
 
 router = APIRouter(prefix="/bills", tags=["bills"])

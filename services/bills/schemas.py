@@ -130,3 +130,30 @@ class ReceiptRead(BaseModel):
     verification: str
     issued_at: datetime
     print_url: str
+
+
+class StuckWriteOffsParams(PageParams):
+    """Write-offs that need staff, oldest first, a page at a time."""
+
+
+class WriteOffParams(BaseModel):
+    write_off_id: int = Field(gt=0)
+
+
+class WriteOffRead(BaseModel):
+    """A paid payment's write-off at the utility company, as staff see it."""
+
+    id: int
+    payment_id: int
+    kind: str
+    company: str
+    account_no: str
+    amount_fen: int
+    reference: str
+    state: str
+    attempts: int
+    next_attempt_at: datetime | None
+    needs_attention: bool
+    last_error: str | None
+    confirmation_no: str | None
+    created_at: datetime

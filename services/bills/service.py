@@ -42,6 +42,7 @@ from services.bills.errors import (
     NothingToPay,
     ProofLocked,
     ReceiptNotFound,
+    WriteOffNotFound,
 )
 from services.bills.models import (
     BillPayment,
@@ -74,6 +75,8 @@ from services.bills.schemas import (
     PayResult,
     ReceiptRead,
     ReceiptsParams,
+    StuckWriteOffsParams,
+    WriteOffRead,
 )
 from services.bills.settings import bills_settings
 from services.payable import (
@@ -439,6 +442,49 @@ class BillsService:
             await self._write_off_failed(entry, exc)
             return False
         return await self._written_off(entry, payment, bills, confirmation.confirmation_no)
+
+    async def stuck_write_offs(self, params: StuckWriteOffsParams) -> Page[WriteOffRead]:
+        """Write-offs flagged for staff (refused by the company, or failing for long), oldest
+        first, a page at a time."""
+        after_id = cursor_id(decode_cursor(params.cursor), "after_id")
+        rows = await repo.stuck_write_offs(after_id, params.limit + 1)
+        page = page_of(rows, params.limit, lambda entry: {"after_id": entry.id})
+        return Page[WriteOffRead](
+            items=[self._write_off_read(e, e.payment) for e in page.items],
+            next_cursor=page.next_cursor,
+        )
+
+    async def retry_write_off(self, write_off_id: int) -> WriteOffRead:
+        """Staff try a write-off again now, whatever its backoff: the company keys on the
+        reference, so a write-off that did go through is not made twice."""
+        entry = await repo.write_off_by_id(write_off_id)
+        if entry is None:
+            raise WriteOffNotFound()
+        await self.write_off(entry.id)
+        entry = await repo.write_off_by_id(write_off_id)
+        assert entry is not None
+        payment = await repo.payment_by_id(entry.payment_id)
+        assert payment is not None
+        return self._write_off_read(entry, payment)
+
+    @staticmethod
+    def _write_off_read(entry: WriteOff, payment: BillPayment) -> WriteOffRead:
+        return WriteOffRead(
+            id=entry.id,
+            payment_id=payment.id,
+            kind=payment.kind.value,
+            company=payment.company,
+            account_no=payment.account_no,
+            amount_fen=payment.amount_fen,
+            reference=entry.reference,
+            state=entry.state.value,
+            attempts=entry.attempts,
+            next_attempt_at=entry.next_attempt_at,
+            needs_attention=entry.needs_attention,
+            last_error=entry.last_error,
+            confirmation_no=entry.confirmation_no,
+            created_at=entry.created_at,
+        )
 
     async def _write_off_failed(self, entry: WriteOff, exc: Exception) -> None:
         settings = bills_settings()

@@ -34,6 +34,8 @@ BUILTIN_ROLES: dict[str, RoleSpec] = {
                 "queue.call",
                 "queue.issue",
                 "demands.counter",
+                "bills.write-offs",
+                "traffic.reports",
             ),
         ),
         RoleSpec(
@@ -54,7 +56,7 @@ BUILTIN_ROLES: dict[str, RoleSpec] = {
             "finance",
             "财务对账员",
             "Finance officer",
-            (SELF, "payments.refund", "payments.reconcile"),
+            (SELF, "payments.refund", "payments.reconcile", "bills.write-offs", "traffic.reports"),
         ),
         RoleSpec("auditor", "审计员", "Auditor", (SELF, "audit.read", "notify.read")),
     )

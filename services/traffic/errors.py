@@ -28,3 +28,7 @@ class FinePaid(GovError):
 
 class TrafficUnavailable(GovError):
     code = Code.TRAFFIC_UNAVAILABLE
+
+
+class ReportNotFound(GovError):
+    code = Code.FINE_REPORT_NOT_FOUND

@@ -8,6 +8,7 @@ from typing import Any
 
 from tortoise.expressions import F
 
+from services.payable import needing_staff
 from services.traffic.models import FinePayment, FineReport, FineState, ReportState
 
 
@@ -68,10 +69,7 @@ async def reports_of_payments(payment_ids: Sequence[int]) -> dict[int, FineRepor
 
 async def stuck_reports(after_id: int | None, limit: int) -> list[FineReport]:
     """Pending reports flagged for staff, oldest first after `after_id`, each with its payment."""
-    query = FineReport.filter(state=ReportState.PENDING, needs_attention=True)
-    if after_id is not None:
-        query = query.filter(id__gt=after_id)
-    return await query.select_related("payment").order_by("id").limit(limit)
+    return await needing_staff(FineReport, ReportState.PENDING, after_id, limit, "payment")
 
 
 async def confirm_report(report_id: int, confirmation_no: str, at: datetime) -> bool:

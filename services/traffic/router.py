@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gateway.codes import Code
 from gateway.paging import Page
 from gateway.registry import RateLimit, Service
 from gateway.schemas import IdentityLevel, ServiceRequest
@@ -11,6 +12,7 @@ from services.traffic.schemas import (
     FinePayResult,
     FineReportRead,
     MyPaymentsParams,
+    ReportParams,
     StuckReportsParams,
     VehicleParams,
     VehicleRead,
@@ -67,3 +69,16 @@ async def stuck_reports(
     """Reports to the traffic police refused by it or failing for long, oldest first, a page at
     a time."""
     return await traffic.stuck_reports(params)
+
+
+@service.action(
+    permission="traffic.reports",
+    mutates=True,
+    errors=(Code.FINE_REPORT_NOT_FOUND,),
+    summary_zh="重试罚款缴纳回传",
+    summary_en="Report a paid fine again now",
+)
+async def retry_report(request: ServiceRequest, params: ReportParams) -> FineReportRead:
+    """One attempt now at the traffic police's system, whatever the backoff; the report as it
+    then is."""
+    return await traffic.retry_report(params.report_id)

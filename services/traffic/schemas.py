@@ -47,6 +47,10 @@ class StuckReportsParams(PageParams):
     """Reports that need staff, oldest first, a page at a time."""
 
 
+class ReportParams(BaseModel):
+    report_id: int = Field(gt=0)
+
+
 class ViolationState(StrEnum):
     UNPROCESSED = "unprocessed"  # no penalty decision yet: handled at the traffic police first
     UNPAID = "unpaid"

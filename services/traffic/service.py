@@ -37,6 +37,7 @@ from services.traffic.errors import (
     FineNotPayable,
     FinePaid,
     FinePaying,
+    ReportNotFound,
     TrafficUnavailable,
     VehicleNotFound,
     ViolationNotFound,
@@ -369,26 +370,40 @@ class TrafficService:
         after_id = cursor_id(decode_cursor(params.cursor), "after_id")
         rows = await repo.stuck_reports(after_id, params.limit + 1)
         page = page_of(rows, params.limit, lambda report: {"after_id": report.id})
-        reads = []
-        for report in page.items:
-            payment = report.payment
-            reads.append(
-                FineReportRead(
-                    id=report.id,
-                    payment_id=payment.id,
-                    decision_no=payment.decision_no,
-                    plate=payment.plate,
-                    reference=report.reference,
-                    amount_fen=payment.amount_fen,
-                    state=report.state,
-                    attempts=report.attempts,
-                    next_attempt_at=report.next_attempt_at,
-                    needs_attention=report.needs_attention,
-                    last_error=report.last_error,
-                    created_at=report.created_at,
-                )
-            )
-        return Page[FineReportRead](items=reads, next_cursor=page.next_cursor)
+        return Page[FineReportRead](
+            items=[self._report_read(r, r.payment) for r in page.items],
+            next_cursor=page.next_cursor,
+        )
+
+    async def retry_report(self, report_id: int) -> FineReportRead:
+        """Staff report a paid fine again now, whatever its backoff: the source keys on the
+        reference, so a report that did arrive is not counted twice."""
+        report = await repo.report_by_id(report_id)
+        if report is None:
+            raise ReportNotFound()
+        await self.report(report.id)
+        report = await repo.report_by_id(report_id)
+        assert report is not None
+        payment = await repo.payment_by_id(report.payment_id)
+        assert payment is not None
+        return self._report_read(report, payment)
+
+    @staticmethod
+    def _report_read(report: FineReport, payment: FinePayment) -> FineReportRead:
+        return FineReportRead(
+            id=report.id,
+            payment_id=payment.id,
+            decision_no=payment.decision_no,
+            plate=payment.plate,
+            reference=report.reference,
+            amount_fen=payment.amount_fen,
+            state=report.state,
+            attempts=report.attempts,
+            next_attempt_at=report.next_attempt_at,
+            needs_attention=report.needs_attention,
+            last_error=report.last_error,
+            created_at=report.created_at,
+        )
 
 
 traffic = TrafficService()

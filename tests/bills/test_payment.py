@@ -20,6 +20,7 @@ from payments.service import utcnow
 from payments.states import OrderState, Purpose
 from services.bills.models import BillState, Receipt, UtilityBill, WriteOff, WriteOffState
 from services.bills.service import bills
+from tests.as_staff import invoke_as_staff
 from tests.bills.conftest import fulfil, invoke, later, settle_jobs
 
 FLAKY = {"kind": "water", "account_no": "SW0010003"}  # the company is busy twice per write-off
@@ -222,6 +223,45 @@ class TestOneBillOneOrder:
         assert again.code == "BILL_ALREADY_PAID"  # written off: the company lists it no more
         unknown = await invoke(app, "bills", "pay", {**STEADY, "bill_ids": ["SG0030001-209901"]})
         assert unknown.code == "BILL_NOT_FOUND"
+
+
+class TestStaffRetry:
+    @pytest.mark.asyncio
+    async def test_staff_see_a_flagged_write_off_and_retry_it_until_the_company_confirms(
+        self, app: FastAPI, client: httpx.AsyncClient, cashier: SandboxProvider
+    ) -> None:
+        started = await pay(app, FLAKY)
+        out_trade_no = started["payment"]["out_trade_no"]
+        await pay_at_cashier(client, out_trade_no)
+        await fulfil()
+        entry = await WriteOff.get(reference=out_trade_no)
+        await WriteOff.filter(id=entry.id).update(needs_attention=True, last_error="busy for long")
+        staff = frozenset({"bills.write-offs"})
+        stuck = await invoke_as_staff(app, "bills", "stuck-write-offs", {}, staff)
+        assert [w["reference"] for w in stuck.data["items"]] == [out_trade_no]
+        assert stuck.data["items"][0]["account_no"] == FLAKY["account_no"]
+        retry = {"write_off_id": entry.id}
+        for _ in range(3):  # the company is busy twice, then confirms
+            retried = await invoke_as_staff(app, "bills", "retry-write-off", retry, staff)
+            assert retried.ok, retried
+            if retried.data["state"] == "done":
+                break
+        assert retried.data["state"] == "done"
+        assert retried.data["attempts"] == 3  # busy, busy, done: each try counted
+        assert retried.data["confirmation_no"]
+        assert not retried.data["needs_attention"]
+        assert await Receipt.all().count() == 1
+        again = await invoke_as_staff(app, "bills", "retry-write-off", retry, staff)
+        assert again.data["state"] == "done"  # nothing twice
+        assert await Receipt.all().count() == 1
+        nothing = await invoke_as_staff(app, "bills", "stuck-write-offs", {}, staff)
+        assert nothing.data["items"] == []
+        refused = await invoke_as_staff(app, "bills", "stuck-write-offs", {}, frozenset())
+        assert refused.status == 403
+        missing = await invoke_as_staff(
+            app, "bills", "retry-write-off", {"write_off_id": 10**9}, staff
+        )
+        assert missing.code == "BILL_WRITE_OFF_NOT_FOUND"
 
 
 class TestOrderExpiryReleasesTheBills:

@@ -22,6 +22,8 @@ SOURCES: dict[tuple[str, str] | str, tuple[str, str]] = {
     ("appointments", "item"): ("ItemSummary", "code"),
     ("account", "account_id"): ("ChannelAccountRead", "id"),
     ("bills", "account_id"): ("AccountRead", "id"),
+    ("bills", "write_off_id"): ("WriteOffRead", "id"),
+    ("traffic", "report_id"): ("FineReportRead", "id"),
     ("notify", "id"): ("NotificationRead", "id"),
     "hall": ("HallRead", "code"),
     "hall_id": ("HallRead", "id"),

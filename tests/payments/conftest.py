@@ -17,7 +17,6 @@ from gateway.schemas import (
     IdentityLevel,
     ServiceRequest,
     ServiceResult,
-    StaffPrincipal,
 )
 from payments import outbox, providers
 from payments.models import PaymentEvent, PaymentFulfilment, PaymentOrder, PaymentOutbox
@@ -26,6 +25,7 @@ from payments.providers.sandbox import SandboxProvider
 from payments.schemas import PaymentIntent, PaymentStart
 from payments.service import service, wakeups
 from payments.states import Purpose, TradeType
+from tests.as_staff import invoke_as_staff as staff_call
 from tests.payments.helpers import FakeAlipay, FakeWeChatPay
 
 
@@ -113,10 +113,7 @@ async def invoke_as_citizen(
 async def invoke_as_staff(
     app: FastAPI, action: str, params: dict[str, Any], permissions: frozenset[str]
 ) -> ServiceResult:
-    principal = StaffPrincipal(1, "cashier", permissions, (), "session")
-    request = ServiceRequest("payments", action, params, principal=principal, client_ip="10.0.0.2")
-    result: ServiceResult = await app.state.gateway.invoke(request)
-    return result
+    return await staff_call(app, "payments", action, params, permissions)
 
 
 async def ledger(out_trade_no: str) -> dict[str, Any]:

@@ -12,7 +12,6 @@ import pytest
 from fastapi import FastAPI
 
 from config.runtime import Runtime
-from gateway.schemas import ServiceRequest, StaffPrincipal
 from notify.models import Notification
 from payments.providers.sandbox import SandboxProvider
 from payments.service import utcnow
@@ -26,6 +25,7 @@ from services.traffic.providers.base import (
 )
 from services.traffic.providers.sandbox import SandboxTrafficPolice
 from services.traffic.service import TrafficService, traffic
+from tests.as_staff import invoke_as_staff as staff_call
 from tests.bills.conftest import fulfil, invoke
 
 pytestmark = pytest.mark.usefixtures("db")
@@ -265,6 +265,14 @@ class TestReportAfterPayment:
         refused = await invoke_as_staff(app, "stuck-reports", frozenset({"traffic.other"}))
         assert refused.status == 403
 
+        staff = frozenset({"traffic.reports"})
+        retried = await invoke_as_staff(app, "retry-report", staff, {"report_id": report.id})
+        assert retried.ok, retried
+        assert retried.data["attempts"] == 2  # tried at once, whatever the backoff
+        assert retried.data["needs_attention"]  # the source still refuses: still for staff
+        missing = await invoke_as_staff(app, "retry-report", staff, {"report_id": 10**9})
+        assert missing.code == "FINE_REPORT_NOT_FOUND"
+
 
 class TestStuckReports:
     @pytest.mark.asyncio
@@ -322,8 +330,4 @@ class TestPaidAtTheSource:
 async def invoke_as_staff(
     app: FastAPI, action: str, permissions: frozenset[str], params: dict[str, Any] | None = None
 ) -> Any:
-    principal = StaffPrincipal(1, "clerk", permissions, (), "session")
-    request = ServiceRequest(
-        "traffic", action, params or {}, principal=principal, client_ip="10.0.0.2"
-    )
-    return await app.state.gateway.invoke(request)
+    return await staff_call(app, "traffic", action, params or {}, permissions)

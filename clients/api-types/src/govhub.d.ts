@@ -2149,6 +2149,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/services/bills/stuck-write-offs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Write-offs that need staff
+         * @description 待处理的销账
+         *
+         *     Caller: staff holding `bills.write-offs`.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
+         */
+        post: operations["bills.stuck-write-offs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/bills/retry-write-off": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Try a write-off again now
+         * @description 重试销账
+         *
+         *     Caller: staff holding `bills.write-offs`.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `BILL_WRITE_OFF_NOT_FOUND`.
+         */
+        post: operations["bills.retry-write-off"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/services/traffic/query": {
         parameters: {
             query?: never;
@@ -2239,6 +2287,30 @@ export interface paths {
          *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
          */
         post: operations["traffic.stuck-reports"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/traffic/retry-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report a paid fine again now
+         * @description 重试罚款缴纳回传
+         *
+         *     Caller: staff holding `traffic.reports`.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `FINE_REPORT_NOT_FOUND`.
+         */
+        post: operations["traffic.retry-report"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4306,6 +4378,16 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[WriteOffRead] */
+        Page_WriteOffRead_: {
+            /** Items */
+            items: components["schemas"]["WriteOffRead"][];
+            /**
+             * Next Cursor
+             * @description null on the last page
+             */
+            next_cursor: string | null;
+        };
         /** PayResult */
         PayResult: {
             /** Payment Id */
@@ -4579,6 +4661,11 @@ export interface components {
              */
             locale: "zh-CN" | "en";
         };
+        /** ReportParams */
+        ReportParams: {
+            /** Report Id */
+            report_id: number;
+        };
         /**
          * ReportState
          * @enum {string}
@@ -4779,6 +4866,23 @@ export interface components {
          * @description Reports that need staff, oldest first, a page at a time.
          */
         StuckReportsParams: {
+            /**
+             * Cursor
+             * @description `next_cursor` of the previous page; none: the first
+             * @default null
+             */
+            cursor: string | null;
+            /**
+             * Limit
+             * @default 20
+             */
+            limit: number;
+        };
+        /**
+         * StuckWriteOffsParams
+         * @description Write-offs that need staff, oldest first, a page at a time.
+         */
+        StuckWriteOffsParams: {
             /**
              * Cursor
              * @description `next_cursor` of the previous page; none: the first
@@ -5068,6 +5172,48 @@ export interface components {
              */
             started_at: string;
         };
+        /** WriteOffParams */
+        WriteOffParams: {
+            /** Write Off Id */
+            write_off_id: number;
+        };
+        /**
+         * WriteOffRead
+         * @description A paid payment's write-off at the utility company, as staff see it.
+         */
+        WriteOffRead: {
+            /** Id */
+            id: number;
+            /** Payment Id */
+            payment_id: number;
+            /** Kind */
+            kind: string;
+            /** Company */
+            company: string;
+            /** Account No */
+            account_no: string;
+            /** Amount Fen */
+            amount_fen: number;
+            /** Reference */
+            reference: string;
+            /** State */
+            state: string;
+            /** Attempts */
+            attempts: number;
+            /** Next Attempt At */
+            next_attempt_at: string | null;
+            /** Needs Attention */
+            needs_attention: boolean;
+            /** Last Error */
+            last_error: string | null;
+            /** Confirmation No */
+            confirmation_no: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
         /** ItemParams */
         services__applications__schemas__ItemParams: {
             /** Item Code */
@@ -5184,7 +5330,7 @@ export interface components {
          */
         ErrorEnvelope: {
             /** @enum {string} */
-            code: "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "BAD_REQUEST" | "VALIDATION_FAILED" | "UNKNOWN_SERVICE" | "UNKNOWN_ACTION" | "CHANNEL_NOT_ALLOWED" | "LOGIN_REQUIRED" | "REAL_NAME_REQUIRED" | "STAFF_ONLY" | "PERMISSION_DENIED" | "OUT_OF_SCOPE" | "RATE_LIMITED" | "IDEMPOTENCY_CONFLICT" | "CURSOR_INVALID" | "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_IN_PROGRESS" | "SERVICE_UNAVAILABLE" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "TOKEN_REVOKED" | "REFRESH_TOKEN_REUSED" | "PHONE_INVALID" | "ID_NUMBER_INVALID" | "OTP_TOO_FREQUENT" | "OTP_DAILY_LIMIT" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_TOO_MANY_ATTEMPTS" | "CITIZEN_NOT_FOUND" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "STAFF_DISABLED" | "REAL_NAME_MISMATCH" | "REAL_NAME_ALREADY_VERIFIED" | "ID_NUMBER_TAKEN" | "ALIPAY_PHONE_INVALID" | "PHONE_TAKEN" | "PHONE_ALREADY_BOUND" | "CHANNEL_ACCOUNT_NOT_FOUND" | "CHANNEL_ACCOUNT_LAST" | "CATALOG_ITEM_NOT_FOUND" | "CATALOG_THEME_NOT_FOUND" | "REGION_NOT_FOUND" | "CATALOG_LIFE_EVENT_NOT_FOUND" | "CATALOG_TARGET_GROUP_NOT_FOUND" | "CATALOG_DEPARTMENT_NOT_FOUND" | "CATALOG_NOT_IMPLEMENTED" | "CATALOG_PROMISE_EXCEEDS_LEGAL" | "HALL_NOT_FOUND" | "ITEM_NOT_BOOKABLE" | "SLOT_NOT_FOUND" | "SLOT_FULL" | "SLOT_CLOSED" | "APPOINTMENT_LIMIT" | "BOOKING_BLOCKED" | "APPOINTMENT_NOT_FOUND" | "APPOINTMENT_NOT_ACTIVE" | "CANCEL_TOO_LATE" | "CHECK_IN_CLOSED" | "QUEUE_NOT_FOUND" | "QUEUE_CLOSED" | "QUEUE_NUMBER_NOT_FOUND" | "QUEUE_NUMBER_ACTIVE" | "QUEUE_NUMBER_STATE" | "QUEUE_EMPTY" | "QUEUE_STREAM_TICKET_INVALID" | "WINDOW_NOT_FOUND" | "WINDOW_TAKEN" | "WINDOW_NOT_SIGNED_IN" | "WINDOW_BUSY" | "NOTIFY_TEMPLATE_UNKNOWN" | "NOTIFY_PARAM_MISSING" | "NOTIFY_MESSAGE_NOT_FOUND" | "NOTIFY_CATEGORY_MANDATORY" | "NOTIFY_NOT_RETRYABLE" | "WECHAT_ACCOUNT_UNKNOWN" | "WECHAT_SIGNATURE_MISSING" | "WECHAT_SIGNATURE_INVALID" | "WECHAT_MESSAGE_STALE" | "WECHAT_APPID_MISMATCH" | "WECHAT_MESSAGE_MALFORMED" | "WECHAT_API_ERROR" | "WECHAT_CODE_INVALID" | "CHANNEL_NOT_CONFIGURED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_REUSED" | "OAUTH_REDIRECT_INVALID" | "ALIPAY_API_ERROR" | "ALIPAY_SIGNATURE_INVALID" | "ALIPAY_CODE_INVALID" | "PAYMENT_ORDER_NOT_FOUND" | "PAYMENT_STATE_CONFLICT" | "PAYMENT_ALREADY_PAID" | "PAYMENT_AMOUNT_INVALID" | "PAYMENT_METHOD_UNSUPPORTED" | "PAYMENT_PAYER_REQUIRED" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PAYMENT_PROVIDER_REFUSED" | "RECONCILIATION_BREAK_NOT_FOUND" | "RECONCILIATION_BREAK_CLOSED" | "RECONCILIATION_RANGE_INVALID" | "REFUND_EXCEEDS_PAID" | "REFUND_CONFLICT" | "REFUND_NOT_FOUND" | "APPLICATION_FORM_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_MOVE_NOT_ALLOWED" | "APPLICATION_REASON_REQUIRED" | "APPLICATION_INVALID" | "APPLICATION_MATERIALS_MISSING" | "FILE_REJECTED" | "FILE_NOT_FOUND" | "FILE_LINK_INVALID" | "DEPARTMENT_KEY_INVALID" | "DEMAND_NOT_FOUND" | "DEMAND_CONFLICT" | "DEMAND_NOT_PAYABLE" | "DEMAND_PAYING" | "DEMAND_TEST_MODE" | "DEMAND_PAYER_REQUIRED" | "BILL_HOLDER_MISMATCH" | "BILL_PROOF_LOCKED" | "BILL_KIND_UNAVAILABLE" | "BILL_COMPANY_UNAVAILABLE" | "BILL_ACCOUNT_NOT_FOUND" | "BILL_ACCOUNT_ALREADY_BOUND" | "BILL_ACCOUNT_LIMIT" | "BILL_NOT_FOUND" | "BILL_NOTHING_TO_PAY" | "BILL_PAYING" | "BILL_ALREADY_PAID" | "BILL_RECEIPT_NOT_FOUND" | "TRAFFIC_VEHICLE_NOT_FOUND" | "TRAFFIC_VIOLATION_NOT_FOUND" | "TRAFFIC_FINE_NOT_PAYABLE" | "TRAFFIC_FINE_PAYING" | "TRAFFIC_FINE_PAID" | "TRAFFIC_UNAVAILABLE";
+            code: "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "BAD_REQUEST" | "VALIDATION_FAILED" | "UNKNOWN_SERVICE" | "UNKNOWN_ACTION" | "CHANNEL_NOT_ALLOWED" | "LOGIN_REQUIRED" | "REAL_NAME_REQUIRED" | "STAFF_ONLY" | "PERMISSION_DENIED" | "OUT_OF_SCOPE" | "RATE_LIMITED" | "IDEMPOTENCY_CONFLICT" | "CURSOR_INVALID" | "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_IN_PROGRESS" | "SERVICE_UNAVAILABLE" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "TOKEN_REVOKED" | "REFRESH_TOKEN_REUSED" | "PHONE_INVALID" | "ID_NUMBER_INVALID" | "OTP_TOO_FREQUENT" | "OTP_DAILY_LIMIT" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_TOO_MANY_ATTEMPTS" | "CITIZEN_NOT_FOUND" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "STAFF_DISABLED" | "REAL_NAME_MISMATCH" | "REAL_NAME_ALREADY_VERIFIED" | "ID_NUMBER_TAKEN" | "ALIPAY_PHONE_INVALID" | "PHONE_TAKEN" | "PHONE_ALREADY_BOUND" | "CHANNEL_ACCOUNT_NOT_FOUND" | "CHANNEL_ACCOUNT_LAST" | "CATALOG_ITEM_NOT_FOUND" | "CATALOG_THEME_NOT_FOUND" | "REGION_NOT_FOUND" | "CATALOG_LIFE_EVENT_NOT_FOUND" | "CATALOG_TARGET_GROUP_NOT_FOUND" | "CATALOG_DEPARTMENT_NOT_FOUND" | "CATALOG_NOT_IMPLEMENTED" | "CATALOG_PROMISE_EXCEEDS_LEGAL" | "HALL_NOT_FOUND" | "ITEM_NOT_BOOKABLE" | "SLOT_NOT_FOUND" | "SLOT_FULL" | "SLOT_CLOSED" | "APPOINTMENT_LIMIT" | "BOOKING_BLOCKED" | "APPOINTMENT_NOT_FOUND" | "APPOINTMENT_NOT_ACTIVE" | "CANCEL_TOO_LATE" | "CHECK_IN_CLOSED" | "QUEUE_NOT_FOUND" | "QUEUE_CLOSED" | "QUEUE_NUMBER_NOT_FOUND" | "QUEUE_NUMBER_ACTIVE" | "QUEUE_NUMBER_STATE" | "QUEUE_EMPTY" | "QUEUE_STREAM_TICKET_INVALID" | "WINDOW_NOT_FOUND" | "WINDOW_TAKEN" | "WINDOW_NOT_SIGNED_IN" | "WINDOW_BUSY" | "NOTIFY_TEMPLATE_UNKNOWN" | "NOTIFY_PARAM_MISSING" | "NOTIFY_MESSAGE_NOT_FOUND" | "NOTIFY_CATEGORY_MANDATORY" | "NOTIFY_NOT_RETRYABLE" | "WECHAT_ACCOUNT_UNKNOWN" | "WECHAT_SIGNATURE_MISSING" | "WECHAT_SIGNATURE_INVALID" | "WECHAT_MESSAGE_STALE" | "WECHAT_APPID_MISMATCH" | "WECHAT_MESSAGE_MALFORMED" | "WECHAT_API_ERROR" | "WECHAT_CODE_INVALID" | "CHANNEL_NOT_CONFIGURED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_REUSED" | "OAUTH_REDIRECT_INVALID" | "ALIPAY_API_ERROR" | "ALIPAY_SIGNATURE_INVALID" | "ALIPAY_CODE_INVALID" | "PAYMENT_ORDER_NOT_FOUND" | "PAYMENT_STATE_CONFLICT" | "PAYMENT_ALREADY_PAID" | "PAYMENT_AMOUNT_INVALID" | "PAYMENT_METHOD_UNSUPPORTED" | "PAYMENT_PAYER_REQUIRED" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PAYMENT_PROVIDER_REFUSED" | "RECONCILIATION_BREAK_NOT_FOUND" | "RECONCILIATION_BREAK_CLOSED" | "RECONCILIATION_RANGE_INVALID" | "REFUND_EXCEEDS_PAID" | "REFUND_CONFLICT" | "REFUND_NOT_FOUND" | "APPLICATION_FORM_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_MOVE_NOT_ALLOWED" | "APPLICATION_REASON_REQUIRED" | "APPLICATION_INVALID" | "APPLICATION_MATERIALS_MISSING" | "FILE_REJECTED" | "FILE_NOT_FOUND" | "FILE_LINK_INVALID" | "DEPARTMENT_KEY_INVALID" | "DEMAND_NOT_FOUND" | "DEMAND_CONFLICT" | "DEMAND_NOT_PAYABLE" | "DEMAND_PAYING" | "DEMAND_TEST_MODE" | "DEMAND_PAYER_REQUIRED" | "BILL_HOLDER_MISMATCH" | "BILL_PROOF_LOCKED" | "BILL_KIND_UNAVAILABLE" | "BILL_COMPANY_UNAVAILABLE" | "BILL_ACCOUNT_NOT_FOUND" | "BILL_ACCOUNT_ALREADY_BOUND" | "BILL_ACCOUNT_LIMIT" | "BILL_NOT_FOUND" | "BILL_NOTHING_TO_PAY" | "BILL_PAYING" | "BILL_ALREADY_PAID" | "BILL_RECEIPT_NOT_FOUND" | "BILL_WRITE_OFF_NOT_FOUND" | "FINE_REPORT_NOT_FOUND" | "TRAFFIC_VEHICLE_NOT_FOUND" | "TRAFFIC_VIOLATION_NOT_FOUND" | "TRAFFIC_FINE_NOT_PAYABLE" | "TRAFFIC_FINE_PAYING" | "TRAFFIC_FINE_PAID" | "TRAFFIC_UNAVAILABLE";
             /** @description in the language of Accept-Language */
             message: string;
             /** @description details, e.g. the invalid fields of VALIDATION_FAILED */
@@ -9125,6 +9271,96 @@ export interface operations {
             };
         };
     };
+    "bills.stuck-write-offs": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StuckWriteOffsParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["Page_WriteOffRead_"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "bills.retry-write-off": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WriteOffParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["WriteOffRead"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, BILL_WRITE_OFF_NOT_FOUND */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     "traffic.query": {
         parameters: {
             query?: never;
@@ -9293,6 +9529,52 @@ export interface operations {
                 };
             };
             /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "traffic.retry-report": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["FineReportRead"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, FINE_REPORT_NOT_FOUND */
             default: {
                 headers: {
                     [name: string]: unknown;
