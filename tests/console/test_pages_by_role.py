@@ -44,10 +44,14 @@ def test_finance_sees_payments_and_reconciliation_and_no_window(
     page.click("[data-test=login]")
     page.wait_for_url("**/console/payments")
     expect(page.locator("[data-test=nav-reconciliation]")).to_be_visible()
-    assert menu(page) == ["支付退款", "对账差错"]
+    assert menu(page) == ["支付退款", "对账差错", "待处理销账"]
     page.click("[data-test=nav-reconciliation]")
     expect(page.locator("[data-test=runs]")).to_be_visible()
     expect(page.locator("[data-test=reconciliation-error]")).to_have_count(0)
     screenshot(page, "finance-reconciliation")
+    page.click("[data-test=nav-handovers]")
+    expect(page.locator("[data-test=write-offs]")).to_be_visible()
+    expect(page.locator("[data-test=reports]")).to_be_visible()
+    expect(page.locator("[data-test=handovers-error]")).to_have_count(0)
     page.goto(f"{govhub.url}/console/window")
     page.wait_for_url("**/console/payments")

@@ -12,6 +12,7 @@ export const PAGES: ConsolePage[] = [
   { path: '/window', label: '窗口', permission: 'queue.call' },
   { path: '/payments', label: '支付退款', permission: 'payments.refund' },
   { path: '/reconciliation', label: '对账差错', permission: 'payments.reconcile' },
+  { path: '/handovers', label: '待处理销账', permission: 'bills.write-offs' },
   { path: '/notify', label: '消息通知', permission: 'notify.read' },
   { path: '/audit', label: '审计日志', permission: 'audit.read' },
 ]

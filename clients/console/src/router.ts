@@ -3,6 +3,7 @@ import { savedTokens } from './api'
 import { PAGES, allowedPages, grants, myPermissions } from './pages'
 import AuditView from './views/AuditView.vue'
 import BoardView from './views/BoardView.vue'
+import HandOversView from './views/HandOversView.vue'
 import LoginView from './views/LoginView.vue'
 import NoPagesView from './views/NoPagesView.vue'
 import NotifyView from './views/NotifyView.vue'
@@ -20,6 +21,7 @@ export const router = createRouter({
     { path: '/window', component: WindowView },
     { path: '/payments', component: PaymentsView },
     { path: '/reconciliation', component: ReconciliationView },
+    { path: '/handovers', component: HandOversView },
     { path: '/notify', component: NotifyView },
     { path: '/audit', component: AuditView },
     { path: '/board/:hall', component: BoardView, meta: { public: true, bare: true } },
