@@ -125,6 +125,20 @@ async def needing_staff(
     return await query.select_related(related).order_by("id").limit(limit)
 
 
+async def retry_now(
+    model: type[H],
+    hand_over_id: int,
+    attempt: Callable[[int], Awaitable[bool]],
+    missing: Callable[[], Exception],
+) -> H:
+    """Staff try a hand-over again at once, whatever its backoff: the other side keys on the
+    reference, so one that did go through is not settled twice. The hand-over as it then is."""
+    if not await model.exists(id=hand_over_id):
+        raise missing()
+    await attempt(hand_over_id)
+    return await model.get(id=hand_over_id)
+
+
 async def attempt_due(
     model: type[HandOver],
     pending: str,

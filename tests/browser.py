@@ -141,6 +141,24 @@ def headless_chromium() -> Iterator[Browser]:
         chromium.close()
 
 
+def fixtures(client: BuiltClient, build_command: str) -> tuple[Any, Any]:
+    """The `govhub` (one live server per session) and `browser` fixtures of a client's tests.
+    The browser has module scope: Playwright's sync API runs an event loop in this thread while
+    it is open, and the asyncio tests of later modules need the thread without one."""
+
+    @pytest.fixture(scope="session")
+    def govhub() -> Iterator[LiveGovHub]:
+        with live_govhub(client, build_command) as live:
+            yield live
+
+    @pytest.fixture(scope="module")
+    def browser() -> Iterator[Browser]:
+        with headless_chromium() as chromium:
+            yield chromium
+
+    return govhub, browser
+
+
 def screenshot(page: Page, folder: str, name: str) -> None:
     """Kept as a test artefact under var/<folder>/."""
     target = ARTEFACTS / folder

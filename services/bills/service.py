@@ -85,6 +85,7 @@ from services.payable import (
     attempt_due,
     count_failure,
     order_over,
+    retry_now,
     utcnow,
 )
 
@@ -455,14 +456,8 @@ class BillsService:
         )
 
     async def retry_write_off(self, write_off_id: int) -> WriteOffRead:
-        """Staff try a write-off again now, whatever its backoff: the company keys on the
-        reference, so a write-off that did go through is not made twice."""
-        entry = await repo.write_off_by_id(write_off_id)
-        if entry is None:
-            raise WriteOffNotFound()
-        await self.write_off(entry.id)
-        entry = await repo.write_off_by_id(write_off_id)
-        assert entry is not None
+        """Staff try a write-off again now (services/payable.py `retry_now`)."""
+        entry = await retry_now(WriteOff, write_off_id, self.write_off, WriteOffNotFound)
         payment = await repo.payment_by_id(entry.payment_id)
         assert payment is not None
         return self._write_off_read(entry, payment)

@@ -30,6 +30,7 @@ from services.payable import (
     attempt_due,
     count_failure,
     order_over,
+    retry_now,
     utcnow,
 )
 from services.traffic import repository as repo
@@ -376,14 +377,8 @@ class TrafficService:
         )
 
     async def retry_report(self, report_id: int) -> FineReportRead:
-        """Staff report a paid fine again now, whatever its backoff: the source keys on the
-        reference, so a report that did arrive is not counted twice."""
-        report = await repo.report_by_id(report_id)
-        if report is None:
-            raise ReportNotFound()
-        await self.report(report.id)
-        report = await repo.report_by_id(report_id)
-        assert report is not None
+        """Staff report a paid fine again now (services/payable.py `retry_now`)."""
+        report = await retry_now(FineReport, report_id, self.report, ReportNotFound)
         payment = await repo.payment_by_id(report.payment_id)
         assert payment is not None
         return self._report_read(report, payment)

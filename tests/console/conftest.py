@@ -15,18 +15,7 @@ CLERK_PASSWORD = "GovHub-clerk-demo"  # services/staff/seed.py
 ADMIN_PASSWORD = "GovHub-admin-demo"
 
 
-@pytest.fixture(scope="session")
-def govhub() -> Iterator[LiveGovHub]:
-    with shared.live_govhub(CONSOLE, "make console") as live:
-        yield live
-
-
-# Module scope: Playwright's sync API runs an event loop in this thread while it is open, and
-# the asyncio tests of later modules need the thread without one.
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with shared.headless_chromium() as chromium:
-        yield chromium
+govhub, browser = shared.fixtures(CONSOLE, "make console")
 
 
 @pytest.fixture

@@ -132,16 +132,7 @@ class Journey:
         self.shots.append(name)
 
 
-@pytest.fixture(scope="session")
-def govhub() -> Iterator[LiveGovHub]:
-    with shared.live_govhub(RESIDENT, "make resident") as live:
-        yield live
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with shared.headless_chromium() as chromium:
-        yield chromium
+govhub, browser = shared.fixtures(RESIDENT, "make resident")
 
 
 @pytest.fixture
