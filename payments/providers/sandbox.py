@@ -2,25 +2,38 @@
 
 Its "platform side" (which trades exist, whether they were paid, their refunds) lives in the
 database (`SandboxTrade`), so a restart loses nothing and it writes a day statement in WeChat
-Pay's trade-bill format for reconciliation; its
-cashier page (`/sandbox/cashier/{out_trade_no}`, payments/router.py) is where a developer pays
-or fails a payment. The notification it then sends is signed with HMAC-SHA256 under a key
-derived from `GOVHUB_SECRET_KEY`, carries a timestamp and nonce, and is verified exactly like a
-platform's: a forged or stale sandbox notification is refused too.
+Pay's trade-bill format for reconciliation; its cashier page (`/sandbox/cashier/{out_trade_no}`,
+payments/router.py) is where a developer pays or fails a payment. The notification it then
+sends is WeChat Pay's API v3 notification in form: the transaction as WeChat Pay describes it,
+encrypted AEAD_AES_256_GCM under an APIv3 key, the body signed RSA-SHA256 with a platform key
+named by its serial in the Wechatpay-* headers; and it is read by the very function the WeChat
+Pay provider reads its own with (`wechatpay.read_notification`), so the path from the sandbox
+to fulfilment is the production one and a forged, tampered or stale sandbox notification is
+refused the same way.
+
+The sandbox generates its platform key and APIv3 key when the process first needs them
+(`platform_keys()`). Each process needs only its own: the cashier hands a notification to the
+notify path in the same process, never over HTTP to another worker.
 """
 
 from __future__ import annotations
 
+import base64
+import functools
 import hashlib
-import hmac
 import secrets
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from typing import Any, ClassVar
 
 import orjson
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from wechatpayv3.utils import rsa_sign
 
 from payments.models import SandboxTrade
 from payments.providers.base import (
@@ -28,14 +41,14 @@ from payments.providers.base import (
     ClientPayment,
     CreateRequest,
     Notification,
-    NotificationRejected,
     PaymentReport,
     ProviderContext,
     ProviderError,
     RefundReport,
     RefundRequest,
 )
-from payments.providers.common import CHINA_TIME, check_fresh, fen_to_yuan, json_acknowledgement
+from payments.providers.common import CHINA_TIME, fen_to_yuan, json_acknowledgement
+from payments.providers.wechatpay import SIGNATURE_TYPE, read_notification
 from payments.reconciliation.formats.wechatpay import wechat_bill
 from payments.states import PaymentOutcome, RefundOutcome, TradeType
 
@@ -56,24 +69,56 @@ REFUND_STATUSES: dict[str, RefundOutcome] = {
 }
 
 
-def sandbox_key(secret_key: str) -> bytes:
-    """The notification key, derived so every app process of one deployment agrees on it."""
-    return hmac.new(
-        secret_key.encode(), b"govhub/payments/sandbox-notification", hashlib.sha256
-    ).digest()
+@dataclass(frozen=True, slots=True)
+class PlatformKeys:
+    """The sandbox platform's keys: its RSA platform key (and the serial that names it) and the
+    merchant's APIv3 key, as WeChat Pay holds them."""
+
+    private_key: RSAPrivateKey
+    serial: str
+    apiv3_key: str  # 32 characters
+
+    @classmethod
+    def generate(cls) -> PlatformKeys:
+        return cls(
+            rsa.generate_private_key(public_exponent=65537, key_size=2048),
+            secrets.token_hex(20).upper(),
+            secrets.token_hex(16),
+        )
+
+    @property
+    def public_key(self) -> RSAPublicKey:
+        return self.private_key.public_key()
 
 
-def _signature(key: bytes, timestamp: str, nonce: str, body: bytes) -> str:
-    message = timestamp.encode() + b"\n" + nonce.encode() + b"\n" + body + b"\n"
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+@functools.cache
+def platform_keys() -> PlatformKeys:
+    """This process's sandbox keys, generated once, at the first use."""
+    return PlatformKeys.generate()
+
+
+def seal(resource: Mapping[str, Any], apiv3_key: str, associated_data: str) -> dict[str, str]:
+    """A notification resource as WeChat Pay encrypts it (AEAD_AES_256_GCM, base64)."""
+    nonce = secrets.token_hex(6)  # 12 characters, as the platform sends
+    ciphertext = AESGCM(apiv3_key.encode()).encrypt(
+        nonce.encode(), orjson.dumps(resource), associated_data.encode()
+    )
+    return {
+        "algorithm": "AEAD_AES_256_GCM",
+        "ciphertext": base64.b64encode(ciphertext).decode(),
+        "associated_data": associated_data,
+        "nonce": nonce,
+    }
 
 
 class SandboxProvider:
     name: ClassVar[str] = "sandbox"
 
-    def __init__(self, key: bytes, public_base_url: str, max_skew: int) -> None:
+    def __init__(
+        self, public_base_url: str, max_skew: int, keys: PlatformKeys | None = None
+    ) -> None:
         self.trade_types = frozenset({TradeType.CASHIER})
-        self._key = key
+        self.keys = keys or platform_keys()
         self._base_url = public_base_url.rstrip("/")
         self._max_skew = max_skew
 
@@ -81,11 +126,7 @@ class SandboxProvider:
     def from_settings(cls, context: ProviderContext) -> SandboxProvider | None:
         if not context.payments.sandbox_enabled:
             return None
-        return cls(
-            sandbox_key(context.settings.secret_key.get_secret_value()),
-            context.settings.public_base_url,
-            context.payments.notification_max_skew_seconds,
-        )
+        return cls(context.settings.public_base_url, context.payments.notification_max_skew_seconds)
 
     # ---------------------------------------------------------------- the platform side
 
@@ -115,32 +156,60 @@ class SandboxProvider:
                 trade["trade_no"] = "SBX" + secrets.token_hex(12).upper()
                 trade["paid_at"] = datetime.now(UTC).isoformat()
             await self._save_trade(out_trade_no, trade)
-        body = orjson.dumps(
-            {
-                "id": secrets.token_hex(16),
-                "event_type": "TRANSACTION",
-                "out_trade_no": out_trade_no,
-                "trade_no": trade.get("trade_no"),
-                "trade_status": trade["status"],
-                "amount_fen": trade["amount_fen"],
-                "currency": "CNY",
-                "app_id": APP_ID,
-                "merchant_id": MERCHANT_ID,
-                "paid_at": trade.get("paid_at"),
-            }
-        )
+        body = self.transaction_notification(out_trade_no, trade)
         return self.sign(body), body
 
+    def transaction_notification(self, out_trade_no: str, trade: Mapping[str, Any]) -> bytes:
+        """WeChat Pay's TRANSACTION notification of the trade, its resource sealed."""
+        amount = int(trade["amount_fen"])
+        resource = {
+            "appid": APP_ID,
+            "mchid": MERCHANT_ID,
+            "out_trade_no": out_trade_no,
+            "transaction_id": trade.get("trade_no"),
+            "trade_type": "NATIVE",
+            "trade_state": trade["status"],
+            "trade_state_desc": "",
+            "success_time": trade.get("paid_at"),
+            "amount": {
+                "total": amount,
+                "payer_total": amount,
+                "currency": "CNY",
+                "payer_currency": "CNY",
+            },
+            "payer": {},
+        }
+        now = datetime.now(CHINA_TIME).replace(microsecond=0)
+        return orjson.dumps(
+            {
+                "id": secrets.token_hex(16),
+                "create_time": now.isoformat(),
+                "resource_type": "encrypt-resource",
+                "event_type": f"TRANSACTION.{trade['status']}",
+                "summary": "支付成功" if trade["status"] == "SUCCESS" else "支付未完成",
+                "resource": {
+                    "original_type": "transaction",
+                    **seal(resource, self.keys.apiv3_key, "transaction"),
+                },
+            }
+        )
+
     def sign(self, body: bytes, timestamp: int | None = None) -> dict[str, str]:
-        """The headers the sandbox platform signs a notification with."""
+        """The Wechatpay-* headers the platform signs a notification with."""
         stamp = str(int(time.time()) if timestamp is None else timestamp)
-        nonce = secrets.token_hex(8)
+        nonce = secrets.token_hex(16)
+        message = f"{stamp}\n{nonce}\n{body.decode()}\n"
         return {
             "content-type": "application/json",
-            "x-sandbox-timestamp": stamp,
-            "x-sandbox-nonce": nonce,
-            "x-sandbox-signature": _signature(self._key, stamp, nonce, body),
+            "wechatpay-timestamp": stamp,
+            "wechatpay-nonce": nonce,
+            "wechatpay-serial": self.keys.serial,
+            "wechatpay-signature-type": SIGNATURE_TYPE,
+            "wechatpay-signature": str(rsa_sign(self.keys.private_key, message)),
         }
+
+    async def _platform_key(self, serial: str) -> RSAPublicKey | None:
+        return self.keys.public_key if serial == self.keys.serial else None
 
     # ---------------------------------------------------------------- PaymentProvider
 
@@ -163,32 +232,9 @@ class SandboxProvider:
         )
 
     async def verify_notification(self, headers: Mapping[str, str], body: bytes) -> Notification:
-        stamp = headers.get("x-sandbox-timestamp", "")
-        nonce = headers.get("x-sandbox-nonce", "")
-        signature = headers.get("x-sandbox-signature", "")
-        if not (stamp and nonce and signature):
-            raise NotificationRejected("signature headers missing")
-        expected = _signature(self._key, stamp, nonce, body)
-        if not hmac.compare_digest(expected, signature):
-            raise NotificationRejected("bad signature")
-        check_fresh(stamp, self._max_skew)
-        try:
-            data = orjson.loads(body)
-            status = str(data["trade_status"])
-            report = PaymentReport(
-                out_trade_no=str(data["out_trade_no"]),
-                outcome=TRADE_STATUSES[status],
-                amount_fen=int(data["amount_fen"]),
-                currency=str(data["currency"]),
-                provider_trade_no=data.get("trade_no"),
-                app_id=str(data["app_id"]),
-                merchant_id=str(data["merchant_id"]),
-                paid_at=datetime.fromisoformat(data["paid_at"]) if data.get("paid_at") else None,
-                platform_status=status,
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise NotificationRejected(f"malformed notification: {exc!r}") from None
-        return Notification(notification_id=str(data.get("id", "")), payment=report)
+        return await read_notification(
+            headers, body, self._platform_key, self.keys.apiv3_key, self._max_skew
+        )
 
     def acknowledge(self, accepted: bool, reason: str = "") -> Acknowledgement:
         return json_acknowledgement(accepted, reason)

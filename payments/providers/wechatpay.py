@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -115,6 +115,76 @@ def refund_report(resource: Mapping[str, Any], status_key: str) -> RefundReport:
         provider_refund_no=resource.get("refund_id"),
         platform_status=status,
     )
+
+
+PlatformKeyLookup = Callable[[str], Awaitable[RSAPublicKey | None]]
+
+
+async def signature_ok(headers: Mapping[str, str], body: str, key_for: PlatformKeyLookup) -> bool:
+    """The platform's RSA-SHA256 signature over "timestamp\nnonce\nbody\n", by the platform
+    key the Wechatpay-Serial header names."""
+    stamp = headers.get("wechatpay-timestamp", "")
+    nonce = headers.get("wechatpay-nonce", "")
+    signature = headers.get("wechatpay-signature", "")
+    serial = headers.get("wechatpay-serial", "")
+    if headers.get("wechatpay-signature-type", SIGNATURE_TYPE) != SIGNATURE_TYPE:
+        return False
+    if not (stamp and nonce and signature and serial):
+        return False
+    key = await key_for(serial)
+    if key is None:
+        return False
+    try:
+        return bool(rsa_verify(stamp, nonce, body, signature, key))
+    except (ValueError, TypeError):
+        return False
+
+
+def decrypt_resource(resource: Mapping[str, Any], apiv3_key: str) -> dict[str, Any]:
+    """A notification's AEAD_AES_256_GCM resource, opened with the APIv3 key."""
+    if resource.get("algorithm") != "AEAD_AES_256_GCM":
+        raise NotificationRejected(f"unknown algorithm {resource.get('algorithm')!r}")
+    plain = aes_decrypt(
+        nonce=str(resource["nonce"]),
+        ciphertext=str(resource["ciphertext"]),
+        associated_data=str(resource.get("associated_data") or ""),
+        apiv3_key=apiv3_key,
+    )
+    if plain is None:
+        raise NotificationRejected("resource does not decrypt with the APIv3 key")
+    decoded = orjson.loads(plain)
+    if not isinstance(decoded, dict):
+        raise NotificationRejected("resource is not an object")
+    return decoded
+
+
+async def read_notification(
+    headers: Mapping[str, str],
+    body: bytes,
+    key_for: PlatformKeyLookup,
+    apiv3_key: str,
+    max_skew: int,
+) -> Notification:
+    """A WeChat Pay v3 notification, checked (signature, serial, age) and opened: the one code
+    path of the real provider and of the sandbox that stands in for it."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise NotificationRejected("body is not UTF-8") from None
+    if not await signature_ok(headers, text, key_for):
+        raise NotificationRejected("bad or missing signature")
+    check_fresh(headers.get("wechatpay-timestamp", ""), max_skew)
+    try:
+        data = orjson.loads(body)
+        event_type = str(data["event_type"])
+        resource = decrypt_resource(data["resource"], apiv3_key)
+        if event_type.startswith("TRANSACTION."):
+            return Notification(str(data["id"]), payment=payment_report(resource))
+        if event_type.startswith("REFUND."):
+            return Notification(str(data["id"]), refund=refund_report(resource, "refund_status"))
+        return Notification(str(data["id"]))
+    except (KeyError, TypeError, ValueError, orjson.JSONDecodeError) as exc:
+        raise NotificationRejected(f"malformed notification: {exc!r}") from None
 
 
 class WeChatPayProvider:
@@ -244,23 +314,6 @@ class WeChatPayProvider:
             if pem:
                 self._add_certificate(pem)
 
-    async def _signature_ok(self, headers: Mapping[str, str], body: str) -> bool:
-        stamp = headers.get("wechatpay-timestamp", "")
-        nonce = headers.get("wechatpay-nonce", "")
-        signature = headers.get("wechatpay-signature", "")
-        serial = headers.get("wechatpay-serial", "")
-        if headers.get("wechatpay-signature-type", SIGNATURE_TYPE) != SIGNATURE_TYPE:
-            return False
-        if not (stamp and nonce and signature and serial):
-            return False
-        key = await self._platform_key(serial)
-        if key is None:
-            return False
-        try:
-            return bool(rsa_verify(stamp, nonce, body, signature, key))
-        except (ValueError, TypeError):
-            return False
-
     # ---------------------------------------------------------------- HTTP
 
     async def _call(
@@ -289,7 +342,7 @@ class WeChatPayProvider:
         answer = {k.lower(): v for k, v in response.headers.items()}
         signed = "wechatpay-signature" in answer
         if (verify and response.is_success) or signed:
-            if not await self._signature_ok(answer, response.text):
+            if not await signature_ok(answer, response.text, self._platform_key):
                 raise ProviderError("WeChat Pay answer carries a wrong signature")
         data = orjson.loads(response.content) if response.content else {}
         return response.status_code, data if isinstance(data, dict) else {}
@@ -400,42 +453,9 @@ class WeChatPayProvider:
         return str(rsa_sign(self._private_key, "\n".join(fields) + "\n"))
 
     async def verify_notification(self, headers: Mapping[str, str], body: bytes) -> Notification:
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError:
-            raise NotificationRejected("body is not UTF-8") from None
-        if not await self._signature_ok(headers, text):
-            raise NotificationRejected("bad or missing signature")
-        check_fresh(headers.get("wechatpay-timestamp", ""), self._max_skew)
-        try:
-            data = orjson.loads(body)
-            event_type = str(data["event_type"])
-            resource = self._decrypt(data["resource"])
-            if event_type.startswith("TRANSACTION."):
-                return Notification(str(data["id"]), payment=payment_report(resource))
-            if event_type.startswith("REFUND."):
-                return Notification(
-                    str(data["id"]), refund=refund_report(resource, "refund_status")
-                )
-            return Notification(str(data["id"]))
-        except (KeyError, TypeError, ValueError, orjson.JSONDecodeError) as exc:
-            raise NotificationRejected(f"malformed notification: {exc!r}") from None
-
-    def _decrypt(self, resource: Mapping[str, Any]) -> dict[str, Any]:
-        if resource.get("algorithm") != "AEAD_AES_256_GCM":
-            raise NotificationRejected(f"unknown algorithm {resource.get('algorithm')!r}")
-        plain = aes_decrypt(
-            nonce=str(resource["nonce"]),
-            ciphertext=str(resource["ciphertext"]),
-            associated_data=str(resource.get("associated_data") or ""),
-            apiv3_key=self._apiv3_key,
+        return await read_notification(
+            headers, body, self._platform_key, self._apiv3_key, self._max_skew
         )
-        if plain is None:
-            raise NotificationRejected("resource does not decrypt with the APIv3 key")
-        decoded = orjson.loads(plain)
-        if not isinstance(decoded, dict):
-            raise NotificationRejected("resource is not an object")
-        return decoded
 
     def acknowledge(self, accepted: bool, reason: str = "") -> Acknowledgement:
         return json_acknowledgement(accepted, reason)

@@ -17,7 +17,7 @@ from gateway.schemas import ServiceRequest, ServiceResult, StaffPrincipal
 from payments import providers
 from payments.models import PaymentOrder
 from payments.providers.common import CHINA_TIME
-from payments.providers.sandbox import SandboxProvider, sandbox_key
+from payments.providers.sandbox import PlatformKeys, SandboxProvider
 from payments.reconciliation import service as reconciliation
 from payments.reconciliation.formats import alipay, wechatpay
 from payments.reconciliation.matching import LedgerEntry, match
@@ -268,7 +268,7 @@ class TestSandboxDay:
         await service.apply_payment_report(
             "sandbox", await sandbox.query(start.out_trade_no), "notify"
         )
-        restarted = SandboxProvider(sandbox_key(SECRET), "http://govhub.test", 300)
+        restarted = SandboxProvider("http://govhub.test", 300, PlatformKeys.generate())
         previous = providers.active().install(restarted)  # a new process: nothing in memory
         try:
             refund = await service.refund(start.out_trade_no, 1200, "RS1", "overpaid")

@@ -10,7 +10,8 @@ import pytest
 from fastapi import FastAPI
 
 from payments.models import PaymentOrder
-from payments.providers.sandbox import SandboxProvider, sandbox_key
+from payments.providers.sandbox import PlatformKeys, SandboxProvider
+from payments.providers.wechatpay import decrypt_resource
 from payments.states import OrderState
 from tests.payments.conftest import fulfil_all, invoke_as_citizen, ledger, open_order
 
@@ -108,25 +109,59 @@ class TestSandboxNotificationsAreVerified:
         assert (await ledger(start.out_trade_no))["state"] == OrderState.PAID
 
     @pytest.mark.asyncio
-    @pytest.mark.parametrize("case", ["forged", "tampered", "stale", "unsigned", "wrong_amount"])
+    async def test_it_is_a_wechat_pay_v3_notification(
+        self, client: httpx.AsyncClient, sandbox: SandboxProvider
+    ) -> None:
+        start = await open_order()
+        headers, body = await self._signed(sandbox, start.out_trade_no)
+        assert {"wechatpay-serial", "wechatpay-signature", "wechatpay-nonce"} <= set(headers)
+        data = orjson.loads(body)
+        assert data["event_type"] == "TRANSACTION.SUCCESS"
+        assert data["resource"]["algorithm"] == "AEAD_AES_256_GCM"
+        assert start.out_trade_no.encode() not in body  # the transaction travels sealed
+        opened = decrypt_resource(data["resource"], sandbox.keys.apiv3_key)
+        assert (opened["out_trade_no"], opened["amount"]["total"]) == (start.out_trade_no, 1234)
+
+    @pytest.mark.asyncio
+    @pytest.mark.parametrize(
+        "case",
+        [
+            "other_key",
+            "unknown_serial",
+            "tampered_body",
+            "tampered_ciphertext",
+            "stale",
+            "unsigned",
+            "wrong_amount",
+        ],
+    )
     async def test_bad_notification_changes_nothing(
         self, client: httpx.AsyncClient, sandbox: SandboxProvider, settings, case: str
     ) -> None:
         start = await open_order()
         headers, body = await self._signed(sandbox, start.out_trade_no)
-        if case == "forged":
-            forger = SandboxProvider(sandbox_key("not-our-secret"), "http://x", 300)
-            headers = forger.sign(body)
-        elif case == "tampered":
-            body = body.replace(b'"amount_fen":1234', b'"amount_fen":1')
+        trade = await sandbox.trade(start.out_trade_no)
+        assert trade is not None
+        if case == "other_key":  # another RSA key claiming the sandbox's serial
+            stranger = PlatformKeys.generate()
+            keys = PlatformKeys(stranger.private_key, sandbox.keys.serial, sandbox.keys.apiv3_key)
+            headers = SandboxProvider("http://x", 300, keys).sign(body)
+        elif case == "unknown_serial":
+            headers = SandboxProvider("http://x", 300, PlatformKeys.generate()).sign(body)
+        elif case == "tampered_body":
+            body = body.replace(b"TRANSACTION.SUCCESS", b"TRANSACTION.SUCCES_")
+        elif case == "tampered_ciphertext":
+            data = orjson.loads(body)
+            sealed = data["resource"]["ciphertext"]
+            data["resource"]["ciphertext"] = ("A" if sealed[0] != "A" else "B") + sealed[1:]
+            body = orjson.dumps(data)
+            headers = sandbox.sign(body)  # signed, but the resource does not open
         elif case == "stale":
             headers = sandbox.sign(body, timestamp=int(time.time()) - 3600)
         elif case == "unsigned":
             headers = {"content-type": "application/json"}
         elif case == "wrong_amount":
-            data = orjson.loads(body)
-            data["amount_fen"] = 1
-            body = orjson.dumps(data)
+            body = sandbox.transaction_notification(start.out_trade_no, {**trade, "amount_fen": 1})
             headers = sandbox.sign(body)
         before = await ledger(start.out_trade_no)
         response = await client.post("/payments/notify/sandbox", content=body, headers=headers)
@@ -139,10 +174,10 @@ class TestSandboxNotificationsAreVerified:
         self, client: httpx.AsyncClient, sandbox: SandboxProvider
     ) -> None:
         start = await open_order()
-        headers, body = await self._signed(sandbox, start.out_trade_no)
-        data = orjson.loads(body)
-        data["out_trade_no"] = "GH240101" + "0" * 22
-        body = orjson.dumps(data)
+        await self._signed(sandbox, start.out_trade_no)
+        trade = await sandbox.trade(start.out_trade_no)
+        assert trade is not None
+        body = sandbox.transaction_notification("GH240101" + "0" * 22, trade)
         response = await client.post(
             "/payments/notify/sandbox", content=body, headers=sandbox.sign(body)
         )
