@@ -36,6 +36,12 @@ class Page(BaseModel, Generic[T]):
     items: list[T]
     next_cursor: str | None = Field(description="null on the last page")
 
+    @classmethod
+    def of(cls, rows: Page[Any], read: Callable[[Any], T]) -> Self:
+        """This page type holding `read` of each of a page of rows, with the rows' cursor:
+        `Page[AccountRead].of(page_of(rows, …), account_read)`."""
+        return cls(items=[read(row) for row in rows.items], next_cursor=rows.next_cursor)
+
 
 class TimeRange(BaseModel):
     """`from` inclusive, `to` exclusive; a date means its midnight in Asia/Shanghai."""

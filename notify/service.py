@@ -17,7 +17,7 @@ from config.jobs import enqueue
 from gateway.codes import Code
 from gateway.errors import GovError
 from gateway.masking import mask_params
-from gateway.paging import Page, decode_cursor, page_of
+from gateway.paging import Page, cursor_id, decode_cursor, page_of
 from gateway.schemas import Channel
 from notify import repository
 from notify.errors import CategoryMandatory, MessageNotFound, NotRetryable
@@ -174,13 +174,11 @@ class NotifyService:
             status=params.status,
             citizen_id=params.citizen_id,
             event=None if params.event is None else params.event.value,
-            before_id=decode_cursor(params.cursor).get("before_id"),
+            before_id=cursor_id(decode_cursor(params.cursor), "before_id"),
             limit=params.limit + 1,
         )
         page = page_of(rows, params.limit, lambda row: {"before_id": row.id})
-        return Page[NotificationRead](
-            items=[notification_read(row) for row in page.items], next_cursor=page.next_cursor
-        )
+        return Page[NotificationRead].of(page, notification_read)
 
     async def message(self, notification_id: int) -> NotificationDetail:
         row = await repository.notification(notification_id)

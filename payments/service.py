@@ -24,7 +24,7 @@ from config import jobs
 from config.database import unit_of_work
 from config.group_commit import GroupCommit
 from config.runtime import runtime
-from gateway.paging import Page, decode_cursor, page_of
+from gateway.paging import Page, cursor_id, decode_cursor, page_of
 from payments import providers
 from payments import repository as repo
 from payments.errors import (
@@ -428,7 +428,7 @@ class PaymentService:
 
     async def orders(self, params: OrdersParams) -> Page[OrderStatus]:
         """Orders newest first, a page at a time (staff looking for the one to refund)."""
-        position = decode_cursor(params.cursor)
+        before_id = cursor_id(decode_cursor(params.cursor), "before_id")
         filters = {
             name: value
             for name, value in (
@@ -439,16 +439,14 @@ class PaymentService:
             if value is not None
         }
         rows = await repo.orders_newest_first(
-            before_id=position.get("before_id"),
+            before_id=before_id,
             created_from=params.starts(),
             created_to=params.ends(),
             filters=filters,
             limit=params.limit + 1,
         )
         page = page_of(rows, params.limit, lambda order: {"before_id": order.id})
-        return Page[OrderStatus](
-            items=[OrderStatus.of(o) for o in page.items], next_cursor=page.next_cursor
-        )
+        return Page[OrderStatus].of(page, OrderStatus.of)
 
     async def status(self, out_trade_no: str, citizen_id: int) -> OrderStatus:
         """The resident's own order; another resident's is reported as not found."""

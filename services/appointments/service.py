@@ -60,11 +60,8 @@ async def appointment_reads(appointments: list[Appointment]) -> list[Appointment
     so a client can show them and book again (`available-slots` takes the codes)."""
     await Appointment.fetch_for_list(appointments, "hall", "item")
     return [
-        AppointmentRead.model_validate(
-            {
-                **AppointmentRead.model_validate(a, from_attributes=True).model_dump(
-                    exclude={"hall_code", "hall_name", "item_code", "item_name"}
-                ),
+        AppointmentRead.model_validate(a, from_attributes=True).model_copy(
+            update={
                 "hall_code": a.hall.code,
                 "hall_name": a.hall.name,
                 "item_code": a.item.code,

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from gateway.paging import Page, decode_cursor, page_of
+from gateway.paging import Page, cursor_id, decode_cursor, page_of
 from services.audit import repository
 from services.audit.schemas import AuditQuery, AuditRow
 
 
 class AuditService:
     async def search(self, query: AuditQuery) -> Page[AuditRow]:
-        before_id = decode_cursor(query.cursor).get("before_id")
+        before_id = cursor_id(decode_cursor(query.cursor), "before_id")
         rows = await repository.search(query, before_id, query.limit + 1)
         page = page_of(rows, query.limit, lambda row: {"before_id": row.id})
-        return Page[AuditRow](
-            items=[AuditRow.model_validate(row) for row in page.items],
-            next_cursor=page.next_cursor,
-        )
+        return Page[AuditRow].of(page, AuditRow.model_validate)
 
 
 audit = AuditService()

@@ -202,9 +202,7 @@ class BillsService:
         after_id = cursor_id(decode_cursor(params.cursor), "after_id")
         rows = await repo.accounts_of(citizen_id, after_id, params.limit + 1)
         page = page_of(rows, params.limit, lambda account: {"after_id": account.id})
-        return Page[AccountRead](
-            items=[self._account_read(a) for a in page.items], next_cursor=page.next_cursor
-        )
+        return Page[AccountRead].of(page, self._account_read)
 
     # ------------------------------------------------------------------ arrears
 
@@ -450,10 +448,7 @@ class BillsService:
         after_id = cursor_id(decode_cursor(params.cursor), "after_id")
         rows = await repo.stuck_write_offs(after_id, params.limit + 1)
         page = page_of(rows, params.limit, lambda entry: {"after_id": entry.id})
-        return Page[WriteOffRead](
-            items=[self._write_off_read(e, e.payment) for e in page.items],
-            next_cursor=page.next_cursor,
-        )
+        return Page[WriteOffRead].of(page, lambda e: self._write_off_read(e, e.payment))
 
     async def retry_write_off(self, write_off_id: int) -> WriteOffRead:
         """Staff try a write-off again now (services/payable.py `retry_now`)."""
@@ -558,9 +553,7 @@ class BillsService:
         before = cursor_key(decode_cursor(params.cursor), "before")
         rows = await repo.receipts_of(citizen_id, before, params.limit + 1)
         page = page_of(rows, params.limit, lambda r: {"before": key_of(r.issued_at, r.id)})
-        return Page[ReceiptRead](
-            items=[receipts.receipt_read(r) for r in page.items], next_cursor=page.next_cursor
-        )
+        return Page[ReceiptRead].of(page, receipts.receipt_read)
 
     async def receipt(self, citizen_id: int, receipt_no: str) -> ReceiptRead:
         """The resident's own receipt; another resident's is not found."""

@@ -371,10 +371,7 @@ class TrafficService:
         after_id = cursor_id(decode_cursor(params.cursor), "after_id")
         rows = await repo.stuck_reports(after_id, params.limit + 1)
         page = page_of(rows, params.limit, lambda report: {"after_id": report.id})
-        return Page[FineReportRead](
-            items=[self._report_read(r, r.payment) for r in page.items],
-            next_cursor=page.next_cursor,
-        )
+        return Page[FineReportRead].of(page, lambda r: self._report_read(r, r.payment))
 
     async def retry_report(self, report_id: int) -> FineReportRead:
         """Staff report a paid fine again now (services/payable.py `retry_now`)."""
