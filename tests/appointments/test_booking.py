@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -67,8 +67,12 @@ class TestBook:
     @pytest.mark.asyncio
     async def test_one_active_booking_per_item_and_day(self, app: FastAPI) -> None:
         place = await make_place()
-        morning = await make_slot(place, starts_in=timedelta(days=2))
-        afternoon = await make_slot(place, starts_in=timedelta(days=2, hours=1))
+        # 10:00 and 11:00 of one day in the city, whatever the hour the test runs at
+        zone = appointment_settings().zone
+        now = datetime.now(zone)
+        ten = datetime.combine(now.date() + timedelta(days=2), time(10), zone)
+        morning = await make_slot(place, starts_in=ten - now)
+        afternoon = await make_slot(place, starts_in=ten + timedelta(hours=1) - now)
         await book(app, 1, morning.id)
         result = await invoke(app, "appointments", "book", {"slot_id": afternoon.id}, citizen(1))
         assert (result.code, result.status) == ("APPOINTMENT_LIMIT", 409)
