@@ -15,7 +15,7 @@ contract (tests/test_layers.py holds it), so payments never imports a business c
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Protocol, TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
 from gateway.codes import Code
 from gateway.errors import GovError
@@ -30,6 +30,7 @@ from payments.states import Purpose, TradeType
 
 __all__ = [
     "Fulfiller",
+    "Method",
     "NoFulfiller",
     "PaymentIntent",
     "PaymentOrder",
@@ -39,6 +40,7 @@ __all__ = [
     "Reservation",
     "TradeType",
     "choose_method",
+    "sandbox_method",
     "fulfiller_for",
     "fulfils",
     "open_payment",
@@ -111,19 +113,32 @@ CHANNEL_METHODS: dict[Channel, tuple[str, TradeType]] = {
 }
 
 
-def choose_method(
-    channel: Channel, provider: str | None, trade_type: TradeType | None
-) -> tuple[str, TradeType]:
-    """The caller's choice, else the channel's usual way, else the sandbox cashier if it is on."""
-    if provider and trade_type:
-        return provider, trade_type
+class Method(NamedTuple):
+    """How an order is paid: the provider and its trade type, and for the sandbox the platform
+    it plays (whose notifications it sends: WeChat Pay's or Alipay's)."""
+
+    provider: str
+    trade_type: TradeType
+    stands_for: str | None = None
+
+
+def sandbox_method(stands_for: str | None) -> Method:
+    return Method(SandboxProvider.name, TradeType.CASHIER, stands_for)
+
+
+def choose_method(channel: Channel, provider: str | None, trade_type: TradeType | None) -> Method:
+    """The caller's choice, else the channel's usual way, else the sandbox cashier if it is on,
+    playing the channel's usual platform."""
     usual = CHANNEL_METHODS.get(channel)
+    plays = usual[0] if usual else None
+    if provider and trade_type:
+        return Method(provider, trade_type, plays if provider == SandboxProvider.name else None)
     active = providers.active()
     if usual is not None and active.get(usual[0]) is not None:
-        return usual
+        return Method(*usual)
     if active.get(SandboxProvider.name) is not None:
-        return SandboxProvider.name, TradeType.CASHIER
-    raise GovError(Code.PAYMENT_PROVIDER_UNAVAILABLE, provider=usual[0] if usual else "-")
+        return sandbox_method(plays)
+    raise GovError(Code.PAYMENT_PROVIDER_UNAVAILABLE, provider=plays or "-")
 
 
 async def reserve_payment(
@@ -144,15 +159,16 @@ async def reserve_payment(
     citizen = request.citizen
     if citizen is None:
         raise GovError(Code.LOGIN_REQUIRED)
-    chosen_provider, chosen_type = choose_method(request.channel, provider, trade_type)
+    chosen = choose_method(request.channel, provider, trade_type)
     intent = PaymentIntent(
         purpose=purpose,
         reference=reference,
         citizen_id=citizen.citizen_id,
         amount_fen=amount_fen,
         description=description,
-        provider=chosen_provider,
-        trade_type=chosen_type,
+        provider=chosen.provider,
+        trade_type=chosen.trade_type,
+        stands_for=chosen.stands_for,
         payer_id=payer_id,
         client_ip=request.client_ip,
     )

@@ -26,6 +26,9 @@ class PaymentIntent(BaseModel):
     trade_type: TradeType
     payer_id: str | None = Field(None, max_length=128, description="openid / Alipay buyer id")
     client_ip: str | None = None
+    stands_for: str | None = Field(
+        None, max_length=16, description="the platform the sandbox plays (its usual provider)"
+    )
 
 
 class PaymentStart(BaseModel):

@@ -260,6 +260,7 @@ class PaymentService:
             expires_at=order.expires_at,
             payer_id=intent.payer_id,
             client_ip=intent.client_ip,
+            stands_for=intent.stands_for,
         )
         try:
             payment = await provider.create(request)
@@ -287,7 +288,7 @@ class PaymentService:
         except NotificationRejected as exc:
             NOTIFICATIONS.labels(provider.name, "rejected").inc()
             logger.warning("%s notification rejected: %s", provider.name, exc)
-            return provider.acknowledge(False, "verification failed")
+            return provider.acknowledge(False, "verification failed", headers)
         try:
             if notification.payment is not None:
                 outcome = await self.apply_payment_report(
@@ -304,16 +305,16 @@ class PaymentService:
             logger.warning(
                 "%s notification %s refused: %s", provider.name, notification.notification_id, exc
             )
-            return provider.acknowledge(False, "does not match the order")
+            return provider.acknowledge(False, "does not match the order", headers)
         except Exception:
             # The platform must hear "send again" in its own format, never a bare 500 page.
             NOTIFICATIONS.labels(provider.name, "error").inc()
             logger.exception(
                 "%s notification %s failed", provider.name, notification.notification_id
             )
-            return provider.acknowledge(False, "temporary failure")
+            return provider.acknowledge(False, "temporary failure", headers)
         NOTIFICATIONS.labels(provider.name, outcome.value).inc()
-        return provider.acknowledge(True)
+        return provider.acknowledge(True, headers=headers)
 
     @staticmethod
     def _vouched(provider_name: str, report: PaymentReport) -> dict[str, Any]:

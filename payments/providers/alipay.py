@@ -11,7 +11,7 @@ comes from `channels.alipay.client.signer_for`, built from the Alipay app's sett
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl
@@ -34,7 +34,13 @@ from payments.providers.base import (
     RefundReport,
     RefundRequest,
 )
-from payments.providers.common import CHINA_TIME, fen_to_yuan, still_accepted, yuan_to_fen
+from payments.providers.common import (
+    CHINA_TIME,
+    fen_to_yuan,
+    form_acknowledgement,
+    still_accepted,
+    yuan_to_fen,
+)
 from payments.states import PaymentOutcome, RefundOutcome, TradeType
 
 SUCCESS_CODE = "10000"
@@ -79,6 +85,59 @@ def _verifies(sdk: BaseAliPay, data: Mapping[str, str], signature: str) -> bool:
         return bool(sdk.verify(dict(data), signature))
     except (AliPayException, ValueError, TypeError):
         return False
+
+
+def read_notification(
+    body: bytes, verifiers: Sequence[BaseAliPay], *, seller_known: bool
+) -> Notification:
+    """An Alipay asynchronous notification (a form signed RSA2 over its sorted fields but `sign`
+    and `sign_type`), taken when one of `verifiers` (the current Alipay key, then the one being
+    rotated out while its window lasts) vouches for it. The sandbox standing in for Alipay reads
+    its own notifications with this very function."""
+    try:
+        data = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=True))
+    except (UnicodeDecodeError, ValueError):
+        raise NotificationRejected("body is not a form") from None
+    signature = data.pop("sign", "")
+    if not signature or data.get("sign_type", "RSA2") != "RSA2":
+        raise NotificationRejected("missing signature or not RSA2")
+    if not any(_verifies(sdk, data, signature) for sdk in verifiers):
+        raise NotificationRejected("bad signature")
+    try:
+        return _decode_notification(data, seller_known)
+    except (KeyError, ValueError) as exc:
+        raise NotificationRejected(f"malformed notification: {exc!r}") from None
+
+
+def _decode_notification(data: Mapping[str, str], seller_known: bool) -> Notification:
+    notify_id = data["notify_id"]
+    if data.get("out_biz_no") and data.get("refund_fee"):
+        return Notification(
+            notify_id,
+            refund=RefundReport(
+                out_refund_no=data["out_biz_no"],
+                outcome=RefundOutcome.SUCCEEDED,
+                out_trade_no=data["out_trade_no"],
+                provider_refund_no=data.get("trade_no"),
+                platform_status=data["trade_status"],
+            ),
+        )
+    status = data["trade_status"]
+    return Notification(
+        notify_id,
+        payment=PaymentReport(
+            out_trade_no=data["out_trade_no"],
+            outcome=TRADE_STATUSES[status],
+            amount_fen=yuan_to_fen(data["total_amount"]),
+            currency="CNY",
+            provider_trade_no=data.get("trade_no"),
+            app_id=data["app_id"],
+            # Checked against the order only when we know our seller id.
+            merchant_id=data.get("seller_id") if seller_known else None,
+            paid_at=_china_time(data.get("gmt_payment")),
+            platform_status=status,
+        ),
+    )
 
 
 class AlipayProvider:
@@ -221,60 +280,15 @@ class AlipayProvider:
         return {"tradeNO": str(answer["trade_no"])}
 
     async def verify_notification(self, headers: Mapping[str, str], body: bytes) -> Notification:
-        try:
-            data = dict(
-                parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=True)
-            )
-        except (UnicodeDecodeError, ValueError):
-            raise NotificationRejected("body is not a form") from None
-        signature = data.pop("sign", "")
-        if not signature or data.get("sign_type", "RSA2") != "RSA2":
-            raise NotificationRejected("missing signature or not RSA2")
-        valid = _verifies(self._sdk, data, signature)
-        if not valid and self._previous_sdk is not None:
-            if still_accepted(self._settings.previous_key_until):
-                valid = _verifies(self._previous_sdk, data, signature)
-        if not valid:
-            raise NotificationRejected("bad signature")
-        try:
-            return self._decode_notification(data)
-        except (KeyError, ValueError) as exc:
-            raise NotificationRejected(f"malformed notification: {exc!r}") from None
+        verifiers = [self._sdk]
+        if self._previous_sdk is not None and still_accepted(self._settings.previous_key_until):
+            verifiers.append(self._previous_sdk)
+        return read_notification(body, verifiers, seller_known=bool(self._settings.seller_id))
 
-    def _decode_notification(self, data: Mapping[str, str]) -> Notification:
-        notify_id = data["notify_id"]
-        if data.get("out_biz_no") and data.get("refund_fee"):
-            return Notification(
-                notify_id,
-                refund=RefundReport(
-                    out_refund_no=data["out_biz_no"],
-                    outcome=RefundOutcome.SUCCEEDED,
-                    out_trade_no=data["out_trade_no"],
-                    provider_refund_no=data.get("trade_no"),
-                    platform_status=data["trade_status"],
-                ),
-            )
-        status = data["trade_status"]
-        return Notification(
-            notify_id,
-            payment=PaymentReport(
-                out_trade_no=data["out_trade_no"],
-                outcome=TRADE_STATUSES[status],
-                amount_fen=yuan_to_fen(data["total_amount"]),
-                currency="CNY",
-                provider_trade_no=data.get("trade_no"),
-                app_id=data["app_id"],
-                # Checked against the order only when we know our seller id.
-                merchant_id=data.get("seller_id") if self._settings.seller_id else None,
-                paid_at=_china_time(data.get("gmt_payment")),
-                platform_status=status,
-            ),
-        )
-
-    def acknowledge(self, accepted: bool, reason: str = "") -> Acknowledgement:
-        if accepted:
-            return Acknowledgement(status=200, body=b"success", media_type="text/plain")
-        return Acknowledgement(status=400, body=b"fail", media_type="text/plain")
+    def acknowledge(
+        self, accepted: bool, reason: str = "", headers: Mapping[str, str] | None = None
+    ) -> Acknowledgement:
+        return form_acknowledgement(accepted)
 
     async def query(self, out_trade_no: str) -> PaymentReport:
         answer = await self._call("alipay.trade.query", {"out_trade_no": out_trade_no})

@@ -47,6 +47,7 @@ class CreateRequest:
     expires_at: datetime
     payer_id: str | None = None  # WeChat openid or Alipay buyer id, for JSAPI / mini-programs
     client_ip: str | None = None
+    stands_for: str | None = None  # the platform the sandbox plays for this trade
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,9 +167,12 @@ class PaymentProvider(Protocol):
         """
         ...
 
-    def acknowledge(self, accepted: bool, reason: str = "") -> Acknowledgement:
+    def acknowledge(
+        self, accepted: bool, reason: str = "", headers: Mapping[str, str] | None = None
+    ) -> Acknowledgement:
         """The answer that tells the platform the notification was taken (`accepted`), or that
-        it must send it again."""
+        it must send it again. `headers` are the notification's, for a provider that speaks
+        more than one platform's format (the sandbox)."""
         ...
 
     async def query(self, out_trade_no: str) -> PaymentReport:

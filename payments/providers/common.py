@@ -64,3 +64,10 @@ def json_acknowledgement(accepted: bool, reason: str) -> Acknowledgement:
         body=orjson.dumps({"code": "FAIL", "message": reason or "rejected"}),
         media_type="application/json",
     )
+
+
+def form_acknowledgement(accepted: bool) -> Acknowledgement:
+    """Alipay style: the plain text `success` when taken, anything else asks again."""
+    if accepted:
+        return Acknowledgement(status=200, body=b"success", media_type="text/plain")
+    return Acknowledgement(status=400, body=b"fail", media_type="text/plain")

@@ -11,7 +11,12 @@ Pay provider reads its own with (`wechatpay.read_notification`), so the path fro
 to fulfilment is the production one and a forged, tampered or stale sandbox notification is
 refused the same way.
 
-The sandbox generates its platform key and APIv3 key when the process first needs them
+A trade opened for a channel that pays with Alipay (`CreateRequest.stands_for`) is notified as
+Alipay notifies instead: the asynchronous notification form, signed RSA2 with an Alipay key of
+the sandbox's, verified by the Alipay provider's `alipay.read_notification` and answered with
+Alipay's plain `success`.
+
+The sandbox generates its platform keys and APIv3 key when the process first needs them
 (`platform_keys()`). Each process needs only its own: the cashier hands a notification to the
 notify path in the same process, never over HTTP to another worker.
 """
@@ -28,14 +33,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from typing import Any, ClassVar
+from urllib.parse import urlencode
 
 import orjson
-from cryptography.hazmat.primitives.asymmetric import rsa
+from alipay import AliPay
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from wechatpayv3.utils import rsa_sign
 
 from payments.models import SandboxTrade
+from payments.providers import alipay, wechatpay
 from payments.providers.base import (
     Acknowledgement,
     ClientPayment,
@@ -47,13 +56,20 @@ from payments.providers.base import (
     RefundReport,
     RefundRequest,
 )
-from payments.providers.common import CHINA_TIME, fen_to_yuan, json_acknowledgement
-from payments.providers.wechatpay import SIGNATURE_TYPE, read_notification
+from payments.providers.common import (
+    CHINA_TIME,
+    fen_to_yuan,
+    form_acknowledgement,
+    json_acknowledgement,
+)
 from payments.reconciliation.formats.wechatpay import wechat_bill
 from payments.states import PaymentOutcome, RefundOutcome, TradeType
 
 APP_ID = "sandbox-app"
 MERCHANT_ID = "sandbox-merchant"
+WECHATPAY = "wechatpay"
+ALIPAY = "alipay"
+FORM = "application/x-www-form-urlencoded"
 
 # The sandbox platform's trade statuses and what they mean to us.
 TRADE_STATUSES: dict[str, PaymentOutcome] = {
@@ -69,26 +85,58 @@ REFUND_STATUSES: dict[str, RefundOutcome] = {
 }
 
 
+def _rsa_key() -> RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _pem(key: RSAPrivateKey | RSAPublicKey) -> str:
+    if isinstance(key, RSAPrivateKey):
+        raw = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    else:
+        raw = key.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    return raw.decode()
+
+
 @dataclass(frozen=True, slots=True)
 class PlatformKeys:
-    """The sandbox platform's keys: its RSA platform key (and the serial that names it) and the
-    merchant's APIv3 key, as WeChat Pay holds them."""
+    """The sandbox platform's keys: as WeChat Pay holds them, its RSA platform key (and the
+    serial that names it) and the merchant's APIv3 key; as Alipay does, Alipay's RSA key and the
+    app's (the SDK verifies only as an app)."""
 
     private_key: RSAPrivateKey
     serial: str
     apiv3_key: str  # 32 characters
+    alipay_key: RSAPrivateKey
+    alipay_app_key: RSAPrivateKey
 
     @classmethod
     def generate(cls) -> PlatformKeys:
         return cls(
-            rsa.generate_private_key(public_exponent=65537, key_size=2048),
+            _rsa_key(),
             secrets.token_hex(20).upper(),
             secrets.token_hex(16),
+            _rsa_key(),
+            _rsa_key(),
         )
 
     @property
     def public_key(self) -> RSAPublicKey:
         return self.private_key.public_key()
+
+    def alipay_verifier(self) -> AliPay:
+        """The SDK object an app configured with the sandbox's Alipay public key verifies with."""
+        return AliPay(
+            appid=APP_ID,
+            app_private_key_string=_pem(self.alipay_app_key),
+            alipay_public_key_string=_pem(self.alipay_key.public_key()),
+            sign_type="RSA2",
+        )
 
 
 @functools.cache
@@ -119,6 +167,7 @@ class SandboxProvider:
     ) -> None:
         self.trade_types = frozenset({TradeType.CASHIER})
         self.keys = keys or platform_keys()
+        self._alipay_verifier = self.keys.alipay_verifier()
         self._base_url = public_base_url.rstrip("/")
         self._max_skew = max_skew
 
@@ -156,8 +205,49 @@ class SandboxProvider:
                 trade["trade_no"] = "SBX" + secrets.token_hex(12).upper()
                 trade["paid_at"] = datetime.now(UTC).isoformat()
             await self._save_trade(out_trade_no, trade)
+        if trade.get("platform") == ALIPAY:
+            return self.alipay_notification(out_trade_no, trade)
         body = self.transaction_notification(out_trade_no, trade)
         return self.sign(body), body
+
+    def alipay_notification(
+        self, out_trade_no: str, trade: Mapping[str, Any]
+    ) -> tuple[dict[str, str], bytes]:
+        """Alipay's asynchronous trade_status_sync notification of the trade, signed RSA2.
+        Alipay notifies only what changed the trade, so a failed attempt is reported as the
+        trade still waiting for the buyer."""
+        amount = fen_to_yuan(int(trade["amount_fen"]))
+        now = datetime.now(CHINA_TIME).strftime("%Y-%m-%d %H:%M:%S")
+        paid = trade["status"] == "SUCCESS"
+        fields = {
+            "notify_time": now,
+            "notify_type": "trade_status_sync",
+            "notify_id": secrets.token_hex(16),
+            "charset": "utf-8",
+            "version": "1.0",
+            "app_id": APP_ID,
+            "auth_app_id": APP_ID,
+            "seller_id": MERCHANT_ID,
+            "out_trade_no": out_trade_no,
+            "trade_no": str(trade.get("trade_no") or ""),
+            "trade_status": "TRADE_SUCCESS" if paid else "WAIT_BUYER_PAY",
+            "total_amount": amount,
+            "receipt_amount": amount if paid else "0.00",
+            "buyer_pay_amount": amount if paid else "0.00",
+            "subject": str(trade.get("description", "")),
+        }
+        if paid:
+            paid_at = datetime.fromisoformat(str(trade["paid_at"])).astimezone(CHINA_TIME)
+            fields["gmt_payment"] = paid_at.strftime("%Y-%m-%d %H:%M:%S")
+        return {"content-type": FORM}, self.sign_form(fields)
+
+    def sign_form(self, fields: Mapping[str, str]) -> bytes:
+        """A notification form as Alipay signs it: RSA2 over `k=v` of the sorted fields joined
+        by `&`, then `sign` and `sign_type` added."""
+        content = "&".join(f"{key}={fields[key]}" for key in sorted(fields))
+        signature = self.keys.alipay_key.sign(content.encode(), padding.PKCS1v15(), hashes.SHA256())
+        signed = {**fields, "sign": base64.b64encode(signature).decode(), "sign_type": "RSA2"}
+        return urlencode(signed).encode()
 
     def transaction_notification(self, out_trade_no: str, trade: Mapping[str, Any]) -> bytes:
         """WeChat Pay's TRANSACTION notification of the trade, its resource sealed."""
@@ -204,7 +294,7 @@ class SandboxProvider:
             "wechatpay-timestamp": stamp,
             "wechatpay-nonce": nonce,
             "wechatpay-serial": self.keys.serial,
-            "wechatpay-signature-type": SIGNATURE_TYPE,
+            "wechatpay-signature-type": wechatpay.SIGNATURE_TYPE,
             "wechatpay-signature": str(rsa_sign(self.keys.private_key, message)),
         }
 
@@ -223,6 +313,7 @@ class SandboxProvider:
                 "status": "NOTPAY",
                 "amount_fen": request.amount_fen,
                 "description": request.description,
+                "platform": ALIPAY if request.stands_for == ALIPAY else WECHATPAY,
             },
         )
         return ClientPayment(
@@ -232,11 +323,17 @@ class SandboxProvider:
         )
 
     async def verify_notification(self, headers: Mapping[str, str], body: bytes) -> Notification:
-        return await read_notification(
+        if _is_form(headers):
+            return alipay.read_notification(body, [self._alipay_verifier], seller_known=True)
+        return await wechatpay.read_notification(
             headers, body, self._platform_key, self.keys.apiv3_key, self._max_skew
         )
 
-    def acknowledge(self, accepted: bool, reason: str = "") -> Acknowledgement:
+    def acknowledge(
+        self, accepted: bool, reason: str = "", headers: Mapping[str, str] | None = None
+    ) -> Acknowledgement:
+        if headers is not None and _is_form(headers):
+            return form_acknowledgement(accepted)
         return json_acknowledgement(accepted, reason)
 
     async def query(self, out_trade_no: str) -> PaymentReport:
@@ -322,6 +419,10 @@ class SandboxProvider:
 
     async def aclose(self) -> None:
         return None
+
+
+def _is_form(headers: Mapping[str, str]) -> bool:
+    return headers.get("content-type", "").split(";")[0].strip().lower() == FORM
 
 
 def _bill_row(

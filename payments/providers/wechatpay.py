@@ -457,7 +457,9 @@ class WeChatPayProvider:
             headers, body, self._platform_key, self._apiv3_key, self._max_skew
         )
 
-    def acknowledge(self, accepted: bool, reason: str = "") -> Acknowledgement:
+    def acknowledge(
+        self, accepted: bool, reason: str = "", headers: Mapping[str, str] | None = None
+    ) -> Acknowledgement:
         return json_acknowledgement(accepted, reason)
 
     async def query(self, out_trade_no: str) -> PaymentReport:

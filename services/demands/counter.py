@@ -19,6 +19,7 @@ from channels.wechat.oauth import page_url
 from channels.wechat.settings import wechat_config
 from config.runtime import runtime
 from payments import providers
+from payments.api import Method, sandbox_method
 from payments.providers.common import fen_to_yuan
 from payments.providers.sandbox import SandboxProvider
 from payments.states import TradeType
@@ -62,29 +63,30 @@ def wechat_sign_in_url(demand: FeeDemand) -> str | None:
     )
 
 
-def direct_method(demand: FeeDemand, app: PayerApp) -> tuple[str, TradeType] | None:
+def direct_method(demand: FeeDemand, app: PayerApp) -> Method | None:
     """The order a scan opens at once, without a sign-in: the sandbox cashier for test demands
-    (or where nothing else is on), Alipay's phone cashier inside Alipay."""
+    (playing the app that scanned), Alipay's phone cashier inside Alipay."""
     active = providers.active()
     if demand.mode == KeyMode.TEST:
-        return (SandboxProvider.name, TradeType.CASHIER) if active.get("sandbox") else None
+        plays = "alipay" if app is PayerApp.ALIPAY else "wechatpay"
+        return sandbox_method(plays) if active.get(SandboxProvider.name) else None
     if app is PayerApp.ALIPAY and active.get("alipay") is not None:
-        return "alipay", TradeType.WAP
+        return Method("alipay", TradeType.WAP)
     return None
 
 
-def qr_methods(demand: FeeDemand) -> list[tuple[str, TradeType, str]]:
-    """The platform QR codes offered to a browser that is neither app: (provider, type, label)."""
+def qr_methods(demand: FeeDemand) -> list[tuple[Method, str]]:
+    """The platform QR codes offered to a browser that is neither app, with their labels."""
     if demand.mode == KeyMode.TEST:
-        return [(SandboxProvider.name, TradeType.CASHIER, "沙箱收银台 Sandbox cashier")]
+        return [(sandbox_method(None), "沙箱收银台 Sandbox cashier")]
     offered = []
-    for name, trade_type, label in (
-        ("wechatpay", TradeType.NATIVE, "微信扫码支付 Pay with WeChat"),
-        ("alipay", TradeType.QR, "支付宝扫码支付 Pay with Alipay"),
+    for method, label in (
+        (Method("wechatpay", TradeType.NATIVE), "微信扫码支付 Pay with WeChat"),
+        (Method("alipay", TradeType.QR), "支付宝扫码支付 Pay with Alipay"),
     ):
-        provider = providers.active().get(name)
-        if provider is not None and trade_type in provider.trade_types:
-            offered.append((name, trade_type, label))
+        provider = providers.active().get(method.provider)
+        if provider is not None and method.trade_type in provider.trade_types:
+            offered.append((method, label))
     return offered
 
 
@@ -148,7 +150,7 @@ def choices_page(demand: FeeDemand, note: str = "") -> str:
     buttons = "".join(
         f'<form method="post" action="{pay_path(demand.demand_no)}/qr/{name}">'
         f'<button type="submit">{escape(label)}</button></form>'
-        for name, _, label in qr_methods(demand)
+        for (name, _, _), label in qr_methods(demand)
     )
     if not buttons:
         buttons = (

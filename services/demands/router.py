@@ -17,8 +17,8 @@ from gateway.paging import Page, PageParams
 from gateway.registry import RateLimit, Service
 from gateway.router import client_ip
 from gateway.schemas import IdentityLevel, ServiceRequest
+from payments.api import Method
 from payments.schemas import PaymentStart
-from payments.states import TradeType
 from services.demands import counter
 from services.demands.models import DemandState, Department, FeeDemand, KeyMode
 from services.demands.schemas import DemandCreate, DemandNoParams, DemandRead, PayParams
@@ -122,11 +122,11 @@ async def _demand_or_page(demand_no: str) -> FeeDemand | HTMLResponse:
         return _html(counter.page("缴费 Pay", f"<p>{escape(both(exc))}</p>"), exc.status)
 
 
-async def _start(demand: FeeDemand, method: tuple[str, TradeType], request: Request) -> Response:
+async def _start(demand: FeeDemand, method: Method, request: Request) -> Response:
     """Opens an order for whoever scanned (not signed in) and sends them to pay it."""
     try:
         payable = await demands.payable(demand.demand_no)
-        _, start = await demands.open_order(payable, 0, *method, client_ip=client_ip(request))
+        _, start = await demands.open_order(payable, 0, method, client_ip=client_ip(request))
     except GovError as exc:
         return _html(counter.choices_page(demand, both(exc)), exc.status)
     target = start.pay.get("cashier_url") or start.pay.get("url")
@@ -160,10 +160,10 @@ async def platform_qr(demand_no: DemandNo, provider: str, request: Request) -> R
     found = await _demand_or_page(demand_no)
     if isinstance(found, HTMLResponse):
         return found
-    offered = {name: kind for name, kind, _ in counter.qr_methods(found)}
+    offered = {method.provider: method for method, _ in counter.qr_methods(found)}
     if provider not in offered:
         return _html(counter.choices_page(found), 404)
-    return await _start(found, (provider, offered[provider]), request)
+    return await _start(found, offered[provider], request)
 
 
 @counter_router.get("/{demand_no}/wechat")

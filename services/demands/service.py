@@ -32,6 +32,7 @@ from gateway.schemas import Channel, ServiceRequest
 from notify.events import Event, emit
 from payments import providers
 from payments.api import (
+    Method,
     PaymentOrder,
     Refund,
     choose_method,
@@ -270,16 +271,16 @@ class DemandService:
         channel: Channel,
         provider: str | None = None,
         trade_type: TradeType | None = None,
-    ) -> tuple[str, TradeType]:
+    ) -> Method:
         """How this demand may be paid: a test demand only at the sandbox cashier, a live one
         never there."""
         if demand.mode == KeyMode.TEST:
             if providers.active().get(SandboxProvider.name) is None:
                 raise TestModeOnly()
-            return SandboxProvider.name, TradeType.CASHIER
+            return choose_method(channel, SandboxProvider.name, TradeType.CASHIER)
         chosen = choose_method(channel, provider, trade_type)
-        if chosen[0] == SandboxProvider.name:
-            raise GovError(Code.PAYMENT_PROVIDER_UNAVAILABLE, provider=chosen[0])
+        if chosen.provider == SandboxProvider.name:
+            raise GovError(Code.PAYMENT_PROVIDER_UNAVAILABLE, provider=chosen.provider)
         return chosen
 
     async def pay(
@@ -292,9 +293,9 @@ class DemandService:
         """A signed-in resident pays (in their channel's usual way unless they choose)."""
         citizen = request.require_citizen()
         demand = await self.payable(demand_no)
-        chosen, kind = self.method_for(demand, request.channel, provider, trade_type)
+        method = self.method_for(demand, request.channel, provider, trade_type)
         return await self.open_order(
-            demand, citizen.citizen_id, chosen, kind, client_ip=request.client_ip
+            demand, citizen.citizen_id, method, client_ip=request.client_ip
         )
 
     async def payable(self, demand_no: str) -> FeeDemand:
@@ -313,8 +314,7 @@ class DemandService:
         self,
         demand: FeeDemand,
         citizen_id: int,
-        provider: str,
-        trade_type: TradeType,
+        method: Method,
         client_ip: str | None = None,
     ) -> tuple[FeeDemand, PaymentStart]:
         """Locks the demand for one order, in one transaction with the order's record; the
@@ -326,8 +326,9 @@ class DemandService:
             citizen_id=citizen_id,
             amount_fen=demand.amount_fen,
             description=f"{demand.department.name} {demand.title}"[:128],
-            provider=provider,
-            trade_type=trade_type,
+            provider=method.provider,
+            trade_type=method.trade_type,
+            stands_for=method.stands_for,
             client_ip=client_ip,
         )
         async with unit_of_work():

@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 
 from gateway.schemas import ServiceRequest, ServiceResult, StaffPrincipal
-from payments.models import PaymentOrder
+from payments.models import PaymentOrder, SandboxTrade
 from payments.states import TradeType
 from services.demands.models import DemandState, FeeDemand
 from tests.bills.conftest import fulfil
@@ -52,6 +52,19 @@ class TestScan:
             assert "/sandbox/cashier/" in scanned.headers["location"]
         order = await PaymentOrder.get()  # the second scan reused the open order
         assert (order.provider, order.trade_type, order.citizen_id) == ("sandbox", "cashier", 0)
+
+    @pytest.mark.asyncio
+    async def test_scanned_in_alipay_the_sandbox_plays_alipay(
+        self, client: httpx.AsyncClient, department: Keys
+    ) -> None:
+        demand_no = await new_demand(client, department[0])
+        cashier = (await scan(client, demand_no, ALIPAY_UA)).headers["location"]
+        out_trade_no = cashier.rsplit("/", 1)[1]
+        trade = await SandboxTrade.get(out_trade_no=out_trade_no)
+        assert trade.record["platform"] == "alipay"
+        assert (await client.post(f"/sandbox/cashier/{out_trade_no}/pay")).status_code == 303
+        await fulfil()
+        assert (await FeeDemand.get(demand_no=demand_no)).state == DemandState.PAID
 
     @pytest.mark.asyncio
     async def test_inside_alipay_a_live_demand_goes_to_alipays_phone_cashier(

@@ -79,6 +79,7 @@ async def open_order(
     reference: str = "bill-1",
     payer_id: str | None = None,
     purpose: Purpose = Purpose.UTILITY_BILL,
+    stands_for: str | None = None,
 ) -> PaymentStart:
     return await service.create_order(
         PaymentIntent(
@@ -90,6 +91,7 @@ async def open_order(
             provider=provider,
             trade_type=trade_type,
             payer_id=payer_id,
+            stands_for=stands_for,
         )
     )
 

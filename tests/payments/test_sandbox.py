@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
+from urllib.parse import parse_qsl, urlencode
 
 import httpx
 import orjson
 import pytest
 from fastapi import FastAPI
 
+from gateway.schemas import Channel
+from payments.api import Method, choose_method
 from payments.models import PaymentOrder
 from payments.providers.sandbox import PlatformKeys, SandboxProvider
 from payments.providers.wechatpay import decrypt_resource
-from payments.states import OrderState
+from payments.states import OrderState, TradeType
 from tests.payments.conftest import fulfil_all, invoke_as_citizen, ledger, open_order
 
 
@@ -144,7 +148,7 @@ class TestSandboxNotificationsAreVerified:
         assert trade is not None
         if case == "other_key":  # another RSA key claiming the sandbox's serial
             stranger = PlatformKeys.generate()
-            keys = PlatformKeys(stranger.private_key, sandbox.keys.serial, sandbox.keys.apiv3_key)
+            keys = dataclasses.replace(sandbox.keys, private_key=stranger.private_key)
             headers = SandboxProvider("http://x", 300, keys).sign(body)
         elif case == "unknown_serial":
             headers = SandboxProvider("http://x", 300, PlatformKeys.generate()).sign(body)
@@ -189,6 +193,72 @@ class TestSandboxNotificationsAreVerified:
         for name in ("wechatpay", "alipay", "nosuch"):
             response = await client.post(f"/payments/notify/{name}", content=b"{}")
             assert response.status_code == 404, name
+
+
+class TestSandboxPlayingAlipay:
+    """For a channel that pays with Alipay the sandbox notifies as Alipay does: a form signed
+    RSA2, read by the Alipay provider's own code and answered `success`."""
+
+    @pytest.mark.asyncio
+    async def test_alipay_channels_get_the_sandbox_playing_alipay(
+        self, sandbox: SandboxProvider
+    ) -> None:
+        assert choose_method(Channel.ALIPAY_MP, None, None) == Method(
+            "sandbox", TradeType.CASHIER, "alipay"
+        )
+        assert choose_method(Channel.WECHAT_OA, None, None).stands_for == "wechatpay"
+
+    @pytest.mark.asyncio
+    async def test_paying_at_the_cashier_sends_a_signed_alipay_form(
+        self, client: httpx.AsyncClient, sandbox: SandboxProvider
+    ) -> None:
+        start = await open_order(stands_for="alipay")
+        headers, body = await sandbox.settle(start.out_trade_no, succeed=True)
+        assert headers["content-type"] == "application/x-www-form-urlencoded"
+        form = dict(parse_qsl(body.decode()))
+        assert form["sign_type"] == "RSA2"
+        assert form["sign"]
+        assert (form["trade_status"], form["total_amount"]) == ("TRADE_SUCCESS", "12.34")
+        response = await client.post("/payments/notify/sandbox", content=body, headers=headers)
+        assert (response.status_code, response.text) == (200, "success")
+        record = await ledger(start.out_trade_no)
+        assert record["state"] == OrderState.PAID
+        assert record["events"] == ["created", "paid"]
+
+    @pytest.mark.asyncio
+    async def test_the_cashier_delivers_it_through_the_notify_path(
+        self, client: httpx.AsyncClient, sandbox: SandboxProvider
+    ) -> None:
+        start = await open_order(stands_for="alipay")
+        paid = await client.post(f"/sandbox/cashier/{start.out_trade_no}/pay")
+        after = await client.get(paid.headers["location"])
+        assert "200" in after.text
+        await fulfil_all()
+        assert (await ledger(start.out_trade_no))["fulfilments"] == 1
+
+    @pytest.mark.asyncio
+    @pytest.mark.parametrize("case", ["other_key", "tampered", "unsigned", "wrong_amount"])
+    async def test_bad_alipay_form_changes_nothing(
+        self, client: httpx.AsyncClient, sandbox: SandboxProvider, case: str
+    ) -> None:
+        start = await open_order(stands_for="alipay")
+        headers, body = await sandbox.settle(start.out_trade_no, succeed=True)
+        form = dict(parse_qsl(body.decode()))
+        fields = {k: v for k, v in form.items() if k not in ("sign", "sign_type")}
+        if case == "other_key":
+            other = PlatformKeys.generate().alipay_key
+            stranger = dataclasses.replace(sandbox.keys, alipay_key=other)
+            body = SandboxProvider("http://x", 300, stranger).sign_form(fields)
+        elif case == "tampered":
+            body = urlencode({**form, "total_amount": "0.01"}).encode()
+        elif case == "unsigned":
+            body = urlencode(fields).encode()
+        elif case == "wrong_amount":
+            body = sandbox.sign_form({**fields, "total_amount": "0.01"})
+        before = await ledger(start.out_trade_no)
+        response = await client.post("/payments/notify/sandbox", content=body, headers=headers)
+        assert (response.status_code, response.text) == (400, "fail")
+        assert await ledger(start.out_trade_no) == before
 
 
 class TestStatusAction:
