@@ -6,6 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from tortoise.expressions import Q
+from tortoise.functions import Min
+from tortoise.transactions import in_transaction
 
 from channels.identity.models import Citizen
 from services.demands.models import (
@@ -124,16 +126,17 @@ async def due_deliveries(now: datetime, limit: int) -> list[WebhookDelivery]:
         .limit(limit)
         .select_related("department")
     )
-    ready = []
-    for delivery in due:
-        earlier = await WebhookDelivery.filter(
-            demand_id=delivery.demand_id,
-            sequence__lt=delivery.sequence,
-            state=DeliveryState.PENDING,
-        ).exists()
-        if not earlier:
-            ready.append(delivery)
-    return ready
+    if not due:
+        return []
+    first_pending = dict(
+        await WebhookDelivery.filter(
+            demand_id__in={delivery.demand_id for delivery in due}, state=DeliveryState.PENDING
+        )
+        .group_by("demand_id")
+        .annotate(first=Min("sequence"))
+        .values_list("demand_id", "first")
+    )
+    return [d for d in due if first_pending.get(d.demand_id) == d.sequence]
 
 
 async def claim_delivery(delivery: WebhookDelivery, lease_until: datetime) -> bool:
@@ -156,12 +159,13 @@ async def record_attempt(
     duration_ms: int,
     **changes: Any,
 ) -> None:
-    await WebhookAttempt.create(
-        delivery_id=delivery_id, at=at, status=status, error=error, duration_ms=duration_ms
-    )
-    await WebhookDelivery.filter(id=delivery_id).update(
-        last_status=status, last_error=error, **changes
-    )
+    async with in_transaction():
+        await WebhookAttempt.create(
+            delivery_id=delivery_id, at=at, status=status, error=error, duration_ms=duration_ms
+        )
+        await WebhookDelivery.filter(id=delivery_id).update(
+            last_status=status, last_error=error, **changes
+        )
 
 
 async def deliveries_of(demand_id: int) -> list[WebhookDelivery]:

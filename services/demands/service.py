@@ -7,6 +7,7 @@ moves real money. A live demand is never collected by the sandbox.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import time
@@ -442,12 +443,19 @@ class DemandService:
     # ------------------------------------------------------------------ webhooks
 
     async def deliver_due(self, now: datetime | None = None, limit: int = 100) -> int:
-        """One attempt at every delivery that is due, in order per demand; how many arrived."""
-        now = now or utcnow()
-        delivered = 0
-        for delivery in await repo.due_deliveries(now, limit):
-            delivered += await self._attempt(delivery, now)
-        return delivered
+        """One attempt at every delivery that is due, in order per demand; how many arrived.
+        The due list holds at most one delivery per demand, so they go out side by side
+        (`GOVHUB_DEMANDS_WEBHOOK_CONCURRENCY` at a time) and a slow receiver holds up only its
+        own."""
+        moment = now or utcnow()
+        gate = asyncio.Semaphore(demand_settings().webhook_concurrency)
+
+        async def attempt(delivery: WebhookDelivery) -> bool:
+            async with gate:
+                return await self._attempt(delivery, moment)
+
+        due = await repo.due_deliveries(moment, limit)
+        return sum(await asyncio.gather(*(attempt(delivery) for delivery in due)))
 
     async def _attempt(self, delivery: WebhookDelivery, now: datetime) -> bool:
         settings = demand_settings()

@@ -22,6 +22,9 @@ class DemandSettings(BlockSettings):
     webhook_backoff_max_seconds: int = Field(
         3600, ge=1, description="the longest wait between two delivery attempts"
     )
+    webhook_concurrency: int = Field(
+        8, ge=1, le=64, description="how many departments' webhooks are sent at the same time"
+    )
     webhook_retry_hours: int = Field(
         72, ge=48, description="how long a webhook is retried before it is given up (dead)"
     )
