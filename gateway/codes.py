@@ -53,6 +53,13 @@ class Code(StrEnum):
     STAFF_LOGIN_FAILED = "STAFF_LOGIN_FAILED"
     STAFF_LOCKED = "STAFF_LOCKED"
     STAFF_DISABLED = "STAFF_DISABLED"
+    STAFF_NOT_FOUND = "STAFF_NOT_FOUND"
+    STAFF_USERNAME_INVALID = "STAFF_USERNAME_INVALID"
+    STAFF_USERNAME_TAKEN = "STAFF_USERNAME_TAKEN"
+    STAFF_PASSWORD_TOO_SHORT = "STAFF_PASSWORD_TOO_SHORT"
+    STAFF_ROLE_UNKNOWN = "STAFF_ROLE_UNKNOWN"
+    STAFF_ASSIGNMENT_NOT_FOUND = "STAFF_ASSIGNMENT_NOT_FOUND"
+    STAFF_OWN_ACCOUNT = "STAFF_OWN_ACCOUNT"
     REAL_NAME_MISMATCH = "REAL_NAME_MISMATCH"
     REAL_NAME_ALREADY_VERIFIED = "REAL_NAME_ALREADY_VERIFIED"
     ID_NUMBER_TAKEN = "ID_NUMBER_TAKEN"
@@ -247,6 +254,27 @@ SPECS: dict[Code, Spec] = {
         423, "账号已锁定，请于 {until} 后再试", "The account is locked until {until}"
     ),
     Code.STAFF_DISABLED: Spec(403, "账号已停用", "The account is disabled"),
+    Code.STAFF_NOT_FOUND: Spec(404, "未找到该工作人员账号", "No such staff account"),
+    Code.STAFF_USERNAME_INVALID: Spec(
+        422,
+        "用户名须为 1 至 64 位字母、数字、点、横线或下划线",
+        "The user name must be 1 to 64 letters, digits, dots, dashes or underscores",
+    ),
+    Code.STAFF_USERNAME_TAKEN: Spec(
+        409, "用户名 {username} 已被使用", "User name {username} is taken"
+    ),
+    Code.STAFF_PASSWORD_TOO_SHORT: Spec(
+        422, "密码至少需要 {min_length} 位", "The password must be at least {min_length} characters"
+    ),
+    Code.STAFF_ROLE_UNKNOWN: Spec(422, "没有角色 {role}", "There is no role {role}"),
+    Code.STAFF_ASSIGNMENT_NOT_FOUND: Spec(
+        404, "该工作人员没有这项角色授权", "The staff member holds no such role assignment"
+    ),
+    Code.STAFF_OWN_ACCOUNT: Spec(
+        409,
+        "不能停用自己的账号或撤销自己的角色，请另一位管理员操作",
+        "You cannot disable your own account or revoke your own roles: ask another administrator",
+    ),
     Code.REAL_NAME_MISMATCH: Spec(
         422, "姓名与身份证号码不一致", "The name does not match the ID card number"
     ),

@@ -63,7 +63,7 @@ def create(
             )
         )
     except StaffSetupError as exc:
-        typer.secho(str(exc), fg="red", err=True)
+        typer.secho(exc.message("en"), fg="red", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"created staff {account.username} (id {account.id}) with role {role}")
 

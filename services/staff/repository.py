@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from tortoise.expressions import Q
+
 from gateway.models import AuditLog
 from services.staff.models import Role, RoleAssignment, StaffAccount
 from services.staff.roles import RoleSpec
@@ -84,3 +86,47 @@ async def create_staff(
 
 async def write_audit(**entry: Any) -> None:
     await AuditLog.create(**entry)
+
+
+# ------------------------------------------------------------------------------ administration
+
+
+async def accounts(q: str | None, after_id: int | None, limit: int) -> list[StaffAccount]:
+    """Accounts in the order created, after `after_id`, matching `q` in either name."""
+    query = StaffAccount.all()
+    if q:
+        query = query.filter(Q(username__icontains=q) | Q(display_name__icontains=q))
+    if after_id is not None:
+        query = query.filter(id__gt=after_id)
+    return await query.order_by("id").limit(limit)
+
+
+async def assignments_of_many(staff_ids: list[int]) -> list[RoleAssignment]:
+    return await RoleAssignment.filter(staff_id__in=staff_ids).select_related("role").order_by("id")
+
+
+async def roles() -> list[Role]:
+    return await Role.all().order_by("id")
+
+
+async def add_assignment(staff_id: int, role: Role, **scope: Any) -> None:
+    """One role in one scope; holding the same twice adds nothing."""
+    await RoleAssignment.get_or_create(staff_id=staff_id, role=role, **scope)
+
+
+async def remove_assignment(staff_id: int, assignment_id: int) -> int:
+    return await RoleAssignment.filter(id=assignment_id, staff_id=staff_id).delete()
+
+
+async def set_active(staff_id: int, active: bool) -> None:
+    await StaffAccount.filter(id=staff_id).update(active=active)
+
+
+async def unlock_account(staff_id: int) -> None:
+    await StaffAccount.filter(id=staff_id).update(failed_attempts=0, locked_until=None)
+
+
+async def set_password_hash(staff_id: int, password_hash: str) -> None:
+    await StaffAccount.filter(id=staff_id).update(
+        password_hash=password_hash, failed_attempts=0, locked_until=None
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SELF = "staff.self"  # every role holds it: see and manage one's own staff account
+MANAGE = "staff.manage"  # staff accounts and their roles (the administrator's, through "*")
 EVERYTHING = "*"
 
 

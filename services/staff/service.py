@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -14,8 +15,16 @@ from gateway.codes import Code
 from gateway.errors import GovError
 from gateway.schemas import Channel, StaffPrincipal, StaffScope
 from services.staff import repository
-from services.staff.errors import StaffDisabled, StaffLocked, StaffLoginFailed, StaffSetupError
-from services.staff.models import StaffAccount
+from services.staff.errors import (
+    StaffDisabled,
+    StaffLocked,
+    StaffLoginFailed,
+    StaffPasswordTooShort,
+    StaffRoleUnknown,
+    StaffUsernameInvalid,
+    StaffUsernameTaken,
+)
+from services.staff.models import Role, StaffAccount
 from services.staff.passwords import (
     MIN_LENGTH,
     hash_password,
@@ -31,8 +40,25 @@ LOCK_DURATION = timedelta(minutes=15)
 _CHINA = timezone(timedelta(hours=8))
 
 
+USERNAME = re.compile(r"[a-z0-9._-]{1,64}")
+
+
 def normalize_username(username: str) -> str:
     return username.strip().lower()
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_LENGTH:
+        raise StaffPasswordTooShort(min_length=MIN_LENGTH)
+
+
+async def role_named(code: str) -> Role:
+    """A role by its code; the built-in ones are written first if the table lacks them."""
+    await repository.ensure_roles(list(BUILTIN_ROLES.values()))
+    found = await repository.role_by_code(code)
+    if found is None:
+        raise StaffRoleUnknown(role=code)
+    return found
 
 
 def locked_error(until: datetime) -> StaffLocked:
@@ -172,17 +198,13 @@ class StaffService:
     ) -> StaffAccount:
         """Creates a staff account holding one role in one scope (the built-in roles exist)."""
         username = normalize_username(username)
-        if not username or len(username) > 64:
-            raise StaffSetupError("the user name must be 1 to 64 characters")
-        if len(password) < MIN_LENGTH:
-            raise StaffSetupError(f"the password must be at least {MIN_LENGTH} characters")
+        if not USERNAME.fullmatch(username):
+            raise StaffUsernameInvalid()
+        check_password(password)
         async with unit_of_work():
-            await repository.ensure_roles(list(BUILTIN_ROLES.values()))
-            found_role = await repository.role_by_code(role)
-            if found_role is None:
-                raise StaffSetupError(f"unknown role {role!r}")
+            found_role = await role_named(role)
             if await repository.staff_by_username(username) is not None:
-                raise StaffSetupError(f"user name {username!r} is taken")
+                raise StaffUsernameTaken(username=username)
             return await repository.create_staff(
                 username,
                 display_name or username,

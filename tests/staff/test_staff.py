@@ -57,12 +57,14 @@ class TestPasswords:
 
     @pytest.mark.asyncio
     async def test_weak_passwords_and_unknown_roles_are_refused(self, db: None) -> None:
-        with pytest.raises(StaffSetupError, match="at least"):
+        with pytest.raises(StaffSetupError, match="STAFF_PASSWORD_TOO_SHORT"):
             await staff_service.create("short", "tiny", "window_clerk")
-        with pytest.raises(StaffSetupError, match="unknown role"):
+        with pytest.raises(StaffSetupError, match="STAFF_ROLE_UNKNOWN"):
             await staff_service.create("nobody", PASSWORD, "emperor")
+        with pytest.raises(StaffSetupError, match="STAFF_USERNAME_INVALID"):
+            await staff_service.create("no spaces", PASSWORD, "window_clerk")
         await make_clerk()
-        with pytest.raises(StaffSetupError, match="taken"):
+        with pytest.raises(StaffSetupError, match="STAFF_USERNAME_TAKEN"):
             await make_clerk("CLERK1")
 
 
