@@ -15,6 +15,7 @@ export const PAGES: ConsolePage[] = [
   { path: '/handovers', label: '待处理销账', permission: 'bills.write-offs' },
   { path: '/notify', label: '消息通知', permission: 'notify.read' },
   { path: '/audit', label: '审计日志', permission: 'audit.read' },
+  { path: '/staff', label: '工作人员', permission: 'staff.manage' },
 ]
 
 const EVERYTHING = '*'

@@ -9,6 +9,7 @@ import NoPagesView from './views/NoPagesView.vue'
 import NotifyView from './views/NotifyView.vue'
 import PaymentsView from './views/PaymentsView.vue'
 import ReconciliationView from './views/ReconciliationView.vue'
+import StaffView from './views/StaffView.vue'
 import WindowView from './views/WindowView.vue'
 
 // History mode under /console/: GovHub answers index.html for every path below it.
@@ -24,6 +25,7 @@ export const router = createRouter({
     { path: '/handovers', component: HandOversView },
     { path: '/notify', component: NotifyView },
     { path: '/audit', component: AuditView },
+    { path: '/staff', component: StaffView },
     { path: '/board/:hall', component: BoardView, meta: { public: true, bare: true } },
   ],
 })
