@@ -97,6 +97,8 @@ class Code(StrEnum):
     QUEUE_EMPTY = "QUEUE_EMPTY"
     QUEUE_STREAM_TICKET_INVALID = "QUEUE_STREAM_TICKET_INVALID"
     WINDOW_NOT_FOUND = "WINDOW_NOT_FOUND"
+    WINDOW_CODE_TAKEN = "WINDOW_CODE_TAKEN"
+    OPENING_HOURS_INVALID = "OPENING_HOURS_INVALID"
     WINDOW_TAKEN = "WINDOW_TAKEN"
     WINDOW_NOT_SIGNED_IN = "WINDOW_NOT_SIGNED_IN"
     WINDOW_BUSY = "WINDOW_BUSY"
@@ -377,6 +379,14 @@ SPECS: dict[Code, Spec] = {
         "get a new one",
     ),
     Code.WINDOW_NOT_FOUND: Spec(404, "未找到该窗口", "No such window"),
+    Code.WINDOW_CODE_TAKEN: Spec(
+        409, "本大厅已有编号为 {number} 的窗口", "This hall already has a window numbered {number}"
+    ),
+    Code.OPENING_HOURS_INVALID: Spec(
+        422,
+        "开放时段须先开后关且互不重叠",
+        "Each opening session must close after it opens, and sessions must not overlap",
+    ),
     Code.WINDOW_TAKEN: Spec(
         409, "该窗口已由其他工作人员登录", "Another clerk is signed in at this window"
     ),

@@ -52,3 +52,15 @@ class CheckInClosed(GovError):
 
 class OutOfScope(GovError):
     code = Code.OUT_OF_SCOPE
+
+
+class WindowNotFound(GovError):
+    code = Code.WINDOW_NOT_FOUND
+
+
+class WindowCodeTaken(GovError):
+    code = Code.WINDOW_CODE_TAKEN
+
+
+class OpeningHoursInvalid(GovError):
+    code = Code.OPENING_HOURS_INVALID

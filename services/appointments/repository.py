@@ -184,3 +184,86 @@ async def booked_starting_between(start: datetime, end: datetime) -> list[Appoin
     return await Appointment.filter(
         status=AppointmentStatus.BOOKED, starts_at__gt=start, starts_at__lte=end
     ).order_by("starts_at")
+
+
+# The hall's set-up and its day (staff)
+
+
+async def bookings_of_day(hall_id: int, day: date) -> list[Appointment]:
+    return (
+        await Appointment.filter(hall_id=hall_id, day=day)
+        .select_related("item")
+        .order_by("starts_at", "id")
+    )
+
+
+async def calendar_between(first: date, last: date) -> list[CalendarDay]:
+    return await CalendarDay.filter(day__gte=first, day__lte=last).order_by("day")
+
+
+async def set_calendar_day(day: date, kind: DayKind | None, name: str) -> None:
+    if kind is None:
+        await CalendarDay.filter(day=day).delete()
+    else:
+        await CalendarDay.update_or_create(defaults={"kind": kind, "name": name}, day=day)
+
+
+async def replace_hours(hall_id: int, weekday: int, sessions: Sequence[tuple[int, int]]) -> None:
+    await OpeningHours.filter(hall_id=hall_id, weekday=weekday).delete()
+    for opens, closes in sessions:
+        await OpeningHours.create(
+            hall_id=hall_id, weekday=weekday, opens_minute=opens, closes_minute=closes
+        )
+
+
+async def slot_rules_of_hall(hall_id: int) -> list[SlotRule]:
+    return await SlotRule.filter(hall_id=hall_id).select_related("item").order_by("item__code")
+
+
+async def save_slot_rule(
+    hall_id: int, item_id: int, slot_minutes: int, capacity: int, active: bool
+) -> None:
+    await SlotRule.update_or_create(
+        defaults={"slot_minutes": slot_minutes, "capacity": capacity, "active": active},
+        hall_id=hall_id,
+        item_id=item_id,
+    )
+
+
+async def set_future_capacity(hall_id: int, item_id: int, from_day: date, capacity: int) -> None:
+    """The new capacity on slots already made from `from_day` on, never below their bookings."""
+    slots = Slot.filter(hall_id=hall_id, item_id=item_id, day__gte=from_day)
+    await slots.filter(booked__lte=capacity).update(capacity=capacity)
+    await slots.filter(booked__gt=capacity).update(capacity=F("booked"))
+
+
+async def windows_with_item_codes(hall_id: int) -> list[tuple[Window, list[str]]]:
+    windows = await Window.filter(hall_id=hall_id).order_by("code")
+    links = await WindowItem.filter(window_id__in=[w.id for w in windows]).values(
+        "window_id", "item__code"
+    )
+    codes: dict[int, list[str]] = {}
+    for link in links:
+        codes.setdefault(link["window_id"], []).append(link["item__code"])
+    return [(window, sorted(codes.get(window.id, []))) for window in windows]
+
+
+async def window_of_hall(hall_id: int, window_id: int) -> Window | None:
+    return await Window.get_or_none(id=window_id, hall_id=hall_id)
+
+
+async def create_window(hall_id: int, code: str, name: str, active: bool) -> Window:
+    return await Window.create(hall_id=hall_id, code=code, name=name, active=active)
+
+
+async def update_window(window_id: int, **values: Any) -> None:
+    await Window.filter(id=window_id).update(**values)
+
+
+async def item_ids_by_codes(codes: Sequence[str]) -> list[int]:
+    return [item.id for item in await Item.filter(code__in=list(codes)).only("id")]
+
+
+async def replace_window_items(window_id: int, item_ids: Sequence[int]) -> None:
+    await WindowItem.filter(window_id=window_id).delete()
+    await WindowItem.bulk_create([WindowItem(window_id=window_id, item_id=i) for i in item_ids])

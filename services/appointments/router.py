@@ -6,15 +6,25 @@ from gateway.codes import Code
 from gateway.paging import Page
 from gateway.registry import RateLimit, Service
 from gateway.schemas import IdentityLevel, ServiceRequest
+from services.appointments import hall
 from services.appointments.schemas import (
     AppointmentParams,
     AppointmentRead,
     AvailableSlotsParams,
     BookParams,
+    CalendarDayParams,
+    CalendarDayRead,
     CheckInQr,
+    HallDay,
+    HallDayParams,
+    HallParams,
+    HallSetup,
+    HoursParams,
     MyAppointmentsParams,
     RescheduleParams,
     SlotRead,
+    SlotRuleParams,
+    WindowParams,
 )
 from services.appointments.service import appointments
 
@@ -103,3 +113,79 @@ async def check_in_qr(request: ServiceRequest, params: AppointmentParams) -> Che
     return await appointments.check_in_qr(
         request.require_citizen().citizen_id, params.appointment_id
     )
+
+
+# ------------------------------------------------------------------------------ the hall side
+
+CHECK_IN = "appointments.checkin"
+HALL_MANAGE = "hall.manage"
+APPOINTMENTS_MANAGE = "appointments.manage"
+QUEUE_MANAGE = "queue.manage"
+
+
+@service.action(
+    permission=CHECK_IN,
+    errors=(Code.HALL_NOT_FOUND,),
+    summary_zh="大厅当日预约",
+    summary_en="A hall's bookings of one day",
+)
+async def day(request: ServiceRequest, params: HallDayParams) -> HallDay:
+    """For the check-in desk: check a booking in with `queue.check-in` and its code."""
+    return await hall.day_bookings(request.require_staff(), params.hall_id, params.day)
+
+
+@service.action(
+    permission=HALL_MANAGE,
+    errors=(Code.HALL_NOT_FOUND,),
+    summary_zh="大厅设置",
+    summary_en="A hall's hours, slot rules, windows and calendar",
+)
+async def hall_setup(request: ServiceRequest, params: HallParams) -> HallSetup:
+    return await hall.setup(request.require_staff(), params.hall_id)
+
+
+@service.action(
+    permission=HALL_MANAGE,
+    mutates=True,
+    errors=(Code.HALL_NOT_FOUND, Code.OPENING_HOURS_INVALID),
+    summary_zh="设置开放时间",
+    summary_en="Set one weekday's opening hours",
+)
+async def set_hours(request: ServiceRequest, params: HoursParams) -> HallSetup:
+    return await hall.set_hours(request.require_staff(), params)
+
+
+@service.action(
+    permission=APPOINTMENTS_MANAGE,
+    mutates=True,
+    errors=(Code.HALL_NOT_FOUND, Code.ITEM_NOT_BOOKABLE),
+    summary_zh="设置预约时段与容量",
+    summary_en="Set an item's slot length and capacity",
+)
+async def set_slot_rule(request: ServiceRequest, params: SlotRuleParams) -> HallSetup:
+    """Capacity reaches the slots already made for the coming days, never below their bookings."""
+    return await hall.set_slot_rule(request.require_staff(), params)
+
+
+@service.action(
+    permission=QUEUE_MANAGE,
+    mutates=True,
+    errors=(Code.HALL_NOT_FOUND, Code.WINDOW_NOT_FOUND, Code.WINDOW_CODE_TAKEN),
+    summary_zh="新增或修改窗口",
+    summary_en="Add or change a window",
+)
+async def save_window(request: ServiceRequest, params: WindowParams) -> HallSetup:
+    return await hall.save_window(request.require_staff(), params)
+
+
+@service.action(
+    permission=APPOINTMENTS_MANAGE,
+    mutates=True,
+    summary_zh="设置节假日与调休",
+    summary_en="Mark a holiday or a worked weekend day",
+)
+async def set_calendar_day(
+    request: ServiceRequest, params: CalendarDayParams
+) -> CalendarDayRead | None:
+    """The city's calendar, which every hall follows; no kind removes the day's entry."""
+    return await hall.set_calendar_day(params)

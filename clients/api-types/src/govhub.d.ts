@@ -1477,6 +1477,150 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/services/appointments/day": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A hall's bookings of one day
+         * @description 大厅当日预约
+         *
+         *     Caller: staff holding `appointments.checkin`.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `HALL_NOT_FOUND`.
+         */
+        post: operations["appointments.day"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/appointments/hall-setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A hall's hours, slot rules, windows and calendar
+         * @description 大厅设置
+         *
+         *     Caller: staff holding `hall.manage`.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `HALL_NOT_FOUND`.
+         */
+        post: operations["appointments.hall-setup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/appointments/set-hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set one weekday's opening hours
+         * @description 设置开放时间
+         *
+         *     Caller: staff holding `hall.manage`.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `HALL_NOT_FOUND`, `OPENING_HOURS_INVALID`.
+         */
+        post: operations["appointments.set-hours"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/appointments/set-slot-rule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set an item's slot length and capacity
+         * @description 设置预约时段与容量
+         *
+         *     Caller: staff holding `appointments.manage`.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `HALL_NOT_FOUND`, `ITEM_NOT_BOOKABLE`.
+         */
+        post: operations["appointments.set-slot-rule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/appointments/save-window": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add or change a window
+         * @description 新增或修改窗口
+         *
+         *     Caller: staff holding `queue.manage`.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `HALL_NOT_FOUND`, `WINDOW_NOT_FOUND`, `WINDOW_CODE_TAKEN`.
+         */
+        post: operations["appointments.save-window"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/appointments/set-calendar-day": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a holiday or a worked weekend day
+         * @description 设置节假日与调休
+         *
+         *     Caller: staff holding `appointments.manage`.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         */
+        post: operations["appointments.set-calendar-day"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/services/queue/queues": {
         parameters: {
             query?: never;
@@ -3553,6 +3697,33 @@ export interface components {
             slot_id: number;
         };
         /**
+         * BookingRow
+         * @description One booking as the hall sees it: no resident's identity, the code checks them in.
+         */
+        BookingRow: {
+            /** Id */
+            id: number;
+            /** Item Code */
+            item_code: string;
+            /** Item Name */
+            item_name: string;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            status: components["schemas"]["AppointmentStatus"];
+            /** Channel */
+            channel: string;
+            /** Checked In At */
+            checked_in_at: string | null;
+        };
+        /**
          * BreakKind
          * @enum {string}
          */
@@ -3663,6 +3834,35 @@ export interface components {
             /** @default null */
             online_level: components["schemas"]["OnlineLevel"] | null;
         };
+        /** CalendarDayParams */
+        CalendarDayParams: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /**
+             * @description none: remove the entry
+             * @default null
+             */
+            kind: components["schemas"]["DayKind"] | null;
+            /**
+             * Name
+             * @default
+             */
+            name: string;
+        };
+        /** CalendarDayRead */
+        CalendarDayRead: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            kind: components["schemas"]["DayKind"];
+            /** Name */
+            name: string;
+        };
         /**
          * Category
          * @description What a message is about; residents opt out per category.
@@ -3760,6 +3960,11 @@ export interface components {
             /** Receipt Url */
             receipt_url: string | null;
         };
+        /**
+         * DayKind
+         * @enum {string}
+         */
+        DayKind: "holiday" | "workday";
         /** DemandNoParams */
         DemandNoParams: {
             /** Demand No */
@@ -4042,6 +4247,40 @@ export interface components {
             /** Role Code */
             role_code: string;
         };
+        /** HallDay */
+        HallDay: {
+            /** Hall Id */
+            hall_id: number;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Open */
+            open: boolean;
+            /**
+             * Counts
+             * @description bookings by status
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /** Bookings */
+            bookings: components["schemas"]["BookingRow"][];
+        };
+        /**
+         * HallDayParams
+         * @description A hall (from `catalog.halls`) and a day; no day: today in the hall's time zone.
+         */
+        HallDayParams: {
+            /** Hall Id */
+            hall_id: number;
+            /**
+             * Day
+             * @default null
+             */
+            day: string | null;
+        };
         /** HallParams */
         HallParams: {
             /** Hall Id */
@@ -4070,12 +4309,43 @@ export interface components {
             /** Longitude */
             longitude: number | null;
         };
+        /** HallSetup */
+        HallSetup: {
+            /** Hall Id */
+            hall_id: number;
+            /** Hours */
+            hours: components["schemas"]["WeekdayHours"][];
+            /** Slot Rules */
+            slot_rules: components["schemas"]["SlotRuleRead"][];
+            /** Windows */
+            windows: components["schemas"]["WindowSetupRead"][];
+            /**
+             * Calendar
+             * @description holidays and worked weekend days ahead
+             */
+            calendar: components["schemas"]["CalendarDayRead"][];
+        };
         /**
          * HandlingChannel
          * @description Where a resident can handle an item (stored in `Item.channels`).
          * @enum {string}
          */
         HandlingChannel: "hall" | "web" | "app" | "wechat" | "alipay" | "post";
+        /** HoursParams */
+        HoursParams: {
+            /**
+             * Weekday
+             * @description 0 is Monday
+             */
+            weekday: number;
+            /**
+             * Sessions
+             * @description none: closed that day
+             */
+            sessions: components["schemas"]["SessionText"][];
+            /** Hall Id */
+            hall_id: number;
+        };
         /**
          * ImplementationUpdate
          * @description Fields left out stay as they are; null clears a local value back to the standard one.
@@ -5114,6 +5384,19 @@ export interface components {
             /** Q */
             q: string;
         };
+        /** SessionText */
+        SessionText: {
+            /**
+             * Opens
+             * @description local time, HH:MM (24:00: midnight)
+             */
+            opens: string;
+            /**
+             * Closes
+             * @description local time, HH:MM (24:00: midnight)
+             */
+            closes: string;
+        };
         /** SetPreferenceParams */
         SetPreferenceParams: {
             category: components["schemas"]["Category"];
@@ -5143,6 +5426,41 @@ export interface components {
             capacity: number;
             /** Remaining */
             remaining: number;
+        };
+        /** SlotRuleParams */
+        SlotRuleParams: {
+            /** Hall Id */
+            hall_id: number;
+            /**
+             * Item
+             * @description item code
+             */
+            item: string;
+            /** Slot Minutes */
+            slot_minutes: number;
+            /**
+             * Capacity
+             * @description places per slot; 0 takes no new bookings
+             */
+            capacity: number;
+            /**
+             * Active
+             * @default true
+             */
+            active: boolean;
+        };
+        /** SlotRuleRead */
+        SlotRuleRead: {
+            /** Item Code */
+            item_code: string;
+            /** Item Name */
+            item_name: string;
+            /** Slot Minutes */
+            slot_minutes: number;
+            /** Capacity */
+            capacity: number;
+            /** Active */
+            active: boolean;
         };
         /** StaffAccountRead */
         StaffAccountRead: {
@@ -5469,6 +5787,19 @@ export interface components {
              */
             taken_at: string;
         };
+        /** WeekdayHours */
+        WeekdayHours: {
+            /**
+             * Weekday
+             * @description 0 is Monday
+             */
+            weekday: number;
+            /**
+             * Sessions
+             * @description none: closed that day
+             */
+            sessions: components["schemas"]["SessionText"][];
+        };
         /**
          * WindowChoiceRead
          * @description A window a clerk may sign in at.
@@ -5484,11 +5815,6 @@ export interface components {
             hall_id: number;
             /** Hall Name */
             hall_name: string;
-        };
-        /** WindowParams */
-        WindowParams: {
-            /** Window Id */
-            window_id: number;
         };
         /**
          * WindowRead
@@ -5519,6 +5845,22 @@ export interface components {
              * Format: date-time
              */
             started_at: string;
+        };
+        /** WindowSetupRead */
+        WindowSetupRead: {
+            /** Id */
+            id: number;
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Active */
+            active: boolean;
+            /**
+             * Items
+             * @description item codes handled at the window
+             */
+            items: string[];
         };
         /** WriteOffParams */
         WriteOffParams: {
@@ -5566,6 +5908,31 @@ export interface components {
         services__applications__schemas__ItemParams: {
             /** Item Code */
             item_code: string;
+        };
+        /** WindowParams */
+        services__appointments__schemas__WindowParams: {
+            /** Hall Id */
+            hall_id: number;
+            /**
+             * Window Id
+             * @description none: a new window
+             * @default null
+             */
+            window_id: number | null;
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /**
+             * Active
+             * @default true
+             */
+            active: boolean;
+            /**
+             * Items
+             * @description item codes
+             */
+            items?: string[];
         };
         /** PayParams */
         services__bills__schemas__PayParams: {
@@ -5672,13 +6039,18 @@ export interface components {
             /** @default null */
             trade_type: components["schemas"]["TradeType"] | null;
         };
+        /** WindowParams */
+        services__queue__schemas__WindowParams: {
+            /** Window Id */
+            window_id: number;
+        };
         /**
          * ErrorEnvelope
          * @description Every error; `GET /api/v1/errors` lists the codes with their messages.
          */
         ErrorEnvelope: {
             /** @enum {string} */
-            code: "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "BAD_REQUEST" | "VALIDATION_FAILED" | "UNKNOWN_SERVICE" | "UNKNOWN_ACTION" | "CHANNEL_NOT_ALLOWED" | "LOGIN_REQUIRED" | "REAL_NAME_REQUIRED" | "STAFF_ONLY" | "PERMISSION_DENIED" | "OUT_OF_SCOPE" | "RATE_LIMITED" | "IDEMPOTENCY_CONFLICT" | "CURSOR_INVALID" | "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_IN_PROGRESS" | "SERVICE_UNAVAILABLE" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "TOKEN_REVOKED" | "REFRESH_TOKEN_REUSED" | "PHONE_INVALID" | "ID_NUMBER_INVALID" | "OTP_TOO_FREQUENT" | "OTP_DAILY_LIMIT" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_TOO_MANY_ATTEMPTS" | "CITIZEN_NOT_FOUND" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "STAFF_DISABLED" | "STAFF_NOT_FOUND" | "STAFF_USERNAME_INVALID" | "STAFF_USERNAME_TAKEN" | "STAFF_PASSWORD_TOO_SHORT" | "STAFF_ROLE_UNKNOWN" | "STAFF_ASSIGNMENT_NOT_FOUND" | "STAFF_OWN_ACCOUNT" | "REAL_NAME_MISMATCH" | "REAL_NAME_ALREADY_VERIFIED" | "ID_NUMBER_TAKEN" | "ALIPAY_PHONE_INVALID" | "PHONE_TAKEN" | "PHONE_ALREADY_BOUND" | "CHANNEL_ACCOUNT_NOT_FOUND" | "CHANNEL_ACCOUNT_LAST" | "CATALOG_ITEM_NOT_FOUND" | "CATALOG_THEME_NOT_FOUND" | "REGION_NOT_FOUND" | "CATALOG_LIFE_EVENT_NOT_FOUND" | "CATALOG_TARGET_GROUP_NOT_FOUND" | "CATALOG_DEPARTMENT_NOT_FOUND" | "CATALOG_NOT_IMPLEMENTED" | "CATALOG_PROMISE_EXCEEDS_LEGAL" | "HALL_NOT_FOUND" | "ITEM_NOT_BOOKABLE" | "SLOT_NOT_FOUND" | "SLOT_FULL" | "SLOT_CLOSED" | "APPOINTMENT_LIMIT" | "BOOKING_BLOCKED" | "APPOINTMENT_NOT_FOUND" | "APPOINTMENT_NOT_ACTIVE" | "CANCEL_TOO_LATE" | "CHECK_IN_CLOSED" | "QUEUE_NOT_FOUND" | "QUEUE_CLOSED" | "QUEUE_NUMBER_NOT_FOUND" | "QUEUE_NUMBER_ACTIVE" | "QUEUE_NUMBER_STATE" | "QUEUE_EMPTY" | "QUEUE_STREAM_TICKET_INVALID" | "WINDOW_NOT_FOUND" | "WINDOW_TAKEN" | "WINDOW_NOT_SIGNED_IN" | "WINDOW_BUSY" | "NOTIFY_TEMPLATE_UNKNOWN" | "NOTIFY_PARAM_MISSING" | "NOTIFY_MESSAGE_NOT_FOUND" | "NOTIFY_CATEGORY_MANDATORY" | "NOTIFY_NOT_RETRYABLE" | "WECHAT_ACCOUNT_UNKNOWN" | "WECHAT_SIGNATURE_MISSING" | "WECHAT_SIGNATURE_INVALID" | "WECHAT_MESSAGE_STALE" | "WECHAT_APPID_MISMATCH" | "WECHAT_MESSAGE_MALFORMED" | "WECHAT_API_ERROR" | "WECHAT_CODE_INVALID" | "CHANNEL_NOT_CONFIGURED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_REUSED" | "OAUTH_REDIRECT_INVALID" | "ALIPAY_API_ERROR" | "ALIPAY_SIGNATURE_INVALID" | "ALIPAY_CODE_INVALID" | "PAYMENT_ORDER_NOT_FOUND" | "PAYMENT_STATE_CONFLICT" | "PAYMENT_ALREADY_PAID" | "PAYMENT_AMOUNT_INVALID" | "PAYMENT_METHOD_UNSUPPORTED" | "PAYMENT_PAYER_REQUIRED" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PAYMENT_PROVIDER_REFUSED" | "RECONCILIATION_BREAK_NOT_FOUND" | "RECONCILIATION_BREAK_CLOSED" | "RECONCILIATION_RANGE_INVALID" | "REFUND_EXCEEDS_PAID" | "REFUND_CONFLICT" | "REFUND_NOT_FOUND" | "APPLICATION_FORM_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_MOVE_NOT_ALLOWED" | "APPLICATION_REASON_REQUIRED" | "APPLICATION_INVALID" | "APPLICATION_MATERIALS_MISSING" | "FILE_REJECTED" | "FILE_NOT_FOUND" | "FILE_LINK_INVALID" | "DEPARTMENT_KEY_INVALID" | "DEMAND_NOT_FOUND" | "DEMAND_CONFLICT" | "DEMAND_NOT_PAYABLE" | "DEMAND_PAYING" | "DEMAND_TEST_MODE" | "DEMAND_PAYER_REQUIRED" | "BILL_HOLDER_MISMATCH" | "BILL_PROOF_LOCKED" | "BILL_KIND_UNAVAILABLE" | "BILL_COMPANY_UNAVAILABLE" | "BILL_ACCOUNT_NOT_FOUND" | "BILL_ACCOUNT_ALREADY_BOUND" | "BILL_ACCOUNT_LIMIT" | "BILL_NOT_FOUND" | "BILL_NOTHING_TO_PAY" | "BILL_PAYING" | "BILL_ALREADY_PAID" | "BILL_RECEIPT_NOT_FOUND" | "BILL_WRITE_OFF_NOT_FOUND" | "FINE_REPORT_NOT_FOUND" | "TRAFFIC_VEHICLE_NOT_FOUND" | "TRAFFIC_VIOLATION_NOT_FOUND" | "TRAFFIC_FINE_NOT_PAYABLE" | "TRAFFIC_FINE_PAYING" | "TRAFFIC_FINE_PAID" | "TRAFFIC_UNAVAILABLE";
+            code: "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "BAD_REQUEST" | "VALIDATION_FAILED" | "UNKNOWN_SERVICE" | "UNKNOWN_ACTION" | "CHANNEL_NOT_ALLOWED" | "LOGIN_REQUIRED" | "REAL_NAME_REQUIRED" | "STAFF_ONLY" | "PERMISSION_DENIED" | "OUT_OF_SCOPE" | "RATE_LIMITED" | "IDEMPOTENCY_CONFLICT" | "CURSOR_INVALID" | "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_IN_PROGRESS" | "SERVICE_UNAVAILABLE" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "TOKEN_REVOKED" | "REFRESH_TOKEN_REUSED" | "PHONE_INVALID" | "ID_NUMBER_INVALID" | "OTP_TOO_FREQUENT" | "OTP_DAILY_LIMIT" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_TOO_MANY_ATTEMPTS" | "CITIZEN_NOT_FOUND" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "STAFF_DISABLED" | "STAFF_NOT_FOUND" | "STAFF_USERNAME_INVALID" | "STAFF_USERNAME_TAKEN" | "STAFF_PASSWORD_TOO_SHORT" | "STAFF_ROLE_UNKNOWN" | "STAFF_ASSIGNMENT_NOT_FOUND" | "STAFF_OWN_ACCOUNT" | "REAL_NAME_MISMATCH" | "REAL_NAME_ALREADY_VERIFIED" | "ID_NUMBER_TAKEN" | "ALIPAY_PHONE_INVALID" | "PHONE_TAKEN" | "PHONE_ALREADY_BOUND" | "CHANNEL_ACCOUNT_NOT_FOUND" | "CHANNEL_ACCOUNT_LAST" | "CATALOG_ITEM_NOT_FOUND" | "CATALOG_THEME_NOT_FOUND" | "REGION_NOT_FOUND" | "CATALOG_LIFE_EVENT_NOT_FOUND" | "CATALOG_TARGET_GROUP_NOT_FOUND" | "CATALOG_DEPARTMENT_NOT_FOUND" | "CATALOG_NOT_IMPLEMENTED" | "CATALOG_PROMISE_EXCEEDS_LEGAL" | "HALL_NOT_FOUND" | "ITEM_NOT_BOOKABLE" | "SLOT_NOT_FOUND" | "SLOT_FULL" | "SLOT_CLOSED" | "APPOINTMENT_LIMIT" | "BOOKING_BLOCKED" | "APPOINTMENT_NOT_FOUND" | "APPOINTMENT_NOT_ACTIVE" | "CANCEL_TOO_LATE" | "CHECK_IN_CLOSED" | "QUEUE_NOT_FOUND" | "QUEUE_CLOSED" | "QUEUE_NUMBER_NOT_FOUND" | "QUEUE_NUMBER_ACTIVE" | "QUEUE_NUMBER_STATE" | "QUEUE_EMPTY" | "QUEUE_STREAM_TICKET_INVALID" | "WINDOW_NOT_FOUND" | "WINDOW_CODE_TAKEN" | "OPENING_HOURS_INVALID" | "WINDOW_TAKEN" | "WINDOW_NOT_SIGNED_IN" | "WINDOW_BUSY" | "NOTIFY_TEMPLATE_UNKNOWN" | "NOTIFY_PARAM_MISSING" | "NOTIFY_MESSAGE_NOT_FOUND" | "NOTIFY_CATEGORY_MANDATORY" | "NOTIFY_NOT_RETRYABLE" | "WECHAT_ACCOUNT_UNKNOWN" | "WECHAT_SIGNATURE_MISSING" | "WECHAT_SIGNATURE_INVALID" | "WECHAT_MESSAGE_STALE" | "WECHAT_APPID_MISMATCH" | "WECHAT_MESSAGE_MALFORMED" | "WECHAT_API_ERROR" | "WECHAT_CODE_INVALID" | "CHANNEL_NOT_CONFIGURED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_REUSED" | "OAUTH_REDIRECT_INVALID" | "ALIPAY_API_ERROR" | "ALIPAY_SIGNATURE_INVALID" | "ALIPAY_CODE_INVALID" | "PAYMENT_ORDER_NOT_FOUND" | "PAYMENT_STATE_CONFLICT" | "PAYMENT_ALREADY_PAID" | "PAYMENT_AMOUNT_INVALID" | "PAYMENT_METHOD_UNSUPPORTED" | "PAYMENT_PAYER_REQUIRED" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PAYMENT_PROVIDER_REFUSED" | "RECONCILIATION_BREAK_NOT_FOUND" | "RECONCILIATION_BREAK_CLOSED" | "RECONCILIATION_RANGE_INVALID" | "REFUND_EXCEEDS_PAID" | "REFUND_CONFLICT" | "REFUND_NOT_FOUND" | "APPLICATION_FORM_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_MOVE_NOT_ALLOWED" | "APPLICATION_REASON_REQUIRED" | "APPLICATION_INVALID" | "APPLICATION_MATERIALS_MISSING" | "FILE_REJECTED" | "FILE_NOT_FOUND" | "FILE_LINK_INVALID" | "DEPARTMENT_KEY_INVALID" | "DEMAND_NOT_FOUND" | "DEMAND_CONFLICT" | "DEMAND_NOT_PAYABLE" | "DEMAND_PAYING" | "DEMAND_TEST_MODE" | "DEMAND_PAYER_REQUIRED" | "BILL_HOLDER_MISMATCH" | "BILL_PROOF_LOCKED" | "BILL_KIND_UNAVAILABLE" | "BILL_COMPANY_UNAVAILABLE" | "BILL_ACCOUNT_NOT_FOUND" | "BILL_ACCOUNT_ALREADY_BOUND" | "BILL_ACCOUNT_LIMIT" | "BILL_NOT_FOUND" | "BILL_NOTHING_TO_PAY" | "BILL_PAYING" | "BILL_ALREADY_PAID" | "BILL_RECEIPT_NOT_FOUND" | "BILL_WRITE_OFF_NOT_FOUND" | "FINE_REPORT_NOT_FOUND" | "TRAFFIC_VEHICLE_NOT_FOUND" | "TRAFFIC_VIOLATION_NOT_FOUND" | "TRAFFIC_FINE_NOT_PAYABLE" | "TRAFFIC_FINE_PAYING" | "TRAFFIC_FINE_PAID" | "TRAFFIC_UNAVAILABLE";
             /** @description in the language of Accept-Language */
             message: string;
             /** @description details, e.g. the invalid fields of VALIDATION_FAILED */
@@ -8359,6 +8731,278 @@ export interface operations {
             };
         };
     };
+    "appointments.day": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HallDayParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["HallDay"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, HALL_NOT_FOUND */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "appointments.hall-setup": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HallParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["HallSetup"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, HALL_NOT_FOUND */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "appointments.set-hours": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HoursParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["HallSetup"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, HALL_NOT_FOUND, OPENING_HOURS_INVALID */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "appointments.set-slot-rule": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlotRuleParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["HallSetup"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, HALL_NOT_FOUND, ITEM_NOT_BOOKABLE */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "appointments.save-window": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["services__appointments__schemas__WindowParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["HallSetup"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, HALL_NOT_FOUND, WINDOW_NOT_FOUND, WINDOW_CODE_TAKEN */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "appointments.set-calendar-day": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarDayParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["CalendarDayRead"] | null;
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     "queue.queues": {
         parameters: {
             query?: never;
@@ -8913,7 +9557,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["WindowParams"];
+                "application/json": components["schemas"]["services__queue__schemas__WindowParams"];
             };
         };
         responses: {
