@@ -43,8 +43,10 @@ class TestDayBookings:
     async def test_the_desk_sees_the_days_bookings_and_checks_one_in(self, app: FastAPI) -> None:
         place = await make_place()
         slot = await make_slot(place, starts_in=timedelta(minutes=10))
-        for citizen_id in (1, 2):
-            ok(await invoke(app, "appointments", "book", {"slot_id": slot.id}, citizen(citizen_id)))
+        booked = [
+            ok(await invoke(app, "appointments", "book", {"slot_id": slot.id}, citizen(n)))
+            for n in (1, 2)
+        ]
         desk = staff(StaffScope(hall_id=place.hall.id))
         params = {"hall_id": place.hall.id, "day": slot.day.isoformat()}
         day = ok(await invoke(app, "appointments", "day", params, desk))
@@ -52,7 +54,11 @@ class TestDayBookings:
         assert day["counts"] == {"booked": 2}
         assert [b["item_code"] for b in day["bookings"]] == [place.item.code] * 2
         assert "citizen_id" not in day["bookings"][0]
-        qr = ok(await invoke(app, "appointments", "check-in-qr", {"appointment_id": 1}, citizen(1)))
+        qr = ok(
+            await invoke(
+                app, "appointments", "check-in-qr", {"appointment_id": booked[0]["id"]}, citizen(1)
+            )
+        )
         await appointments.check_in(qr["check_in_code"])  # what queue.check-in does first
         day = ok(await invoke(app, "appointments", "day", params, desk))
         assert day["counts"] == {"booked": 1, "checked_in": 1}
