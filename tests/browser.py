@@ -103,6 +103,7 @@ def live_govhub(client: BuiltClient, build_command: str) -> Iterator[LiveGovHub]
             GOVHUB_PUBLIC_BASE_URL=url,
             # the demo halls keep office hours; the tests must not depend on the hour
             GOVHUB_QUEUE_ENFORCE_OPENING_HOURS="false",
+            GOVHUB_APPOINTMENTS_CHECK_IN_EARLY_MINUTES=str(15 * 24 * 60),
         )
         govhub = [sys.executable, "-m", "gateway.cli"]
         for command in (["migrate"], ["seed"]):

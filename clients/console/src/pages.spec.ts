@@ -6,6 +6,7 @@ describe('pages by permission', () => {
   it('shows a clerk the window only, an admin everything', () => {
     const clerk = ['staff.self', 'queue.call', 'queue.issue']
     expect(allowedPages(clerk).map((p) => p.path)).toEqual(['/window'])
+    expect(allowedPages([...clerk, 'appointments.checkin']).map((p) => p.path)).toEqual(['/window', '/bookings'])
     expect(allowedPages(['*'])).toEqual(PAGES)
   })
 

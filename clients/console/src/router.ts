@@ -3,6 +3,8 @@ import { savedTokens } from './api'
 import { PAGES, allowedPages, grants, myPermissions } from './pages'
 import AuditView from './views/AuditView.vue'
 import BoardView from './views/BoardView.vue'
+import BookingsView from './views/BookingsView.vue'
+import HallSetupView from './views/HallSetupView.vue'
 import HandOversView from './views/HandOversView.vue'
 import LoginView from './views/LoginView.vue'
 import NoPagesView from './views/NoPagesView.vue'
@@ -20,6 +22,8 @@ export const router = createRouter({
     { path: '/none', component: NoPagesView },
     { path: '/login', component: LoginView, meta: { public: true } },
     { path: '/window', component: WindowView },
+    { path: '/bookings', component: BookingsView },
+    { path: '/hall', component: HallSetupView },
     { path: '/payments', component: PaymentsView },
     { path: '/reconciliation', component: ReconciliationView },
     { path: '/handovers', component: HandOversView },
