@@ -44,6 +44,7 @@ __all__ = [
     "fulfiller_for",
     "fulfils",
     "open_payment",
+    "orders_named_by",
     "reserve",
     "reserve_payment",
 ]
@@ -70,6 +71,12 @@ class Fulfiller(Protocol):
         """The order was closed unpaid (expired or cancelled): release the business object."""
         ...
 
+    async def references(self, term: str) -> list[str]:
+        """The references of this purpose's objects a staff search names (a utility account
+        number, a decision number or plate, a demand number), so staff find a resident's order
+        by what the resident knows; [] when it names none."""
+        ...
+
 
 class NoFulfiller(LookupError):
     """No capability registered for an order's purpose: its events wait (and are retried)."""
@@ -90,6 +97,12 @@ def fulfils(purpose: Purpose) -> Callable[[F], F]:
         return cls
 
     return register
+
+
+async def orders_named_by(term: str) -> dict[Purpose, list[str]]:
+    """Every purpose's references a staff search term names (`Fulfiller.references`)."""
+    found = {purpose: await f.references(term) for purpose, f in _FULFILLERS.items()}
+    return {purpose: refs for purpose, refs in found.items() if refs}
 
 
 def fulfiller_for(purpose: Purpose) -> Fulfiller:

@@ -3,6 +3,7 @@ whether this caller made the change, which is how concurrent callers agree on on
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -41,8 +42,14 @@ async def orders_newest_first(
     created_to: datetime | None,
     filters: dict[str, Any],
     limit: int,
+    references: Mapping[Purpose, list[str]] | None = None,
 ) -> list[PaymentOrder]:
     query = PaymentOrder.filter(**filters)
+    if references is not None:
+        named = Q()
+        for purpose, refs in references.items():
+            named |= Q(purpose=purpose, reference__in=refs)
+        query = query.filter(named)
     if before_id is not None:
         query = query.filter(id__lt=before_id)
     if created_from is not None:

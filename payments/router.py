@@ -23,6 +23,7 @@ from fastapi import APIRouter, FastAPI, Path, Query, Request
 from pydantic import BaseModel, Field
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from channels.identity.service import identity
 from gateway.clients import is_site_path
 from gateway.codes import Code
 from gateway.errors import GovError
@@ -30,6 +31,7 @@ from gateway.paging import Page
 from gateway.registry import RateLimit, Service
 from gateway.schemas import IdentityLevel, ServiceRequest
 from payments import providers
+from payments.api import orders_named_by
 from payments.providers.common import fen_to_yuan
 from payments.providers.sandbox import SandboxProvider
 from payments.schemas import (
@@ -67,7 +69,15 @@ async def status(request: ServiceRequest, params: StatusParams) -> OrderStatus:
 )
 async def orders(request: ServiceRequest, params: OrdersParams) -> Page[OrderStatus]:
     """Payment orders newest first, filtered, a page at a time: where a refund starts."""
-    return await payments.orders(params)
+    citizen_id = params.citizen_id
+    if params.phone:
+        citizen_id = await identity.citizen_id_by_phone(params.phone)
+        if citizen_id is None or citizen_id != (params.citizen_id or citizen_id):
+            return Page[OrderStatus](items=[], next_cursor=None)
+    named = await orders_named_by(params.account) if params.account else None
+    if named == {}:
+        return Page[OrderStatus](items=[], next_cursor=None)
+    return await payments.orders(params.model_copy(update={"citizen_id": citizen_id}), named)
 
 
 class RefundParams(BaseModel):

@@ -68,6 +68,7 @@ class OrderStatus(BaseModel):
     out_trade_no: str
     purpose: Purpose
     reference: str
+    description: str = ""
     state: OrderState
     paid: bool
     amount_fen: int
@@ -83,6 +84,7 @@ class OrderStatus(BaseModel):
             out_trade_no=order.out_trade_no,
             purpose=order.purpose,
             reference=order.reference,
+            description=order.description,
             state=order.state,
             paid=order.state in (OrderState.PAID, OrderState.PARTIALLY_REFUNDED),
             amount_fen=order.amount_fen,
@@ -95,11 +97,18 @@ class OrderStatus(BaseModel):
 
 
 class OrdersParams(PageParams, TimeRange):
-    """Orders newest first, created within `from` / `to`; for finding the one to refund."""
+    """Orders newest first, created within `from` / `to`; for finding the one to refund, by
+    what the resident at the counter knows: the order number, their phone number, or what they
+    paid for (a utility account number, a decision number or plate, a fee demand number)."""
 
     state: OrderState | None = None
     purpose: Purpose | None = None
     citizen_id: int | None = Field(None, ge=1)
+    out_trade_no: str | None = Field(None, max_length=32)
+    phone: str | None = Field(None, max_length=20, description="the resident's phone number")
+    account: str | None = Field(
+        None, min_length=2, max_length=64, description="account, decision, plate or demand no."
+    )
 
 
 class RefundRead(BaseModel):

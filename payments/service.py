@@ -58,6 +58,7 @@ from payments.states import (
     OrderState,
     OutboxKind,
     PaymentOutcome,
+    Purpose,
     RefundOutcome,
     RefundState,
     TransitionRefused,
@@ -427,8 +428,11 @@ class PaymentService:
 
     # ------------------------------------------------------------------ status, expiry
 
-    async def orders(self, params: OrdersParams) -> Page[OrderStatus]:
-        """Orders newest first, a page at a time (staff looking for the one to refund)."""
+    async def orders(
+        self, params: OrdersParams, references: Mapping[Purpose, list[str]] | None = None
+    ) -> Page[OrderStatus]:
+        """Orders newest first, a page at a time (staff looking for the one to refund);
+        `references`: only orders for these business objects."""
         before_id = cursor_id(decode_cursor(params.cursor), "before_id")
         filters = {
             name: value
@@ -436,6 +440,7 @@ class PaymentService:
                 ("state", params.state),
                 ("purpose", params.purpose),
                 ("citizen_id", params.citizen_id),
+                ("out_trade_no", params.out_trade_no),
             )
             if value is not None
         }
@@ -445,6 +450,7 @@ class PaymentService:
             created_to=params.ends(),
             filters=filters,
             limit=params.limit + 1,
+            references=references,
         )
         page = page_of(rows, params.limit, lambda order: {"before_id": order.id})
         return Page[OrderStatus].of(page, OrderStatus.of)

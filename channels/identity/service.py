@@ -170,6 +170,13 @@ class IdentityService:
             changed.append("unionid")
         await repository.save_channel_account(account, *changed)
 
+    async def citizen_id_by_phone(self, phone: str) -> int | None:
+        """The resident who holds a phone number, for staff looking up their orders."""
+        found = await repository.citizen_by_phone_hash(
+            self.data.lookup(normalize_phone(phone), PHONE)
+        )
+        return None if found is None else found.id
+
     async def _citizen_for(self, unionid: str | None, phone: str | None) -> Citizen | None:
         if unionid:
             linked = await repository.account_with_unionid(unionid)

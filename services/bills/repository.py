@@ -205,3 +205,9 @@ async def receipts_of(
         issued_at, receipt_id = before
         query = query.filter(Q(issued_at__lt=issued_at) | Q(issued_at=issued_at, id__lt=receipt_id))
     return await query.order_by("-issued_at", "-id").limit(limit)
+
+
+async def payment_ids_of_account(account_no: str, limit: int = 200) -> list[int]:
+    """The latest payments of an account number, whichever company (a staff search)."""
+    rows = await BillPayment.filter(account_no=account_no).order_by("-id").limit(limit)
+    return [row.id for row in rows]

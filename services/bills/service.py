@@ -599,3 +599,7 @@ class BillFulfiller:
         payment_id = payment_id_of(order.reference)
         if payment_id is not None:
             await bills.release_if_over(payment_id)
+
+    async def references(self, term: str) -> list[str]:
+        """Payments of a utility account number."""
+        return [payment_reference(i) for i in await repo.payment_ids_of_account(term)]

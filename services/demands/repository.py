@@ -174,3 +174,13 @@ async def deliveries_of(demand_id: int) -> list[WebhookDelivery]:
 
 async def attempts_of(delivery_ids: list[int]) -> list[WebhookAttempt]:
     return await WebhookAttempt.filter(delivery_id__in=delivery_ids).order_by("id")
+
+
+async def demand_nos_named(term: str, limit: int = 200) -> list[str]:
+    """Demands numbered `term`, by us or by their department (a staff search)."""
+    rows = (
+        await FeeDemand.filter(Q(demand_no=term) | Q(external_ref=term))
+        .order_by("-id")
+        .limit(limit)
+    )
+    return [row.demand_no for row in rows]

@@ -548,5 +548,9 @@ class DemandFulfiller:
         if demand is not None:
             await demands.release_if_over(demand)
 
+    async def references(self, term: str) -> list[str]:
+        """A demand by its number or by the department's own."""
+        return [demand_reference(no) for no in await repo.demand_nos_named(term.strip())]
+
 
 demands = DemandService()

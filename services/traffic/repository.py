@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 
 from services.payable import needing_staff
 from services.traffic.models import FinePayment, FineReport, FineState, ReportState
@@ -83,3 +83,11 @@ async def confirm_report(report_id: int, confirmation_no: str, at: datetime) -> 
         last_error=None,
     )
     return changed == 1
+
+
+async def payment_ids_named(term: str, limit: int = 200) -> list[int]:
+    """The latest fine payments of a decision number or a plate (a staff search)."""
+    rows = (
+        await FinePayment.filter(Q(decision_no=term) | Q(plate=term)).order_by("-id").limit(limit)
+    )
+    return [row.id for row in rows]

@@ -415,3 +415,8 @@ class FineFulfiller:
         payment_id = payment_id_of(order.reference)
         if payment_id is not None:
             await traffic.release_payment(payment_id)
+
+    async def references(self, term: str) -> list[str]:
+        """Payments of a decision number or of a plate."""
+        ids = await repo.payment_ids_named(term.strip().upper())
+        return [f"{REFERENCE_PREFIX}{payment_id}" for payment_id in ids]

@@ -22,7 +22,14 @@ class TestRefundFromTheConsole:
         out_trade_no = paid_demo_order(govhub, page, 500)
         sign_in(page, govhub, "admin", ADMIN_PASSWORD)
         page.goto(f"{govhub.url}/console/payments")
-        page.fill("input[name=out_trade_no]", out_trade_no)
+        page.fill("input[name=search]", out_trade_no)  # found as staff find it, then chosen
+        page.click("[data-test=search]")
+        found = page.locator("[data-test=orders] .el-table__row")
+        expect(found).to_have_count(1)
+        expect(found).to_contain_text("已支付")
+        found.locator("[data-test=choose]").click()
+        assert page.input_value("input[name=out_trade_no]") == out_trade_no
+        assert page.input_value("input[name=amount]") == "5.00"
         page.fill("input[name=amount]", "2.5")
         page.fill("input[name=reason]", "重复缴费")
         page.click("[data-test=refund]")

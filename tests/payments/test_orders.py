@@ -7,8 +7,14 @@ from datetime import datetime, timedelta
 import pytest
 from fastapi import FastAPI
 
+from channels.identity.service import identity
 from gateway.paging import BEIJING
+from gateway.schemas import Channel
 from payments.states import Purpose
+from services.bills.models import BillPayment
+from services.bills.providers.base import UtilityKind
+from services.bills.service import payment_reference
+from services.traffic.models import FinePayment
 from tests.payments.conftest import invoke_as_staff, open_order
 
 REFUNDER = frozenset({"payments.refund"})
@@ -58,3 +64,63 @@ class TestOrdersPage:
     async def test_only_staff_who_may_refund(self, app: FastAPI) -> None:
         result = await invoke_as_staff(app, "orders", {}, frozenset({"notify.read"}))
         assert result.code == "PERMISSION_DENIED"
+
+
+@pytest.mark.usefixtures("sandbox")
+class TestSearch:
+    """Staff find a resident's order by what the resident at the counter knows."""
+
+    @staticmethod
+    async def found(app: FastAPI, **params: str) -> list[str]:
+        result = await invoke_as_staff(app, "orders", params, REFUNDER)
+        assert result.code == "OK", (result.code, result.data)
+        return [order["out_trade_no"] for order in result.data["items"]]
+
+    @pytest.mark.asyncio
+    async def test_by_order_number(self, app: FastAPI) -> None:
+        wanted = await open_order(reference="bill-1")
+        await open_order(reference="bill-2")
+        assert await self.found(app, out_trade_no=wanted.out_trade_no) == [wanted.out_trade_no]
+
+    @pytest.mark.asyncio
+    async def test_by_the_residents_phone(self, app: FastAPI) -> None:
+        phone = "13900001111"
+        await identity.sign_in_channel_account(Channel.APP, "app", phone, phone=phone)
+        citizen_id = await identity.citizen_id_by_phone("139 0000 1111")
+        assert citizen_id is not None
+        theirs = await open_order(citizen_id=citizen_id, reference="bill-1")
+        await open_order(citizen_id=citizen_id + 1, reference="bill-2")
+        assert await self.found(app, phone="13900001111") == [theirs.out_trade_no]
+        assert await self.found(app, phone="13900002222") == []
+        result = await invoke_as_staff(app, "orders", {"phone": "12345"}, REFUNDER)
+        assert result.code == "PHONE_INVALID"
+
+    @pytest.mark.asyncio
+    async def test_by_utility_account_or_decision_number(self, app: FastAPI) -> None:
+        payment = await BillPayment.create(
+            citizen_id=7,
+            channel="app",
+            kind=UtilityKind.WATER,
+            company="xm-water",
+            account_no="WA-20001",
+            holder_masked="张*",
+            amount_fen=1234,
+        )
+        bill = await open_order(reference=payment_reference(payment.id))
+        fine = await FinePayment.create(
+            citizen_id=7,
+            channel="app",
+            decision_no="3502001234567890",
+            plate="闽D12345",
+            violation_code="1039",
+            fine_fen=20000,
+            overdue_days=0,
+            surcharge_fen=0,
+            amount_fen=20000,
+        )
+        fined = await open_order(purpose=Purpose.FINE, reference=f"fine:{fine.id}")
+        await open_order(reference="bills:999999")
+        assert await self.found(app, account="WA-20001") == [bill.out_trade_no]
+        assert await self.found(app, account="3502001234567890") == [fined.out_trade_no]
+        assert await self.found(app, account="闽d12345") == [fined.out_trade_no]
+        assert await self.found(app, account="NOTHING-HERE") == []

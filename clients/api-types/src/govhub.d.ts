@@ -4756,6 +4756,11 @@ export interface components {
             purpose: components["schemas"]["Purpose"];
             /** Reference */
             reference: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
             state: components["schemas"]["OrderState"];
             /** Paid */
             paid: boolean;
@@ -4776,7 +4781,9 @@ export interface components {
         };
         /**
          * OrdersParams
-         * @description Orders newest first, created within `from` / `to`; for finding the one to refund.
+         * @description Orders newest first, created within `from` / `to`; for finding the one to refund, by
+         *     what the resident at the counter knows: the order number, their phone number, or what they
+         *     paid for (a utility account number, a decision number or plate, a fee demand number).
          */
         OrdersParams: {
             /**
@@ -4809,6 +4816,23 @@ export interface components {
              * @default null
              */
             citizen_id: number | null;
+            /**
+             * Out Trade No
+             * @default null
+             */
+            out_trade_no: string | null;
+            /**
+             * Phone
+             * @description the resident's phone number
+             * @default null
+             */
+            phone: string | null;
+            /**
+             * Account
+             * @description account, decision, plate or demand no.
+             * @default null
+             */
+            account: string | null;
         };
         /** OtpSent */
         OtpSent: {
