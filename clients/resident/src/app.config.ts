@@ -17,6 +17,7 @@ export default defineAppConfig({
     'pages/receipts/detail',
     'pages/demands/detail',
     'pages/applications/mine',
+    'pages/applications/apply',
     'pages/applications/detail',
     'pages/me/index',
     'pages/me/real-name',

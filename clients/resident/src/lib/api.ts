@@ -113,10 +113,28 @@ export interface CallOptions {
 
 const DEAD_SIGN_IN = ['TOKEN_INVALID', 'TOKEN_REVOKED', 'REFRESH_TOKEN_REUSED']
 
-/** One gateway action as the signed-in resident (or anonymously). An expired token is renewed
- * once; a sign-in that can no longer be used is forgotten and the call made anonymously, so a
- * public page still works and a private one answers LOGIN_REQUIRED (the page then asks to sign
- * in again). */
+/** Sends as the signed-in resident (or anonymously). An expired token is renewed once; a
+ * sign-in that can no longer be used is forgotten and the request sent anonymously, so a public
+ * page still works and a private one answers LOGIN_REQUIRED (the page then asks to sign in
+ * again). */
+async function asResident<T>(send: (token?: string) => Promise<T>): Promise<T> {
+  const token = savedTokens()?.access_token
+  try {
+    return await send(token)
+  } catch (error) {
+    if (!(error instanceof GovError) || !token) throw error
+    if (error.code === 'TOKEN_EXPIRED') {
+      const fresh = await refreshTokens()
+      if (fresh) return await send(fresh.access_token)
+    } else if (!DEAD_SIGN_IN.includes(error.code)) {
+      throw error
+    }
+    saveTokens(null)
+    return await send(undefined)
+  }
+}
+
+/** One gateway action. */
 export async function call<T>(
   service: string,
   action: string,
@@ -124,20 +142,32 @@ export async function call<T>(
   options: CallOptions = {},
 ): Promise<T> {
   const path = `/api/v1/services/${service}/${action}`
-  const token = savedTokens()?.access_token
-  try {
-    return await post<T>(path, params, token, options.key)
-  } catch (error) {
-    if (!(error instanceof GovError) || !token) throw error
-    if (error.code === 'TOKEN_EXPIRED') {
-      const fresh = await refreshTokens()
-      if (fresh) return await post<T>(path, params, fresh.access_token, options.key)
-    } else if (!DEAD_SIGN_IN.includes(error.code)) {
-      throw error
+  return asResident((token) => post<T>(path, params, token, options.key))
+}
+
+export interface StoredFile {
+  file_id: number
+  content_type: string
+  size: number
+  link: string
+}
+
+/** Uploads a picked file (a photo of a paper, a PDF) to POST /api/v1/files, answered with the
+ * gateway's envelope like every call; the server judges the type by the content. */
+export async function uploadFile(filePath: string, fileName = 'material'): Promise<StoredFile> {
+  return asResident(async (token) => {
+    const header: Record<string, string> = { 'Accept-Language': locale() === 'en' ? 'en' : 'zh-CN' }
+    if (token) header.Authorization = `Bearer ${token}`
+    let envelope: Envelope<StoredFile>
+    try {
+      const response = await Taro.uploadFile({ url: `${apiBase()}/api/v1/files`, filePath, name: 'file', fileName, header })
+      envelope = JSON.parse(response.data) as Envelope<StoredFile>
+    } catch {
+      throw new GovError(NETWORK_ERROR, locale() === 'en' ? 'Upload failed, please retry' : '上传失败，请重试')
     }
-    saveTokens(null)
-    return await post<T>(path, params, undefined, options.key)
-  }
+    if (envelope.code !== 'OK') throw new GovError(envelope.code, envelope.message, envelope.data)
+    return envelope.data
+  })
 }
 
 export async function requestCode(phone: string): Promise<{ expires_in: number; resend_after: number }> {

@@ -1,12 +1,12 @@
 // One application's progress (办件进度): its state and every move, newest last.
 import { Text, View } from '@tarojs/components'
 
-import { Loadable, Screen, Section } from '../../components/ui'
-import { call } from '../../lib/api'
+import { ErrorNote, Loadable, Screen, Section, Tap } from '../../components/ui'
+import { call, newKey } from '../../lib/api'
 import { t } from '../../lib/i18n'
-import { param, requireSignIn } from '../../lib/nav'
+import { go, param, requireSignIn } from '../../lib/nav'
 import { dayAndClock } from '../../lib/time'
-import { useAsync } from '../../lib/useAsync'
+import { useAction, useAsync } from '../../lib/useAsync'
 
 interface ApplicationView {
   application_no: string
@@ -14,6 +14,7 @@ interface ApplicationView {
   state_name: string
   supplement_reason: string | null
   due_at: string | null
+  moves: string[]
   timeline: { move: string; to_state: string; reason: string | null; at: string }[]
 }
 
@@ -21,6 +22,10 @@ export default function ApplicationDetail() {
   const signed = requireSignIn()
   const no = param('no')
   const view = useAsync(() => (signed ? call<ApplicationView>('applications', 'detail', { application_no: no }) : Promise.reject()), [no])
+  const withdraw = useAction(async () => {
+    await call('applications', 'withdraw', { application_no: no }, { key: newKey() })
+    view.reload()
+  })
   return (
     <Screen title={t('办件进度')}>
       <Loadable loaded={view}>
@@ -31,6 +36,19 @@ export default function ApplicationDetail() {
               {a.application_no} · <Text data-test='application-state'>{a.state_name}</Text>
             </Text>
             {a.supplement_reason ? <Text className='error'>{a.supplement_reason}</Text> : null}
+            <View className='actions'>
+              {a.moves.includes('submit') || a.moves.includes('resubmit') ? (
+                <Tap kind='primary' onTap={() => go(`pages/applications/apply?no=${a.application_no}`)} test='continue'>
+                  {a.moves.includes('resubmit') ? t('去补正') : t('继续填写')}
+                </Tap>
+              ) : null}
+              {a.moves.includes('withdraw') ? (
+                <Tap kind='danger' onTap={() => void withdraw.run()} busy={withdraw.busy} test='withdraw'>
+                  {t('撤回申请')}
+                </Tap>
+              ) : null}
+            </View>
+            <ErrorNote error={withdraw.error} />
             <Section title={t('办理流程')}>
               {a.timeline.map((entry) => (
                 <Text className='line' key={`${entry.at}-${entry.move}`}>

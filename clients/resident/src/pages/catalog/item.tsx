@@ -27,6 +27,11 @@ export default function Item() {
               </Text>
             </View>
             <View className='actions'>
+              {detail.online_level === 'fully_online' ? (
+                <Tap kind='primary' onTap={() => go(`pages/applications/apply?item=${code}`)} test='apply'>
+                  {t('在线办理')}
+                </Tap>
+              ) : null}
               {detail.channels.includes('hall') || detail.online_level !== 'fully_online' ? (
                 <Tap kind='primary' onTap={() => go(`pages/appointments/book?item=${code}`)} test='book'>
                   {t('预约')}
