@@ -11,6 +11,7 @@ from fastapi import APIRouter, Header, Path, Request
 from pydantic import BaseModel
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from gateway.codes import Code
 from gateway.errors import GovError
 from gateway.http import ok
 from gateway.paging import Page, PageParams
@@ -214,6 +215,7 @@ class CounterView(BaseModel):
 
 @service.action(
     permission="demands.counter",
+    errors=(Code.DEMAND_NOT_FOUND,),
     summary_zh="窗口查看缴费状态",
     summary_en="A demand at the counter: status, QR code, receipt",
 )

@@ -25,10 +25,10 @@ def menu(page: Page) -> list[str]:
     return [text.strip() for text in page.locator(".nav .el-menu-item").all_inner_texts()]
 
 
-def test_a_clerk_sees_the_window_and_the_check_in_desk_only(govhub: LiveGovHub, page: Page) -> None:
+def test_a_clerk_sees_the_window_and_the_desks_only(govhub: LiveGovHub, page: Page) -> None:
     sign_in(page, govhub, "clerk")
     expect(page.locator("[data-test=nav-window]")).to_be_visible()
-    assert menu(page) == ["窗口", "预约签到"]
+    assert menu(page) == ["窗口", "预约签到", "收费窗口"]
     page.goto(f"{govhub.url}/console/audit")
     page.wait_for_url("**/console/window")
     screenshot(page, "clerk-menu")

@@ -14,7 +14,7 @@ from payments.models import PaymentOrder, SandboxTrade
 from payments.states import TradeType
 from services.demands.models import DemandState, FeeDemand
 from tests.bills.conftest import fulfil
-from tests.demands.helpers import Receiver, create, demand_body
+from tests.demands.helpers import PHONE, Receiver, create, demand_body
 from tests.payments.helpers import FakeAlipay, FakeWeChatPay
 
 WECHAT_UA = (
@@ -141,6 +141,25 @@ class TestReceipt:
         assert view.data["qr_svg"].startswith("<?xml") or "<svg" in view.data["qr_svg"]
         refused = await as_clerk(app, {"demand_no": demand_no}, frozenset({"queue.call"}))
         assert refused.code == "PERMISSION_DENIED"
+
+
+class TestCounterView:
+    @pytest.mark.asyncio
+    async def test_the_clerk_sees_it_open_with_its_code_and_no_receipt_yet(
+        self, app: FastAPI, client: httpx.AsyncClient, department: Keys
+    ) -> None:
+        demand_no = await new_demand(client, department[0])
+        view = await as_clerk(app, {"demand_no": demand_no}, frozenset({"demands.counter"}))
+        assert view.ok, view.message
+        assert view.data["demand"]["state"] == "open"
+        assert view.data["demand"]["payer_phone_masked"] != PHONE
+        assert view.data["pay_url"].endswith(f"/pay/{demand_no}")
+        assert view.data["receipt_url"] is None
+
+    @pytest.mark.asyncio
+    async def test_an_unknown_number_is_not_found(self, app: FastAPI, department: Keys) -> None:
+        view = await as_clerk(app, {"demand_no": "FD000000NOSUCH"}, frozenset({"demands.counter"}))
+        assert view.code == "DEMAND_NOT_FOUND"
 
 
 async def as_clerk(

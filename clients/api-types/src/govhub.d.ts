@@ -2740,7 +2740,7 @@ export interface paths {
          *
          *     Caller: staff holding `demands.counter`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `DEMAND_NOT_FOUND`.
          */
         post: operations["demands.counter-view"];
         delete?: never;
@@ -11132,7 +11132,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, DEMAND_NOT_FOUND */
             default: {
                 headers: {
                     [name: string]: unknown;

@@ -7,6 +7,7 @@ describe('pages by permission', () => {
     const clerk = ['staff.self', 'queue.call', 'queue.issue']
     expect(allowedPages(clerk).map((p) => p.path)).toEqual(['/window'])
     expect(allowedPages([...clerk, 'appointments.checkin']).map((p) => p.path)).toEqual(['/window', '/bookings'])
+    expect(allowedPages([...clerk, 'demands.counter']).map((p) => p.path)).toEqual(['/window', '/counter'])
     expect(allowedPages(['*'])).toEqual(PAGES)
   })
 

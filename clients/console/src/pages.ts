@@ -11,6 +11,7 @@ export interface ConsolePage {
 export const PAGES: ConsolePage[] = [
   { path: '/window', label: '窗口', permission: 'queue.call' },
   { path: '/bookings', label: '预约签到', permission: 'appointments.checkin' },
+  { path: '/counter', label: '收费窗口', permission: 'demands.counter' },
   { path: '/hall', label: '大厅设置', permission: 'hall.manage' },
   { path: '/payments', label: '支付退款', permission: 'payments.refund' },
   { path: '/reconciliation', label: '对账差错', permission: 'payments.reconcile' },

@@ -4,6 +4,7 @@ import { PAGES, allowedPages, grants, myPermissions } from './pages'
 import AuditView from './views/AuditView.vue'
 import BoardView from './views/BoardView.vue'
 import BookingsView from './views/BookingsView.vue'
+import CounterView from './views/CounterView.vue'
 import HallSetupView from './views/HallSetupView.vue'
 import HandOversView from './views/HandOversView.vue'
 import LoginView from './views/LoginView.vue'
@@ -23,6 +24,7 @@ export const router = createRouter({
     { path: '/login', component: LoginView, meta: { public: true } },
     { path: '/window', component: WindowView },
     { path: '/bookings', component: BookingsView },
+    { path: '/counter', component: CounterView },
     { path: '/hall', component: HallSetupView },
     { path: '/payments', component: PaymentsView },
     { path: '/reconciliation', component: ReconciliationView },
