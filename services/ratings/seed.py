@@ -24,7 +24,13 @@ LEVELS = (
     (4, 3, 5, 4, 2, 4, 5, 3, 4, 1, 4, 5),
     (3, 4, 2, 5, 3, 4, 1, 4, 3, 5, 2, 4),
 )
-REASONS = {5: ["efficient"], 4: ["attitude_good"], 3: ["long_wait"], 2: ["slow"], 1: ["extra_trips"]}
+REASONS = {
+    5: ["efficient"],
+    4: ["attitude_good"],
+    3: ["long_wait"],
+    2: ["slow"],
+    1: ["extra_trips"],
+}
 
 
 async def seed_ratings(say: Callable[[str], object] = print) -> int:

@@ -17,6 +17,7 @@ from services.queue.models import TicketStatus
 from services.ratings.matters import SOURCES, MatterKind
 from services.ratings.models import CaseState
 from services.ratings.schemas import CallbackParams, CasesParams, CloseParams, RateParams
+from services.ratings.seed import seed_ratings
 from services.ratings.service import RatingService, month_of
 from tests.appointments.factories import citizen, make_place
 from tests.ratings.conftest import (
@@ -348,3 +349,15 @@ class TestStatistics:
             assert private not in text
         refused = await call(app, "stats", {"from_month": "2031-05", "to_month": "2031-01"})
         assert refused.code == "VALIDATION_FAILED"
+
+    @pytest.mark.asyncio
+    async def test_the_demo_ratings_show_once(self, app: FastAPI, catalogue: None) -> None:
+        assert await seed_ratings(lambda _: None) > 0
+        assert await seed_ratings(lambda _: None) == 0
+        now = datetime.now(UTC)
+        months = {"from_month": month_of(now - timedelta(days=62)), "to_month": month_of(now)}
+        stats = ok(await call(app, "stats", months))
+        assert stats["departments"]
+        assert sum(row["total"] for row in stats["items"]) == 48
+        ranking = ok(await call(app, "ranking", months))
+        assert ranking["rows"]
