@@ -149,6 +149,18 @@ class Code(StrEnum):
     FILE_REJECTED = "FILE_REJECTED"
     FILE_NOT_FOUND = "FILE_NOT_FOUND"
     FILE_LINK_INVALID = "FILE_LINK_INVALID"
+    # Ratings (好差评)
+    RATING_MATTER_NOT_FOUND = "RATING_MATTER_NOT_FOUND"
+    RATING_NOT_HANDLED = "RATING_NOT_HANDLED"
+    RATING_ALREADY_GIVEN = "RATING_ALREADY_GIVEN"
+    RATING_REASON_INVALID = "RATING_REASON_INVALID"
+    RATING_NOT_FOUND = "RATING_NOT_FOUND"
+    RATING_CASE_NOT_FOUND = "RATING_CASE_NOT_FOUND"
+    RATING_CASE_CLOSED = "RATING_CASE_CLOSED"
+    RATING_CALLBACK_REQUIRED = "RATING_CALLBACK_REQUIRED"
+    RATING_APPEAL_EXISTS = "RATING_APPEAL_EXISTS"
+    RATING_APPEAL_NOT_FOUND = "RATING_APPEAL_NOT_FOUND"
+    RATING_APPEAL_DECIDED = "RATING_APPEAL_DECIDED"
     # Fee demands from departments
     DEPARTMENT_KEY_INVALID = "DEPARTMENT_KEY_INVALID"
     DEMAND_NOT_FOUND = "DEMAND_NOT_FOUND"
@@ -526,6 +538,38 @@ SPECS: dict[Code, Spec] = {
     Code.FILE_NOT_FOUND: Spec(404, "未找到该文件", "No such file"),
     Code.FILE_LINK_INVALID: Spec(
         403, "文件链接无效或已过期", "The file link is invalid or has expired"
+    ),
+    # Ratings (好差评)
+    Code.RATING_MATTER_NOT_FOUND: Spec(
+        404, "未找到您的该项办事记录", "You have no such handled matter"
+    ),
+    Code.RATING_NOT_HANDLED: Spec(
+        409, "该事项尚未办结，办结后才能评价", "This matter is not finished yet: rate it once it is"
+    ),
+    Code.RATING_ALREADY_GIVEN: Spec(
+        409, "您已评价过该事项，每项办事只能评价一次", "You rated this matter already: once each"
+    ),
+    Code.RATING_REASON_INVALID: Spec(
+        400,
+        "评价原因“{reason}”不适用于“{grade}”",
+        "Reason {reason} does not go with the grade {grade}",
+    ),
+    Code.RATING_NOT_FOUND: Spec(404, "未找到该评价", "No such rating"),
+    Code.RATING_CASE_NOT_FOUND: Spec(
+        404, "该评价没有整改工单", "This rating has no rectification case"
+    ),
+    Code.RATING_CASE_CLOSED: Spec(409, "该整改工单已办结", "This rectification case is closed"),
+    Code.RATING_CALLBACK_REQUIRED: Spec(
+        409,
+        "请先回访评价人并记录回访情况，再办结整改",
+        "Call the resident back and record it before closing the case",
+    ),
+    Code.RATING_APPEAL_EXISTS: Spec(
+        409, "该评价已提出过申诉", "An appeal against this rating was filed already"
+    ),
+    Code.RATING_APPEAL_NOT_FOUND: Spec(404, "未找到该评价的申诉", "This rating has no appeal"),
+    Code.RATING_APPEAL_DECIDED: Spec(
+        409, "该申诉已审核（{state}）", "This appeal was decided already ({state})"
     ),
     # Fee demands from departments
     Code.DEPARTMENT_KEY_INVALID: Spec(

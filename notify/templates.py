@@ -27,6 +27,7 @@ class Category(StrEnum):
     APPOINTMENTS = "appointments"
     QUEUE = "queue"
     APPLICATIONS = "applications"
+    RATINGS = "ratings"
 
 
 MANDATORY_CATEGORIES = frozenset({Category.SECURITY})
@@ -44,6 +45,7 @@ class Event(StrEnum):
     QUEUE_NEAR = "queue_near"
     QUEUE_CALLED = "queue_called"
     APPLICATION_STATUS_CHANGED = "application_status_changed"
+    RATING_CASE_CLOSED = "rating_case_closed"
 
 
 def fen_to_yuan(value: str) -> str:
@@ -382,6 +384,34 @@ TEMPLATES: dict[Event, Template] = {
                 keyword1="{item}",
                 keyword2="{application_no}",
                 keyword3="{status}",
+            ),
+        ),
+        Template(
+            Event.RATING_CASE_CLOSED,
+            Category.RATINGS,
+            "评价整改反馈",
+            "您对{item}的评价（{rating_no}）已处理：{outcome}。{note}",
+            "Your rating of {item} ({rating_no}) was followed up: {outcome}. {note}",
+            SmsTemplate("SMS_RATING_CASE_CLOSED", "100012", ("item", "rating_no", "outcome")),
+            wechat_oa=_oa(
+                "OA_RATING_CASE_CLOSED",
+                thing1="{item}",
+                character_string2="{rating_no}",
+                phrase3="{outcome}",
+            ),
+            wechat_mp=_oa(
+                "MP_RATING_CASE_CLOSED",
+                "pages/ratings/mine",
+                thing1="{item}",
+                character_string2="{rating_no}",
+                phrase3="{outcome}",
+            ),
+            alipay_mp=_oa(
+                "AP_RATING_CASE_CLOSED",
+                "pages/ratings/mine",
+                keyword1="{item}",
+                keyword2="{rating_no}",
+                keyword3="{outcome}",
             ),
         ),
     )

@@ -18,6 +18,7 @@ from services.catalog.service import warm_up as warm_catalog
 from services.demands.router import service as demands
 from services.queue.router import service as queue
 from services.queue.service import queue as queue_service
+from services.ratings.router import service as ratings
 from services.staff.router import service as staff
 from services.traffic.router import service as traffic
 
@@ -35,6 +36,7 @@ SERVICES: list[Service] = [
     demands,
     audit,
     applications,
+    ratings,
 ]
 
 # Run once when an app process starts, before it takes requests.

@@ -31,3 +31,6 @@ async def seed_demo(say: Callable[[str], object] = print) -> None:
     from services.demands.seed import seed_demands
 
     await seed_demands(say)
+    from services.ratings.seed import seed_ratings
+
+    await seed_ratings(say)

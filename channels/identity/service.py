@@ -394,6 +394,12 @@ async def sign_in_channel_account(
     )
 
 
+async def phone_of_citizen(citizen_id: int) -> str | None:
+    """The resident's verified phone in clear, for a department that must call them back."""
+    citizen = await repository.citizen_by_id(citizen_id)
+    return None if citizen is None else identity.phone_of(citizen)
+
+
 FAST_LANE_AGE = 65
 
 

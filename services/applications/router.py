@@ -151,11 +151,9 @@ async def act(request: ServiceRequest, params: ActParams) -> ApplicationView:
 
 
 async def _phone(citizen_id: int) -> str | None:
-    from channels.identity.models import Citizen
-    from channels.identity.service import identity
+    from channels.identity.service import phone_of_citizen
 
-    citizen = await Citizen.get_or_none(id=citizen_id)
-    return identity.phone_of(citizen) if citizen else None
+    return await phone_of_citizen(citizen_id)
 
 
 # ------------------------------------------------------------------------------ files

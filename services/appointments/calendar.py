@@ -51,6 +51,26 @@ def sessions_on(day: date, weekly: WeeklyHours, overrides: Mapping[date, DayKind
     return list(weekly.get(day.weekday(), ()))
 
 
+def is_working_day(day: date, overrides: Mapping[date, DayKind]) -> bool:
+    """Monday to Friday, unless the calendar makes it a holiday, and a weekend day worked
+    instead (调休上班)."""
+    kind = overrides.get(day)
+    if kind is not None:
+        return kind is DayKind.WORKDAY
+    return day.weekday() < 5
+
+
+def working_days_after(start: date, days: int, overrides: Mapping[date, DayKind]) -> date:
+    """The `days`-th working day after `start` (which is not counted), as statutory time limits
+    in working days are reckoned. `overrides` must cover the days up to the answer."""
+    day = start
+    while days > 0:
+        day += timedelta(days=1)
+        if is_working_day(day, overrides):
+            days -= 1
+    return day
+
+
 def is_open_at(
     moment: datetime, weekly: WeeklyHours, overrides: Mapping[date, DayKind], zone: ZoneInfo
 ) -> bool:

@@ -145,6 +145,19 @@ async def appointments_of(
     return await query.order_by("starts_at", "id").limit(limit)
 
 
+async def attended_of(citizen_id: int, since: datetime, limit: int) -> list[Appointment]:
+    """The resident's bookings checked in at the hall since `since`, the latest first."""
+    return (
+        await Appointment.filter(
+            citizen_id=citizen_id,
+            status=AppointmentStatus.CHECKED_IN,
+            checked_in_at__gte=since,
+        )
+        .order_by("-checked_in_at", "-id")
+        .limit(limit)
+    )
+
+
 async def update_if_booked(appointment_id: int, **values: Any) -> bool:
     """Changes a booking only while it is still booked; False when another change came first."""
     updated = await Appointment.filter(id=appointment_id, status=AppointmentStatus.BOOKED).update(

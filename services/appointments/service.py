@@ -428,3 +428,9 @@ async def windows_for_items(hall_id: int, item_ids: list[int]) -> list[int]:
 async def opening(hall_id: int, day: date) -> tuple[WeeklyHours, dict[date, DayKind]]:
     """The hall's weekly hours and the calendar entry of `day`, for `calendar.is_open_at`."""
     return await repository.weekly_hours(hall_id), await repository.calendar_overrides(day, day)
+
+
+async def calendar_between(first: date, last: date) -> dict[date, DayKind]:
+    """The holidays and adjusted working days from `first` to `last`, for `calendar`'s
+    working-day reckoning."""
+    return await repository.calendar_overrides(first, last)

@@ -150,6 +150,15 @@ async def tickets_of(
     return await query.order_by("taken_at", "id").limit(limit)
 
 
+async def finished_tickets_of(citizen_id: int, since: datetime, limit: int) -> list[Ticket]:
+    """The resident's numbers served to the end at a window since `since`, the latest first."""
+    return (
+        await Ticket.filter(citizen_id=citizen_id, status=TicketStatus.DONE, finished_at__gte=since)
+        .order_by("-finished_at", "-id")
+        .limit(limit)
+    )
+
+
 def _ahead_of(ticket: Ticket) -> Q:
     """Waiting tickets served before this one: a lower lane, or the same lane queued earlier."""
     return Q(lane__lt=ticket.lane) | Q(

@@ -50,6 +50,7 @@ BUILTIN_ROLES: dict[str, RoleSpec] = {
                 "appointments.checkin",
                 "applications.handle",
                 "demands.counter",
+                "ratings.manage",
             ),
         ),
         RoleSpec("catalog_editor", "事项编辑", "Catalogue editor", (SELF, "catalog.edit")),
@@ -60,5 +61,11 @@ BUILTIN_ROLES: dict[str, RoleSpec] = {
             (SELF, "payments.refund", "payments.reconcile", "bills.write-offs", "traffic.reports"),
         ),
         RoleSpec("auditor", "审计员", "Auditor", (SELF, "audit.read", "notify.read")),
+        RoleSpec(
+            "ratings_supervisor",
+            "好差评监督员",
+            "Ratings supervisor",
+            (SELF, "ratings.audit", "ratings.manage"),
+        ),
     )
 }

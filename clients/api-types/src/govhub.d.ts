@@ -3061,6 +3061,318 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/services/ratings/grades": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The five grades and their reasons
+         * @description 评价等级与可选原因
+         *
+         *     Caller: anyone, signed in or not.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`.
+         */
+        post: operations["ratings.grades"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/ratings/rate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rate a handled matter
+         * @description 评价办事
+         *
+         *     Caller: a signed-in resident.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `RATING_MATTER_NOT_FOUND`, `RATING_NOT_HANDLED`, `RATING_ALREADY_GIVEN`, `RATING_REASON_INVALID`.
+         */
+        post: operations["ratings.rate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/ratings/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * My ratings
+         * @description 我的评价
+         *
+         *     Caller: a signed-in resident.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
+         */
+        post: operations["ratings.mine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/ratings/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * My matters to rate
+         * @description 待评价
+         *
+         *     Caller: a signed-in resident.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         */
+        post: operations["ratings.pending"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/ratings/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rectification cases
+         * @description 差评整改工单
+         *
+         *     Caller: staff holding `ratings.manage`.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
+         */
+        post: operations["ratings.cases"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/ratings/case": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * One rectification case
+         * @description 整改工单详情
+         *
+         *     Caller: staff holding `ratings.manage`.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `RATING_NOT_FOUND`, `RATING_CASE_NOT_FOUND`.
+         */
+        post: operations["ratings.case"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/ratings/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the call-back
+         * @description 记录回访
+         *
+         *     Caller: staff holding `ratings.manage`.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `RATING_NOT_FOUND`, `RATING_CASE_NOT_FOUND`, `RATING_CASE_CLOSED`.
+         */
+        post: operations["ratings.callback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/ratings/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close the case with its outcome
+         * @description 办结整改
+         *
+         *     Caller: staff holding `ratings.manage`.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `RATING_NOT_FOUND`, `RATING_CASE_NOT_FOUND`, `RATING_CASE_CLOSED`, `RATING_CALLBACK_REQUIRED`.
+         */
+        post: operations["ratings.close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/ratings/appeal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Appeal a rating
+         * @description 申诉评价
+         *
+         *     Caller: staff holding `ratings.manage`.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `RATING_NOT_FOUND`, `RATING_APPEAL_EXISTS`.
+         */
+        post: operations["ratings.appeal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/ratings/appeals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Appeals to review
+         * @description 评价申诉
+         *
+         *     Caller: staff holding `ratings.audit`.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
+         */
+        post: operations["ratings.appeals"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/ratings/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Uphold or reject an appeal
+         * @description 审核申诉
+         *
+         *     Caller: staff holding `ratings.audit`.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `RATING_NOT_FOUND`, `RATING_APPEAL_NOT_FOUND`, `RATING_APPEAL_DECIDED`.
+         */
+        post: operations["ratings.review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/ratings/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Statistics per item and department
+         * @description 好差评统计
+         *
+         *     Caller: anyone, signed in or not.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`.
+         */
+        post: operations["ratings.stats"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/ratings/ranking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ranking by satisfaction
+         * @description 满意度排名
+         *
+         *     Caller: anyone, signed in or not.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`.
+         */
+        post: operations["ratings.ranking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3295,6 +3607,69 @@ export interface components {
             staff_id: number;
             /** Active */
             active: boolean;
+        };
+        /** AppealParams */
+        AppealParams: {
+            /** Rating No */
+            rating_no: string;
+            /** Reason */
+            reason: string;
+        };
+        /** AppealRead */
+        AppealRead: {
+            /** Rating No */
+            rating_no: string;
+            /** Item Code */
+            item_code: string;
+            /** Item Name */
+            item_name: string;
+            /** Department Id */
+            department_id: number | null;
+            /** Level */
+            level: number;
+            grade: components["schemas"]["Grade"];
+            /** Reasons */
+            reasons: components["schemas"]["ReasonRead"][];
+            /** Comment */
+            comment: string | null;
+            /**
+             * Rated At
+             * Format: date-time
+             */
+            rated_at: string;
+            /** Reason */
+            reason: string;
+            state: components["schemas"]["AppealState"];
+            /**
+             * Filed At
+             * Format: date-time
+             */
+            filed_at: string;
+            /** Reviewed At */
+            reviewed_at: string | null;
+            /** Review Note */
+            review_note: string | null;
+        };
+        /**
+         * AppealState
+         * @enum {string}
+         */
+        AppealState: "pending" | "upheld" | "rejected";
+        /** AppealsParams */
+        AppealsParams: {
+            /**
+             * Cursor
+             * @description `next_cursor` of the previous page; none: the first
+             * @default null
+             */
+            cursor: string | null;
+            /**
+             * Limit
+             * @default 20
+             */
+            limit: number;
+            /** @default pending */
+            state: components["schemas"]["AppealState"] | null;
         };
         /** ApplicationList */
         ApplicationList: {
@@ -3863,12 +4238,181 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** CallbackParams */
+        CallbackParams: {
+            /** Rating No */
+            rating_no: string;
+            /**
+             * Called At
+             * @description when the call was made; none: now
+             * @default null
+             */
+            called_at: string | null;
+            /** Resident Said */
+            resident_said: string;
+            /**
+             * Resident Satisfied
+             * @default null
+             */
+            resident_satisfied: boolean | null;
+        };
+        /** CallbackRead */
+        CallbackRead: {
+            /**
+             * Called At
+             * Format: date-time
+             */
+            called_at: string;
+            /** Staff */
+            staff: string | null;
+            /** Resident Said */
+            resident_said: string | null;
+            /** Resident Satisfied */
+            resident_satisfied: boolean | null;
+        };
+        /** CaseDetail */
+        CaseDetail: {
+            /** Rating No */
+            rating_no: string;
+            kind: components["schemas"]["MatterKind"];
+            /** Reference */
+            reference: string;
+            /** Item Code */
+            item_code: string;
+            /** Item Name */
+            item_name: string;
+            /** Department Id */
+            department_id: number | null;
+            /** Level */
+            level: number;
+            grade: components["schemas"]["Grade"];
+            /** Grade Name */
+            grade_name: string;
+            /** Reasons */
+            reasons: components["schemas"]["ReasonRead"][];
+            /** Comment */
+            comment: string | null;
+            /**
+             * Rated At
+             * Format: date-time
+             */
+            rated_at: string;
+            state: components["schemas"]["CaseState"];
+            /**
+             * Opened At
+             * Format: date-time
+             */
+            opened_at: string;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Overdue */
+            overdue: boolean;
+            callback: components["schemas"]["CallbackRead"] | null;
+            outcome: components["schemas"]["CaseOutcome"] | null;
+            /** Outcome Note */
+            outcome_note: string | null;
+            /** Closed At */
+            closed_at: string | null;
+            /** On Time */
+            on_time: boolean | null;
+            appeal_state: components["schemas"]["AppealState"] | null;
+            /**
+             * Resident Phone
+             * @description for the call-back; none when unknown
+             */
+            resident_phone: string | null;
+        };
+        /**
+         * CaseOutcome
+         * @enum {string}
+         */
+        CaseOutcome: "rectified" | "explained" | "unfounded" | "withdrawn";
+        /** CaseRead */
+        CaseRead: {
+            /** Rating No */
+            rating_no: string;
+            kind: components["schemas"]["MatterKind"];
+            /** Reference */
+            reference: string;
+            /** Item Code */
+            item_code: string;
+            /** Item Name */
+            item_name: string;
+            /** Department Id */
+            department_id: number | null;
+            /** Level */
+            level: number;
+            grade: components["schemas"]["Grade"];
+            /** Grade Name */
+            grade_name: string;
+            /** Reasons */
+            reasons: components["schemas"]["ReasonRead"][];
+            /** Comment */
+            comment: string | null;
+            /**
+             * Rated At
+             * Format: date-time
+             */
+            rated_at: string;
+            state: components["schemas"]["CaseState"];
+            /**
+             * Opened At
+             * Format: date-time
+             */
+            opened_at: string;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Overdue */
+            overdue: boolean;
+            callback: components["schemas"]["CallbackRead"] | null;
+            outcome: components["schemas"]["CaseOutcome"] | null;
+            /** Outcome Note */
+            outcome_note: string | null;
+            /** Closed At */
+            closed_at: string | null;
+            /** On Time */
+            on_time: boolean | null;
+            appeal_state: components["schemas"]["AppealState"] | null;
+        };
+        /**
+         * CaseState
+         * @enum {string}
+         */
+        CaseState: "open" | "called_back" | "closed";
+        /** CasesParams */
+        CasesParams: {
+            /**
+             * Cursor
+             * @description `next_cursor` of the previous page; none: the first
+             * @default null
+             */
+            cursor: string | null;
+            /**
+             * Limit
+             * @default 20
+             */
+            limit: number;
+            /** @default null */
+            state: components["schemas"]["CaseState"] | null;
+            /**
+             * Overdue
+             * @description only cases past their deadline and not closed
+             * @default false
+             */
+            overdue: boolean;
+        };
         /**
          * Category
          * @description What a message is about; residents opt out per category.
          * @enum {string}
          */
-        Category: "security" | "payments" | "appointments" | "queue" | "applications";
+        Category: "security" | "payments" | "appointments" | "queue" | "applications" | "ratings";
         /** ChannelAccountRead */
         ChannelAccountRead: {
             /** Id */
@@ -3940,6 +4484,21 @@ export interface components {
             channel: string | null;
             /** Channel Accounts */
             channel_accounts: components["schemas"]["ChannelAccountRead"][];
+        };
+        /** CloseParams */
+        CloseParams: {
+            /** Rating No */
+            rating_no: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "rectified" | "explained" | "unfounded";
+            /**
+             * Note
+             * @description what was done; the resident is told
+             */
+            note: string;
         };
         /** ConsentRead */
         ConsentRead: {
@@ -4059,7 +4618,7 @@ export interface components {
          * Event
          * @enum {string}
          */
-        Event: "login_code" | "payment_succeeded" | "payment_refunded" | "bill_written_off" | "fee_demand_issued" | "appointment_booked" | "appointment_reminder" | "appointment_cancelled" | "queue_near" | "queue_called" | "application_status_changed";
+        Event: "login_code" | "payment_succeeded" | "payment_refunded" | "bill_written_off" | "fee_demand_issued" | "appointment_booked" | "appointment_reminder" | "appointment_cancelled" | "queue_near" | "queue_called" | "application_status_changed" | "rating_case_closed";
         /** FacetRead */
         FacetRead: {
             /** Code */
@@ -4224,6 +4783,53 @@ export interface components {
             prefill: {
                 [key: string]: unknown;
             };
+        };
+        /**
+         * Grade
+         * @enum {string}
+         */
+        Grade: "very_satisfied" | "satisfied" | "basically_satisfied" | "dissatisfied" | "very_dissatisfied";
+        /** GradeCounts */
+        GradeCounts: {
+            /**
+             * Very Satisfied
+             * @default 0
+             */
+            very_satisfied: number;
+            /**
+             * Satisfied
+             * @default 0
+             */
+            satisfied: number;
+            /**
+             * Basically Satisfied
+             * @default 0
+             */
+            basically_satisfied: number;
+            /**
+             * Dissatisfied
+             * @default 0
+             */
+            dissatisfied: number;
+            /**
+             * Very Dissatisfied
+             * @default 0
+             */
+            very_dissatisfied: number;
+        };
+        /** GradeRead */
+        GradeRead: {
+            /** Level */
+            level: number;
+            grade: components["schemas"]["Grade"];
+            /** Name */
+            name: string;
+            /** Name En */
+            name_en: string;
+            /** Opens Case */
+            opens_case: boolean;
+            /** Reasons */
+            reasons: components["schemas"]["ReasonRead"][];
         };
         /** GrantParams */
         GrantParams: {
@@ -4518,6 +5124,11 @@ export interface components {
             /** Note */
             note: string;
         };
+        /**
+         * MatterKind
+         * @enum {string}
+         */
+        MatterKind: "application" | "queue_ticket" | "appointment";
         /** MessageParams */
         MessageParams: {
             /** Id */
@@ -4548,6 +5159,19 @@ export interface components {
             citizen_id: number | null;
             /** @default null */
             event: components["schemas"]["Event"] | null;
+        };
+        /** MonthRange */
+        MonthRange: {
+            /**
+             * From Month
+             * @description YYYY-MM, Beijing time, inclusive
+             */
+            from_month: string;
+            /**
+             * To Month
+             * @description YYYY-MM, inclusive
+             */
+            to_month: string;
         };
         /**
          * MyAccountsParams
@@ -4865,6 +5489,16 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[AppealRead] */
+        Page_AppealRead_: {
+            /** Items */
+            items: components["schemas"]["AppealRead"][];
+            /**
+             * Next Cursor
+             * @description null on the last page
+             */
+            next_cursor: string | null;
+        };
         /** Page[AppointmentRead] */
         Page_AppointmentRead_: {
             /** Items */
@@ -4879,6 +5513,16 @@ export interface components {
         Page_AuditRow_: {
             /** Items */
             items: components["schemas"]["AuditRow"][];
+            /**
+             * Next Cursor
+             * @description null on the last page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[CaseRead] */
+        Page_CaseRead_: {
+            /** Items */
+            items: components["schemas"]["CaseRead"][];
             /**
              * Next Cursor
              * @description null on the last page
@@ -4929,6 +5573,16 @@ export interface components {
         Page_OrderStatus_: {
             /** Items */
             items: components["schemas"]["OrderStatus"][];
+            /**
+             * Next Cursor
+             * @description null on the last page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[RatingRead] */
+        Page_RatingRead_: {
+            /** Items */
+            items: components["schemas"]["RatingRead"][];
             /**
              * Next Cursor
              * @description null on the last page
@@ -5020,6 +5674,34 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** PendingList */
+        PendingList: {
+            /** Items */
+            items: components["schemas"]["PendingMatter"][];
+        };
+        /** PendingMatter */
+        PendingMatter: {
+            kind: components["schemas"]["MatterKind"];
+            /** Reference */
+            reference: string;
+            /** Item Code */
+            item_code: string;
+            /** Item Name */
+            item_name: string;
+            /**
+             * Handled At
+             * Format: date-time
+             */
+            handled_at: string;
+        };
+        /** PendingParams */
+        PendingParams: {
+            /**
+             * Max Items
+             * @default 20
+             */
+            max_items: number;
+        };
         /** PreferenceRead */
         PreferenceRead: {
             category: components["schemas"]["Category"];
@@ -5067,6 +5749,128 @@ export interface components {
             /** Waiting */
             waiting: number;
         };
+        /** Ranking */
+        Ranking: {
+            /** From Month */
+            from_month: string;
+            /** To Month */
+            to_month: string;
+            /**
+             * By
+             * @enum {string}
+             */
+            by: "department" | "item";
+            /** Min Count */
+            min_count: number;
+            /** Rows */
+            rows: components["schemas"]["RankingRow"][];
+        };
+        /** RankingParams */
+        RankingParams: {
+            /**
+             * From Month
+             * @description YYYY-MM, Beijing time, inclusive
+             */
+            from_month: string;
+            /**
+             * To Month
+             * @description YYYY-MM, inclusive
+             */
+            to_month: string;
+            /**
+             * By
+             * @default department
+             * @enum {string}
+             */
+            by: "department" | "item";
+            /**
+             * Min Count
+             * @description ratings needed to be ranked
+             * @default null
+             */
+            min_count: number | null;
+        };
+        /** RankingRow */
+        RankingRow: {
+            /** Rank */
+            rank: number;
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Total */
+            total: number;
+            /** Satisfaction Rate */
+            satisfaction_rate: number;
+        };
+        /** RateParams */
+        RateParams: {
+            kind: components["schemas"]["MatterKind"];
+            /**
+             * Reference
+             * @description the matter's number: application_no, queue number id or booking id
+             */
+            reference: string;
+            /**
+             * Level
+             * @description 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意
+             */
+            level: number;
+            /**
+             * Reasons
+             * @description codes from `ratings.grades` for the level
+             */
+            reasons?: string[];
+            /**
+             * Comment
+             * @default null
+             */
+            comment: string | null;
+        };
+        /** RatingNoParams */
+        RatingNoParams: {
+            /** Rating No */
+            rating_no: string;
+        };
+        /** RatingRead */
+        RatingRead: {
+            /** Rating No */
+            rating_no: string;
+            kind: components["schemas"]["MatterKind"];
+            /** Reference */
+            reference: string;
+            /** Item Code */
+            item_code: string;
+            /** Item Name */
+            item_name: string;
+            /** Level */
+            level: number;
+            grade: components["schemas"]["Grade"];
+            /** Grade Name */
+            grade_name: string;
+            /** Reasons */
+            reasons: components["schemas"]["ReasonRead"][];
+            /** Comment */
+            comment: string | null;
+            /**
+             * Rated At
+             * Format: date-time
+             */
+            rated_at: string;
+            case_state: components["schemas"]["CaseState"] | null;
+            case_outcome: components["schemas"]["CaseOutcome"] | null;
+        };
+        /** RatingStats */
+        RatingStats: {
+            /** From Month */
+            from_month: string;
+            /** To Month */
+            to_month: string;
+            /** Items */
+            items: components["schemas"]["StatRow"][];
+            /** Departments */
+            departments: components["schemas"]["StatRow"][];
+        };
         /** RealNameRead */
         RealNameRead: {
             /** Level */
@@ -5096,6 +5900,15 @@ export interface components {
              * @default null
              */
             tokens: components["schemas"]["TokenPair"] | null;
+        };
+        /** ReasonRead */
+        ReasonRead: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Name En */
+            name_en: string;
         };
         /** ReceiptItem */
         ReceiptItem: {
@@ -5281,6 +6094,18 @@ export interface components {
             break_id: number;
             /** Resolution */
             resolution: string;
+        };
+        /** ReviewParams */
+        ReviewParams: {
+            /** Rating No */
+            rating_no: string;
+            /**
+             * Decision
+             * @enum {string}
+             */
+            decision: "uphold" | "reject";
+            /** Note */
+            note: string;
         };
         /** RevokeParams */
         RevokeParams: {
@@ -5525,6 +6350,32 @@ export interface components {
             roles: components["schemas"]["RoleRead"][];
             /** Permissions */
             permissions: string[];
+        };
+        /** StatRow */
+        StatRow: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            counts: components["schemas"]["GradeCounts"];
+            /** Total */
+            total: number;
+            /**
+             * Satisfaction Rate
+             * @description (非常满意 + 满意 + 基本满意) / all, upheld appeals left out; none: no ratings
+             */
+            satisfaction_rate: number | null;
+            /** Cases */
+            cases: number;
+            /** Cases Due */
+            cases_due: number;
+            /** Closed On Time */
+            closed_on_time: number;
+            /**
+             * On Time Rate
+             * @description closed on time / cases due; none: none due
+             */
+            on_time_rate: number | null;
         };
         /** StatusParams */
         StatusParams: {
@@ -6074,7 +6925,7 @@ export interface components {
          */
         ErrorEnvelope: {
             /** @enum {string} */
-            code: "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "BAD_REQUEST" | "VALIDATION_FAILED" | "UNKNOWN_SERVICE" | "UNKNOWN_ACTION" | "CHANNEL_NOT_ALLOWED" | "LOGIN_REQUIRED" | "REAL_NAME_REQUIRED" | "STAFF_ONLY" | "PERMISSION_DENIED" | "OUT_OF_SCOPE" | "RATE_LIMITED" | "IDEMPOTENCY_CONFLICT" | "CURSOR_INVALID" | "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_IN_PROGRESS" | "SERVICE_UNAVAILABLE" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "TOKEN_REVOKED" | "REFRESH_TOKEN_REUSED" | "PHONE_INVALID" | "ID_NUMBER_INVALID" | "OTP_TOO_FREQUENT" | "OTP_DAILY_LIMIT" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_TOO_MANY_ATTEMPTS" | "CITIZEN_NOT_FOUND" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "STAFF_DISABLED" | "STAFF_NOT_FOUND" | "STAFF_USERNAME_INVALID" | "STAFF_USERNAME_TAKEN" | "STAFF_PASSWORD_TOO_SHORT" | "STAFF_ROLE_UNKNOWN" | "STAFF_ASSIGNMENT_NOT_FOUND" | "STAFF_OWN_ACCOUNT" | "REAL_NAME_MISMATCH" | "REAL_NAME_ALREADY_VERIFIED" | "ID_NUMBER_TAKEN" | "ALIPAY_PHONE_INVALID" | "PHONE_TAKEN" | "PHONE_ALREADY_BOUND" | "CHANNEL_ACCOUNT_NOT_FOUND" | "CHANNEL_ACCOUNT_LAST" | "CATALOG_ITEM_NOT_FOUND" | "CATALOG_THEME_NOT_FOUND" | "REGION_NOT_FOUND" | "CATALOG_LIFE_EVENT_NOT_FOUND" | "CATALOG_TARGET_GROUP_NOT_FOUND" | "CATALOG_DEPARTMENT_NOT_FOUND" | "CATALOG_NOT_IMPLEMENTED" | "CATALOG_PROMISE_EXCEEDS_LEGAL" | "HALL_NOT_FOUND" | "ITEM_NOT_BOOKABLE" | "SLOT_NOT_FOUND" | "SLOT_FULL" | "SLOT_CLOSED" | "APPOINTMENT_LIMIT" | "BOOKING_BLOCKED" | "APPOINTMENT_NOT_FOUND" | "APPOINTMENT_NOT_ACTIVE" | "CANCEL_TOO_LATE" | "CHECK_IN_CLOSED" | "QUEUE_NOT_FOUND" | "QUEUE_CLOSED" | "QUEUE_NUMBER_NOT_FOUND" | "QUEUE_NUMBER_ACTIVE" | "QUEUE_NUMBER_STATE" | "QUEUE_EMPTY" | "QUEUE_STREAM_TICKET_INVALID" | "WINDOW_NOT_FOUND" | "WINDOW_CODE_TAKEN" | "OPENING_HOURS_INVALID" | "WINDOW_TAKEN" | "WINDOW_NOT_SIGNED_IN" | "WINDOW_BUSY" | "NOTIFY_TEMPLATE_UNKNOWN" | "NOTIFY_PARAM_MISSING" | "NOTIFY_MESSAGE_NOT_FOUND" | "NOTIFY_CATEGORY_MANDATORY" | "NOTIFY_NOT_RETRYABLE" | "WECHAT_ACCOUNT_UNKNOWN" | "WECHAT_SIGNATURE_MISSING" | "WECHAT_SIGNATURE_INVALID" | "WECHAT_MESSAGE_STALE" | "WECHAT_APPID_MISMATCH" | "WECHAT_MESSAGE_MALFORMED" | "WECHAT_API_ERROR" | "WECHAT_CODE_INVALID" | "CHANNEL_NOT_CONFIGURED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_REUSED" | "OAUTH_REDIRECT_INVALID" | "ALIPAY_API_ERROR" | "ALIPAY_SIGNATURE_INVALID" | "ALIPAY_CODE_INVALID" | "PAYMENT_ORDER_NOT_FOUND" | "PAYMENT_STATE_CONFLICT" | "PAYMENT_ALREADY_PAID" | "PAYMENT_AMOUNT_INVALID" | "PAYMENT_METHOD_UNSUPPORTED" | "PAYMENT_PAYER_REQUIRED" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PAYMENT_PROVIDER_REFUSED" | "RECONCILIATION_BREAK_NOT_FOUND" | "RECONCILIATION_BREAK_CLOSED" | "RECONCILIATION_RANGE_INVALID" | "REFUND_EXCEEDS_PAID" | "REFUND_CONFLICT" | "REFUND_NOT_FOUND" | "APPLICATION_FORM_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_MOVE_NOT_ALLOWED" | "APPLICATION_REASON_REQUIRED" | "APPLICATION_INVALID" | "APPLICATION_MATERIALS_MISSING" | "FILE_REJECTED" | "FILE_NOT_FOUND" | "FILE_LINK_INVALID" | "DEPARTMENT_KEY_INVALID" | "DEMAND_NOT_FOUND" | "DEMAND_CONFLICT" | "DEMAND_NOT_PAYABLE" | "DEMAND_PAYING" | "DEMAND_TEST_MODE" | "DEMAND_PAYER_REQUIRED" | "BILL_HOLDER_MISMATCH" | "BILL_PROOF_LOCKED" | "BILL_KIND_UNAVAILABLE" | "BILL_COMPANY_UNAVAILABLE" | "BILL_ACCOUNT_NOT_FOUND" | "BILL_ACCOUNT_ALREADY_BOUND" | "BILL_ACCOUNT_LIMIT" | "BILL_NOT_FOUND" | "BILL_NOTHING_TO_PAY" | "BILL_PAYING" | "BILL_ALREADY_PAID" | "BILL_RECEIPT_NOT_FOUND" | "BILL_WRITE_OFF_NOT_FOUND" | "FINE_REPORT_NOT_FOUND" | "TRAFFIC_VEHICLE_NOT_FOUND" | "TRAFFIC_VIOLATION_NOT_FOUND" | "TRAFFIC_FINE_NOT_PAYABLE" | "TRAFFIC_FINE_PAYING" | "TRAFFIC_FINE_PAID" | "TRAFFIC_UNAVAILABLE";
+            code: "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "BAD_REQUEST" | "VALIDATION_FAILED" | "UNKNOWN_SERVICE" | "UNKNOWN_ACTION" | "CHANNEL_NOT_ALLOWED" | "LOGIN_REQUIRED" | "REAL_NAME_REQUIRED" | "STAFF_ONLY" | "PERMISSION_DENIED" | "OUT_OF_SCOPE" | "RATE_LIMITED" | "IDEMPOTENCY_CONFLICT" | "CURSOR_INVALID" | "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_IN_PROGRESS" | "SERVICE_UNAVAILABLE" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "TOKEN_REVOKED" | "REFRESH_TOKEN_REUSED" | "PHONE_INVALID" | "ID_NUMBER_INVALID" | "OTP_TOO_FREQUENT" | "OTP_DAILY_LIMIT" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_TOO_MANY_ATTEMPTS" | "CITIZEN_NOT_FOUND" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "STAFF_DISABLED" | "STAFF_NOT_FOUND" | "STAFF_USERNAME_INVALID" | "STAFF_USERNAME_TAKEN" | "STAFF_PASSWORD_TOO_SHORT" | "STAFF_ROLE_UNKNOWN" | "STAFF_ASSIGNMENT_NOT_FOUND" | "STAFF_OWN_ACCOUNT" | "REAL_NAME_MISMATCH" | "REAL_NAME_ALREADY_VERIFIED" | "ID_NUMBER_TAKEN" | "ALIPAY_PHONE_INVALID" | "PHONE_TAKEN" | "PHONE_ALREADY_BOUND" | "CHANNEL_ACCOUNT_NOT_FOUND" | "CHANNEL_ACCOUNT_LAST" | "CATALOG_ITEM_NOT_FOUND" | "CATALOG_THEME_NOT_FOUND" | "REGION_NOT_FOUND" | "CATALOG_LIFE_EVENT_NOT_FOUND" | "CATALOG_TARGET_GROUP_NOT_FOUND" | "CATALOG_DEPARTMENT_NOT_FOUND" | "CATALOG_NOT_IMPLEMENTED" | "CATALOG_PROMISE_EXCEEDS_LEGAL" | "HALL_NOT_FOUND" | "ITEM_NOT_BOOKABLE" | "SLOT_NOT_FOUND" | "SLOT_FULL" | "SLOT_CLOSED" | "APPOINTMENT_LIMIT" | "BOOKING_BLOCKED" | "APPOINTMENT_NOT_FOUND" | "APPOINTMENT_NOT_ACTIVE" | "CANCEL_TOO_LATE" | "CHECK_IN_CLOSED" | "QUEUE_NOT_FOUND" | "QUEUE_CLOSED" | "QUEUE_NUMBER_NOT_FOUND" | "QUEUE_NUMBER_ACTIVE" | "QUEUE_NUMBER_STATE" | "QUEUE_EMPTY" | "QUEUE_STREAM_TICKET_INVALID" | "WINDOW_NOT_FOUND" | "WINDOW_CODE_TAKEN" | "OPENING_HOURS_INVALID" | "WINDOW_TAKEN" | "WINDOW_NOT_SIGNED_IN" | "WINDOW_BUSY" | "NOTIFY_TEMPLATE_UNKNOWN" | "NOTIFY_PARAM_MISSING" | "NOTIFY_MESSAGE_NOT_FOUND" | "NOTIFY_CATEGORY_MANDATORY" | "NOTIFY_NOT_RETRYABLE" | "WECHAT_ACCOUNT_UNKNOWN" | "WECHAT_SIGNATURE_MISSING" | "WECHAT_SIGNATURE_INVALID" | "WECHAT_MESSAGE_STALE" | "WECHAT_APPID_MISMATCH" | "WECHAT_MESSAGE_MALFORMED" | "WECHAT_API_ERROR" | "WECHAT_CODE_INVALID" | "CHANNEL_NOT_CONFIGURED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_REUSED" | "OAUTH_REDIRECT_INVALID" | "ALIPAY_API_ERROR" | "ALIPAY_SIGNATURE_INVALID" | "ALIPAY_CODE_INVALID" | "PAYMENT_ORDER_NOT_FOUND" | "PAYMENT_STATE_CONFLICT" | "PAYMENT_ALREADY_PAID" | "PAYMENT_AMOUNT_INVALID" | "PAYMENT_METHOD_UNSUPPORTED" | "PAYMENT_PAYER_REQUIRED" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PAYMENT_PROVIDER_REFUSED" | "RECONCILIATION_BREAK_NOT_FOUND" | "RECONCILIATION_BREAK_CLOSED" | "RECONCILIATION_RANGE_INVALID" | "REFUND_EXCEEDS_PAID" | "REFUND_CONFLICT" | "REFUND_NOT_FOUND" | "APPLICATION_FORM_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_MOVE_NOT_ALLOWED" | "APPLICATION_REASON_REQUIRED" | "APPLICATION_INVALID" | "APPLICATION_MATERIALS_MISSING" | "FILE_REJECTED" | "FILE_NOT_FOUND" | "FILE_LINK_INVALID" | "RATING_MATTER_NOT_FOUND" | "RATING_NOT_HANDLED" | "RATING_ALREADY_GIVEN" | "RATING_REASON_INVALID" | "RATING_NOT_FOUND" | "RATING_CASE_NOT_FOUND" | "RATING_CASE_CLOSED" | "RATING_CALLBACK_REQUIRED" | "RATING_APPEAL_EXISTS" | "RATING_APPEAL_NOT_FOUND" | "RATING_APPEAL_DECIDED" | "DEPARTMENT_KEY_INVALID" | "DEMAND_NOT_FOUND" | "DEMAND_CONFLICT" | "DEMAND_NOT_PAYABLE" | "DEMAND_PAYING" | "DEMAND_TEST_MODE" | "DEMAND_PAYER_REQUIRED" | "BILL_HOLDER_MISMATCH" | "BILL_PROOF_LOCKED" | "BILL_KIND_UNAVAILABLE" | "BILL_COMPANY_UNAVAILABLE" | "BILL_ACCOUNT_NOT_FOUND" | "BILL_ACCOUNT_ALREADY_BOUND" | "BILL_ACCOUNT_LIMIT" | "BILL_NOT_FOUND" | "BILL_NOTHING_TO_PAY" | "BILL_PAYING" | "BILL_ALREADY_PAID" | "BILL_RECEIPT_NOT_FOUND" | "BILL_WRITE_OFF_NOT_FOUND" | "FINE_REPORT_NOT_FOUND" | "TRAFFIC_VEHICLE_NOT_FOUND" | "TRAFFIC_VIOLATION_NOT_FOUND" | "TRAFFIC_FINE_NOT_PAYABLE" | "TRAFFIC_FINE_PAYING" | "TRAFFIC_FINE_PAID" | "TRAFFIC_UNAVAILABLE";
             /** @description in the language of Accept-Language */
             message: string;
             /** @description details, e.g. the invalid fields of VALIDATION_FAILED */
@@ -11717,6 +12568,588 @@ export interface operations {
                 };
             };
             /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "ratings.grades": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["GradeRead"][];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "ratings.rate": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RateParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["RatingRead"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, RATING_MATTER_NOT_FOUND, RATING_NOT_HANDLED, RATING_ALREADY_GIVEN, RATING_REASON_INVALID */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "ratings.mine": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PageParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["Page_RatingRead_"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "ratings.pending": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PendingParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["PendingList"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "ratings.cases": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CasesParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["Page_CaseRead_"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "ratings.case": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingNoParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["CaseDetail"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, RATING_NOT_FOUND, RATING_CASE_NOT_FOUND */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "ratings.callback": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallbackParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["CaseRead"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, RATING_NOT_FOUND, RATING_CASE_NOT_FOUND, RATING_CASE_CLOSED */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "ratings.close": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["CaseRead"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, RATING_NOT_FOUND, RATING_CASE_NOT_FOUND, RATING_CASE_CLOSED, RATING_CALLBACK_REQUIRED */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "ratings.appeal": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppealParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["AppealRead"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, RATING_NOT_FOUND, RATING_APPEAL_EXISTS */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "ratings.appeals": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AppealsParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["Page_AppealRead_"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "ratings.review": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["AppealRead"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, RATING_NOT_FOUND, RATING_APPEAL_NOT_FOUND, RATING_APPEAL_DECIDED */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "ratings.stats": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MonthRange"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["RatingStats"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "ratings.ranking": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RankingParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["Ranking"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
             default: {
                 headers: {
                     [name: string]: unknown;
