@@ -16,7 +16,7 @@ No target is set yet: the ratios (b)/(a) and (c)/(a) are printed, with the same 
 server CPU per request as the steadier cross-check. Afterwards the database is checked: every
 draft submitted exactly once.
 
-    python -m bench.applications [--drafts 400] [--residents 40] [--duration 5] [--concurrency 16]
+    python -m bench.applications [--drafts 300] [--residents 30] [--duration 5] [--concurrency 16]
                                  [--generator auto|wrk|python] [--postgres …] [--redis …]
 
 The server is fresh (migrated, demo-seeded); the bench signs the residents' tokens with a
@@ -87,8 +87,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.applications", description=__doc__)
     add_load_arguments(parser, concurrency=16)
     parser.set_defaults(duration=5.0, warmup=1.0)
-    parser.add_argument("--drafts", type=int, default=400, help="applications submitted in (b)")
-    parser.add_argument("--residents", type=int, default=40, help="residents they belong to")
+    parser.add_argument("--drafts", type=int, default=300, help="applications submitted in (b)")
+    parser.add_argument("--residents", type=int, default=30, help="residents they belong to")
     args = parser.parse_args(argv)
     needed = math.ceil(total_drafts(args.drafts) / SUBMITS_PER_RESIDENT)
     if args.residents < needed:
