@@ -48,6 +48,7 @@ bench: install
 	$(BIN)/python -m bench.queue $(BENCH_ARGS)
 	$(BIN)/python -m bench.payments $(BENCH_ARGS)
 	$(BIN)/python -m bench.payment_jobs
+	$(BIN)/python -m bench.applications $(BENCH_ARGS)
 
 # The staff console (clients/console, Vue 3 + Vite), served at /console/. npm ci runs again only
 # when the lock file changes (its hash names the stamp); the build only when a source changed.

@@ -634,6 +634,102 @@ def _run_python(port: int, target: Target, options: LoadOptions, seconds: float)
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Expect:
+    """The answer every request of `run_each_once` must get: a status, and a marker in the body
+    unless `marker` is None."""
+
+    status: int = 200
+    marker: bytes | None = OK_MARKER
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    """What one generator process sends: its raw requests, each once, over its connections."""
+
+    port: int
+    requests: list[bytes]
+    connections: int
+    expect: Expect
+
+
+async def _send_batch(batch: _Batch) -> _Tally:
+    pending = list(reversed(batch.requests))
+    tally = _Tally()
+
+    async def connection() -> None:
+        reader, writer = await asyncio.open_connection(HOST, batch.port)
+        try:
+            while pending:
+                raw = pending.pop()
+                started = time.perf_counter()
+                writer.write(raw)
+                status, body = await _read_response(reader)
+                tally.latencies.append(time.perf_counter() - started)
+                marker = batch.expect.marker
+                if status != batch.expect.status or (marker is not None and marker not in body):
+                    tally.fail(f"{status} {body[:300].decode(errors='replace')}")
+        finally:
+            writer.close()
+
+    outcomes = await asyncio.gather(
+        *(connection() for _ in range(batch.connections)), return_exceptions=True
+    )
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            tally.fail(f"connection failed: {outcome!r}")
+    return tally
+
+
+def _batch_worker(batch: _Batch) -> tuple[list[float], int, str]:
+    tally = _run_fast(_send_batch(batch))
+    return tally.latencies, tally.errors, tally.first_error
+
+
+def raw_request(port: int, target: Target, client: str | None = None) -> bytes:
+    """`target` as the bytes sent on the wire (`client` as its `X-Forwarded-For`)."""
+    return _request_bytes(port, target, client)
+
+
+def run_each_once(
+    name: str,
+    port: int,
+    requests: list[bytes],
+    *,
+    concurrency: int,
+    processes: int = 1,
+    expect: Expect = Expect(),
+    cpu_clock: Callable[[], float | None] | None = None,
+) -> LoadResult:
+    """Sends every one of `requests` (raw HTTP/1.1, see `raw_request`) once, over `concurrency`
+    keep-alive connections from `processes` processes, one request in flight each: for figures
+    where each request must be distinct (a payment notified, an application submitted), which
+    `run_load`'s repetition of one request cannot measure. Requests/s of the lot."""
+    processes = max(1, processes)
+    batches = [
+        _Batch(port, requests[i::processes], max(1, concurrency // processes), expect)
+        for i in range(processes)
+    ]
+    before = cpu_clock() if cpu_clock else None
+    started = time.perf_counter()
+    with multiprocessing.get_context("spawn").Pool(processes) as pool:
+        answers = pool.map(_batch_worker, batches)
+    seconds = time.perf_counter() - started
+    after = cpu_clock() if cpu_clock else None
+    latencies = sorted(x for answer in answers for x in answer[0])
+    return LoadResult(
+        name=name,
+        generator="python",
+        requests=len(latencies),
+        seconds=seconds,
+        p50_ms=_percentile(latencies, 50) * 1000,
+        p99_ms=_percentile(latencies, 99) * 1000,
+        errors=sum(answer[1] for answer in answers),
+        first_error=next((answer[2] for answer in answers if answer[2]), ""),
+        server_cpu_seconds=None if before is None or after is None else after - before,
+    )
+
+
 def _percentile(ordered: list[float], percent: float) -> float:
     if not ordered:
         return 0.0
@@ -735,6 +831,7 @@ def calibrate(options: LoadOptions) -> LoadResult:
 
 __all__ = [
     "BenchServer",
+    "Expect",
     "calibrate",
     "LoadOptions",
     "LoadResult",
@@ -743,5 +840,7 @@ __all__ = [
     "check_target",
     "describe_generator",
     "format_table",
+    "raw_request",
+    "run_each_once",
     "run_load",
 ]

@@ -12,9 +12,9 @@ several rounds, each (a) right before its (b) on the same batch; the ratio judge
 of the rounds'. Target (b)/(a) ≥ 0.5. Afterwards the ledger is checked: every order paid once,
 one event and one outbox entry each.
 
-The load harness's generators repeat one request and expect `"code":"OK"`; a notification is
-answered 204 and each must be distinct, so this benchmark drives the server with its own small
-generator (raw keep-alive connections from separate processes, one request in flight each).
+`run_load` repeats one request; each notification must be distinct and is answered 204, so
+this benchmark sends each once with `bench.load.run_each_once` (raw keep-alive connections
+from separate processes, one request in flight each).
 
     python -m bench.payments [--orders 3000] [--rounds 3] [--concurrency 32] [--processes 1]
                              [--postgres postgres://…] [--redis redis://…]
@@ -44,10 +44,12 @@ from starlette.responses import Response
 from bench.load import (
     HOST,
     BenchServer,
+    Expect,
     LoadResult,
     ServerOptions,
     add_backend_arguments,
     format_table,
+    run_each_once,
 )
 
 MCHID = "1900000109"
@@ -262,56 +264,6 @@ async def _ledger_counts(database_url: str, orders: list[str]) -> dict[str, int]
 # ----------------------------------------------------------------------------- the generator
 
 
-@dataclass(frozen=True, slots=True)
-class Share:
-    port: int
-    path: str
-    requests: list[bytes]
-    connections: int
-
-
-async def _read_answer(reader: asyncio.StreamReader) -> int:
-    head = await reader.readuntil(b"\r\n\r\n")
-    length = 0
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            length = int(value)
-    if length:
-        await reader.readexactly(length)
-    return int(head.split(b" ", 2)[1])
-
-
-async def _drive(share: Share) -> tuple[list[float], int, str]:
-    pending = list(reversed(share.requests))
-    latencies: list[float] = []
-    failures: list[str] = []
-    prefix = f"POST {share.path} HTTP/1.1\r\nHost: {HOST}:{share.port}\r\n".encode()
-
-    async def connection() -> None:
-        reader, writer = await asyncio.open_connection(HOST, share.port)
-        try:
-            while pending:
-                raw = pending.pop()
-                started = time.perf_counter()
-                writer.write(prefix + raw)
-                status = await _read_answer(reader)
-                latencies.append(time.perf_counter() - started)
-                if status != 204:
-                    failures.append(f"HTTP {status}")
-        finally:
-            writer.close()
-
-    await asyncio.gather(*(connection() for _ in range(share.connections)))
-    return latencies, len(failures), failures[0] if failures else ""
-
-
-def _worker(share: Share) -> tuple[list[float], int, str]:
-    import uvloop
-
-    return uvloop.run(_drive(share))
-
-
 def measure(
     name: str,
     server: BenchServer,
@@ -319,36 +271,17 @@ def measure(
     requests: list[bytes],
     args: Any,
 ) -> LoadResult:
-    """Sends every request once over `args.concurrency` connections; requests/s of the lot, and
-    the server process's CPU per request (steadier than req/s on a shared machine)."""
-    port = server.port
-    cpu_before = server.cpu_seconds()
-    processes = max(1, args.processes)
-    slices = [requests[i::processes] for i in range(processes)]
-    shares = [Share(port, path, part, max(1, args.concurrency // processes)) for part in slices]
-    started = time.perf_counter()
-    with multiprocessing.get_context("spawn").Pool(processes) as pool:
-        answers = pool.map(_worker, shares)
-    seconds = time.perf_counter() - started
-    cpu_after = server.cpu_seconds()
-    latencies = sorted(x for answer in answers for x in answer[0])
-    errors = sum(answer[1] for answer in answers)
-
-    def percentile(p: float) -> float:
-        return latencies[min(len(latencies) - 1, int(len(latencies) * p / 100))] * 1000
-
-    return LoadResult(
-        name=name,
-        generator="python",
-        requests=len(latencies),
-        seconds=seconds,
-        p50_ms=percentile(50),
-        p99_ms=percentile(99),
-        errors=errors,
-        first_error=next((a[2] for a in answers if a[2]), ""),
-        server_cpu_seconds=None
-        if cpu_before is None or cpu_after is None
-        else cpu_after - cpu_before,
+    """Sends every notification once over `args.concurrency` connections; requests/s of the
+    lot, and the server process's CPU per request (steadier than req/s on a shared machine)."""
+    prefix = f"POST {path} HTTP/1.1\r\nHost: {HOST}:{server.port}\r\n".encode()
+    return run_each_once(
+        name,
+        server.port,
+        [prefix + raw for raw in requests],
+        concurrency=args.concurrency,
+        processes=args.processes,
+        expect=Expect(204, marker=None),
+        cpu_clock=server.cpu_seconds,
     )
 
 

@@ -10,6 +10,7 @@ from notify.router import service as notify
 from payments.reconciliation.router import service as reconciliation
 from payments.router import service as payments
 from services.applications.router import service as applications
+from services.applications.storage import close_storage
 from services.appointments.router import service as appointments
 from services.audit.router import service as audit
 from services.bills.router import service as bills
@@ -43,5 +44,5 @@ SERVICES: list[Service] = [
 STARTUP_HOOKS: list[Callable[[], Awaitable[None]]] = [warm_catalog]
 
 # Run once when an app process stops, after the last request: writes still gathering in a
-# group commit are finished, not dropped.
-SHUTDOWN_HOOKS: list[Callable[[], Awaitable[None]]] = [queue_service.drain]
+# group commit are finished, not dropped, and clients of outside stores are closed.
+SHUTDOWN_HOOKS: list[Callable[[], Awaitable[None]]] = [queue_service.drain, close_storage]

@@ -287,7 +287,11 @@ class ApplicationService:
         stored = await repo.file_by_id(file_id)
         if stored is None:
             raise FileNotFound()
-        return stored, await storage().get(stored.storage_key)
+        try:
+            return stored, await storage().get(stored.storage_key)
+        except FileNotFoundError:
+            logger.warning("file %s: no object under %s", stored.id, stored.storage_key)
+            raise FileNotFound() from None
 
     # ------------------------------------------------------------------ staff
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from bench.load import (
+    Expect,
     LoadOptions,
     LoadResult,
     Target,
@@ -18,6 +19,8 @@ from bench.load import (
     canned_server,
     choose_generator,
     format_table,
+    raw_request,
+    run_each_once,
     run_load,
     wrk_script,
 )
@@ -146,6 +149,28 @@ class TestPythonGenerator:
         assert result.requests > 0
         assert result.errors == result.requests
         assert result.first_error.startswith("429")
+
+
+class TestEachOnce:
+    def test_sends_every_request_once_and_reads_the_cpu_clock(self) -> None:
+        clock = iter([3.0, 3.25])
+        with canned_server(lifetime=30) as port:
+            requests = [raw_request(port, Target.post_json("c", "/c", {"n": n})) for n in range(50)]
+            result = run_each_once(
+                "each", port, requests, concurrency=4, processes=2, cpu_clock=lambda: next(clock)
+            )
+        assert (result.requests, result.errors) == (50, 0)
+        assert result.server_cpu_seconds == 0.25
+
+    def test_an_answer_other_than_the_expected_one_is_an_error(self, failing_server: int) -> None:
+        requests = [raw_request(failing_server, Target("r", "/x"), "10.0.0.1")] * 10
+        refused = run_each_once("each", failing_server, requests, concurrency=2)
+        assert refused.errors == 10
+        assert refused.first_error.startswith("429")
+        expected = run_each_once(
+            "each", failing_server, requests, concurrency=2, expect=Expect(429, marker=None)
+        )
+        assert expected.errors == 0
 
 
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
