@@ -31,6 +31,7 @@ BLOCKS: list[str] = [
     "services.traffic.settings:TrafficSettings",
     "services.demands.settings:DemandSettings",
     "services.applications.settings:ApplicationSettings",
+    "services.consultations.settings:ConsultationSettings",
 ]
 
 

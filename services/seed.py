@@ -31,3 +31,7 @@ async def seed_demo(say: Callable[[str], object] = print) -> None:
     from services.demands.seed import seed_demands
 
     await seed_demands(say)
+    # Cases address the catalogue's departments and items.
+    from services.consultations.seed import seed_consultations
+
+    await seed_consultations(say)

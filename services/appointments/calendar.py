@@ -51,6 +51,25 @@ def sessions_on(day: date, weekly: WeeklyHours, overrides: Mapping[date, DayKind
     return list(weekly.get(day.weekday(), ()))
 
 
+def is_working_day(day: date, overrides: Mapping[date, DayKind]) -> bool:
+    """Monday to Friday, unless the calendar makes it a holiday or a worked weekend day."""
+    kind = overrides.get(day)
+    if kind is not None:
+        return kind is DayKind.WORKDAY
+    return day.weekday() < 5
+
+
+def add_working_days(start: date, days: int, overrides: Mapping[date, DayKind]) -> date:
+    """The `days`-th working day after `start`, which itself never counts: one working day
+    after a Friday is the Monday, or later when holidays follow."""
+    day = start
+    while days > 0:
+        day += timedelta(days=1)
+        if is_working_day(day, overrides):
+            days -= 1
+    return day
+
+
 def is_open_at(
     moment: datetime, weekly: WeeklyHours, overrides: Mapping[date, DayKind], zone: ZoneInfo
 ) -> bool:
