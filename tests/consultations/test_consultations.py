@@ -245,7 +245,7 @@ class TestFaq:
         public = (await submitted(app, citizen))["case_no"]
         private = (await submitted(app, citizen, title="我的公积金账户被冻结"))["case_no"]
         complaint = (await submitted(app, citizen, kind="complaint"))["case_no"]
-        faq = {
+        faq: dict[str, Any] = {
             "publish_faq": True,
             "faq_question": "住房公积金可以用来支付房租吗？",
             "faq_answer": "可以。租房提取按月办理，每月不超过规定额度。",
@@ -287,7 +287,11 @@ class TestFaq:
     async def test_a_second_answer_rewords_the_entry(self, app: FastAPI, catalog: None) -> None:
         citizen = await resident()
         no = (await submitted(app, citizen))["case_no"]
-        faq = {"publish_faq": True, "faq_question": "公积金能付房租吗？", "faq_answer": "可以。"}
+        faq: dict[str, Any] = {
+            "publish_faq": True,
+            "faq_question": "公积金能付房租吗？",
+            "faq_answer": "可以。",
+        }
         await answered(app, no, **faq)
         ok(await as_resident(app, "reopen", {"case_no": no, "reason": "不够详细"}, citizen))
         await answered(app, no, **{**faq, "faq_answer": "可以，需提供租赁备案证明。"})
