@@ -35,6 +35,7 @@ APPS: dict[str, str] = {
     "demands": "services.demands",
     "applications": "services.applications",
     "ratings": "services.ratings",
+    "consultations": "services.consultations",
 }
 
 

@@ -32,6 +32,7 @@ BLOCKS: list[str] = [
     "services.demands.settings:DemandSettings",
     "services.applications.settings:ApplicationSettings",
     "services.ratings.settings:RatingSettings",
+    "services.consultations.settings:ConsultationSettings",
 ]
 
 

@@ -190,6 +190,16 @@ class Code(StrEnum):
     TRAFFIC_FINE_PAYING = "TRAFFIC_FINE_PAYING"
     TRAFFIC_FINE_PAID = "TRAFFIC_FINE_PAID"
     TRAFFIC_UNAVAILABLE = "TRAFFIC_UNAVAILABLE"
+    # Consultations and complaints (12345)
+    CONSULTATION_NOT_FOUND = "CONSULTATION_NOT_FOUND"
+    CONSULTATION_MOVE_NOT_ALLOWED = "CONSULTATION_MOVE_NOT_ALLOWED"
+    CONSULTATION_NOT_ANSWERED = "CONSULTATION_NOT_ANSWERED"
+    CONSULTATION_REOPEN_USED = "CONSULTATION_REOPEN_USED"
+    CONSULTATION_REOPEN_EXPIRED = "CONSULTATION_REOPEN_EXPIRED"
+    CONSULTATION_TRANSFER_SAME = "CONSULTATION_TRANSFER_SAME"
+    CONSULTATION_FAQ_NOT_ALLOWED = "CONSULTATION_FAQ_NOT_ALLOWED"
+    CONSULTATION_FAQ_PERSONAL_DATA = "CONSULTATION_FAQ_PERSONAL_DATA"
+    CONSULTATION_FAQ_NOT_FOUND = "CONSULTATION_FAQ_NOT_FOUND"
 
 
 SPECS: dict[Code, Spec] = {
@@ -668,4 +678,36 @@ SPECS: dict[Code, Spec] = {
     Code.TRAFFIC_UNAVAILABLE: Spec(
         503, "交通违法查询暂时不可用，请稍后再试", "Traffic violations cannot be looked up now"
     ),
+    # Consultations and complaints (12345)
+    Code.CONSULTATION_NOT_FOUND: Spec(404, "未找到该诉求", "No such case"),
+    Code.CONSULTATION_MOVE_NOT_ALLOWED: Spec(
+        409,
+        "该诉求当前状态（{state}）不能执行该操作（{move}）",
+        "This case ({state}) does not allow {move}",
+    ),
+    Code.CONSULTATION_NOT_ANSWERED: Spec(
+        409, "该诉求尚未答复，请等待部门答复", "This case has not been answered yet"
+    ),
+    Code.CONSULTATION_REOPEN_USED: Spec(
+        409, "每件诉求只能申请重新办理一次", "A case can be reopened only once"
+    ),
+    Code.CONSULTATION_REOPEN_EXPIRED: Spec(
+        409,
+        "答复已超过 {days} 天，不能再申请重新办理",
+        "More than {days} days have passed since the answer: the case cannot be reopened",
+    ),
+    Code.CONSULTATION_TRANSFER_SAME: Spec(
+        409, "该诉求已由该部门承办，无需转办", "The case is already with that department"
+    ),
+    Code.CONSULTATION_FAQ_NOT_ALLOWED: Spec(
+        409,
+        "只有咨询类诉求的答复可以公开为常见问题",
+        "Only answers to consultations can be published as FAQ entries",
+    ),
+    Code.CONSULTATION_FAQ_PERSONAL_DATA: Spec(
+        400,
+        "公开的问答不能包含个人信息（{found}），请修改后再发布",
+        "The public question and answer must not hold personal data ({found})",
+    ),
+    Code.CONSULTATION_FAQ_NOT_FOUND: Spec(404, "未找到该常见问题", "No such FAQ entry"),
 }

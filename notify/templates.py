@@ -28,6 +28,7 @@ class Category(StrEnum):
     QUEUE = "queue"
     APPLICATIONS = "applications"
     RATINGS = "ratings"
+    CONSULTATIONS = "consultations"
 
 
 MANDATORY_CATEGORIES = frozenset({Category.SECURITY})
@@ -46,6 +47,8 @@ class Event(StrEnum):
     QUEUE_CALLED = "queue_called"
     APPLICATION_STATUS_CHANGED = "application_status_changed"
     RATING_CASE_CLOSED = "rating_case_closed"
+    CONSULTATION_ANSWERED = "consultation_answered"
+    CONSULTATION_TRANSFERRED = "consultation_transferred"
 
 
 def fen_to_yuan(value: str) -> str:
@@ -412,6 +415,64 @@ TEMPLATES: dict[Event, Template] = {
                 keyword1="{item}",
                 keyword2="{rating_no}",
                 keyword3="{outcome}",
+            ),
+        ),
+        Template(
+            Event.CONSULTATION_ANSWERED,
+            Category.CONSULTATIONS,
+            "诉求已答复",
+            "您的{kind}（{case_no}）已由{department}答复，请查看。",
+            "{department} answered your {kind_en} ({case_no}).",
+            SmsTemplate("SMS_CONSULTATION_ANSWERED", "100013", ("kind", "case_no", "department")),
+            wechat_oa=_oa(
+                "OA_CONSULTATION_ANSWERED",
+                thing1="{kind}",
+                character_string2="{case_no}",
+                thing3="{department}",
+            ),
+            wechat_mp=_oa(
+                "MP_CONSULTATION_ANSWERED",
+                "pages/consultations/detail?no={case_no}",
+                thing1="{kind}",
+                character_string2="{case_no}",
+                thing3="{department}",
+            ),
+            alipay_mp=_oa(
+                "AP_CONSULTATION_ANSWERED",
+                "pages/consultations/detail?no={case_no}",
+                keyword1="{kind}",
+                keyword2="{case_no}",
+                keyword3="{department}",
+            ),
+        ),
+        Template(
+            Event.CONSULTATION_TRANSFERRED,
+            Category.CONSULTATIONS,
+            "诉求已转办",
+            "您的{kind}（{case_no}）已转至{department}办理。",
+            "Your {kind_en} ({case_no}) was passed to {department}.",
+            SmsTemplate(
+                "SMS_CONSULTATION_TRANSFERRED", "100014", ("kind", "case_no", "department")
+            ),
+            wechat_oa=_oa(
+                "OA_CONSULTATION_TRANSFERRED",
+                thing1="{kind}",
+                character_string2="{case_no}",
+                thing3="{department}",
+            ),
+            wechat_mp=_oa(
+                "MP_CONSULTATION_TRANSFERRED",
+                "pages/consultations/detail?no={case_no}",
+                thing1="{kind}",
+                character_string2="{case_no}",
+                thing3="{department}",
+            ),
+            alipay_mp=_oa(
+                "AP_CONSULTATION_TRANSFERRED",
+                "pages/consultations/detail?no={case_no}",
+                keyword1="{kind}",
+                keyword2="{case_no}",
+                keyword3="{department}",
             ),
         ),
     )

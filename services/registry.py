@@ -16,6 +16,7 @@ from services.audit.router import service as audit
 from services.bills.router import service as bills
 from services.catalog.router import service as catalog
 from services.catalog.service import warm_up as warm_catalog
+from services.consultations.router import service as consultations
 from services.demands.router import service as demands
 from services.queue.router import service as queue
 from services.queue.service import queue as queue_service
@@ -38,6 +39,7 @@ SERVICES: list[Service] = [
     audit,
     applications,
     ratings,
+    consultations,
 ]
 
 # Run once when an app process starts, before it takes requests.

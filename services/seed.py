@@ -34,3 +34,7 @@ async def seed_demo(say: Callable[[str], object] = print) -> None:
     from services.ratings.seed import seed_ratings
 
     await seed_ratings(say)
+    # Cases address the catalogue's departments and items.
+    from services.consultations.seed import seed_consultations
+
+    await seed_consultations(say)

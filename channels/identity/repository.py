@@ -17,6 +17,7 @@ from payments.models import PaymentOrder
 from services.applications.models import Application, LibraryField, LibraryMaterial, StoredFile
 from services.appointments.models import Appointment, AppointmentStatus, BookingBlock
 from services.bills.models import BillPayment, BoundAccount, Receipt
+from services.consultations.models import Case
 from services.demands.models import FeeDemand
 from services.queue.models import OPEN_STATUSES, QueueEvent, Ticket, TicketStatus
 from services.traffic.models import FinePayment
@@ -156,6 +157,7 @@ async def lock_citizen(citizen_id: int) -> Citizen | None:
 PLAIN_CITIZEN_REFERENCES: tuple[tuple[type[Model], str], ...] = (
     (ChannelAccount, "citizen_id"),
     (Application, "citizen_id"),
+    (Case, "citizen_id"),
     (StoredFile, "citizen_id"),
     (FeeDemand, "paid_by_citizen_id"),
     (BookingBlock, "citizen_id"),

@@ -231,6 +231,14 @@ class IdentityService:
     def id_number_of(self, citizen: Citizen) -> str | None:
         return self._open(citizen.id_number_cipher, ID_NUMBER)
 
+    async def name_and_phone(self, citizen_id: int) -> tuple[str | None, str | None]:
+        """A resident's real name and phone, for a department calling them back or keeping them
+        out of what it publishes; never to be stored elsewhere."""
+        citizen = await repository.citizen_by_id(citizen_id)
+        if citizen is None:
+            return None, None
+        return self._open(citizen.name_cipher, NAME), self.phone_of(citizen)
+
     def _account_read(self, account: ChannelAccount) -> ChannelAccountRead:
         external = self._open(account.external_id_cipher, PHONE)
         return ChannelAccountRead(

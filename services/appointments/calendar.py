@@ -60,9 +60,9 @@ def is_working_day(day: date, overrides: Mapping[date, DayKind]) -> bool:
     return day.weekday() < 5
 
 
-def working_days_after(start: date, days: int, overrides: Mapping[date, DayKind]) -> date:
-    """The `days`-th working day after `start` (which is not counted), as statutory time limits
-    in working days are reckoned. `overrides` must cover the days up to the answer."""
+def add_working_days(start: date, days: int, overrides: Mapping[date, DayKind]) -> date:
+    """The `days`-th working day after `start`, which itself never counts: one working day
+    after a Friday is the Monday, or later when holidays follow."""
     day = start
     while days > 0:
         day += timedelta(days=1)

@@ -14,7 +14,13 @@ from config.database import unit_of_work
 from gateway.paging import Page, cursor_key, decode_cursor, key_of, page_of
 from notify.events import Event, emit
 from services.appointments import repository
-from services.appointments.calendar import WeeklyHours, local_today, sessions_on, slot_times
+from services.appointments.calendar import (
+    WeeklyHours,
+    add_working_days,
+    local_today,
+    sessions_on,
+    slot_times,
+)
 from services.appointments.errors import (
     AppointmentLimit,
     AppointmentNotActive,
@@ -430,7 +436,9 @@ async def opening(hall_id: int, day: date) -> tuple[WeeklyHours, dict[date, DayK
     return await repository.weekly_hours(hall_id), await repository.calendar_overrides(day, day)
 
 
-async def calendar_between(first: date, last: date) -> dict[date, DayKind]:
-    """The holidays and adjusted working days from `first` to `last`, for `calendar`'s
-    working-day reckoning."""
-    return await repository.calendar_overrides(first, last)
+async def working_days_after(start: date, days: int) -> date:
+    """The `days`-th working day after `start` on the city's calendar (holidays and worked
+    weekend days applied), for time limits other capabilities count in working days."""
+    # Twice the days plus a month covers the longest run of holidays the calendar has.
+    overrides = await repository.calendar_overrides(start, start + timedelta(days=2 * days + 31))
+    return add_working_days(start, days, overrides)

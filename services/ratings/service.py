@@ -22,8 +22,8 @@ from config.database import unit_of_work
 from gateway.paging import BEIJING, Page, PageParams, cursor_id, decode_cursor, page_of
 from gateway.schemas import StaffPrincipal
 from notify.events import Event, emit
-from services.appointments.calendar import local_today, working_days_after
-from services.appointments.service import calendar_between
+from services.appointments.calendar import local_today
+from services.appointments.service import working_days_after
 from services.catalog.scope import department_covered, departments_covered
 from services.ratings import repository as repo
 from services.ratings.errors import (
@@ -94,7 +94,6 @@ OUTCOME_NAMES: dict[CaseOutcome, str] = {
 }
 OPEN_STATES = (CaseState.OPEN, CaseState.CALLED_BACK)
 # Holidays longer than this stretch a working-day deadline no further than the calendar read.
-_CALENDAR_SLACK_DAYS = 45
 
 
 def utcnow() -> datetime:
@@ -228,9 +227,7 @@ class RatingService:
     async def deadline(self, opened_on: date) -> date:
         """The last day of the rectification: the limit in working days after `opened_on`, by
         the national holiday calendar."""
-        days = self.settings.rectification_days
-        last = opened_on + timedelta(days=days * 2 + _CALENDAR_SLACK_DAYS)
-        return working_days_after(opened_on, days, await calendar_between(opened_on, last))
+        return await working_days_after(opened_on, self.settings.rectification_days)
 
     async def mine(self, citizen_id: int, params: PageParams) -> Page[RatingRead]:
         before = cursor_id(decode_cursor(params.cursor), "before")

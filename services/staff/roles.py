@@ -53,6 +53,12 @@ BUILTIN_ROLES: dict[str, RoleSpec] = {
                 "ratings.manage",
             ),
         ),
+        RoleSpec(
+            "case_handler",
+            "诉求办理员",
+            "Consultation handler",
+            (SELF, "consultations.answer"),
+        ),
         RoleSpec("catalog_editor", "事项编辑", "Catalogue editor", (SELF, "catalog.edit")),
         RoleSpec(
             "finance",

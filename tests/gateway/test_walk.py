@@ -35,6 +35,7 @@ SOURCES: dict[tuple[str, str] | str, tuple[str, str]] = {
     "target_group": ("TargetGroupRead", "code"),
     "bill_ids": ("BillRead", "bill_id"),
     ("applications", "material_code"): ("MaterialNeed", "code"),
+    ("consultations", "item"): ("ItemSummary", "code"),
     ("staff", "staff_id"): ("StaffAccountRead", "id"),
     ("staff", "assignment_id"): ("AssignmentRead", "id"),
     ("staff", "role_code"): ("RoleDefinitionRead", "code"),

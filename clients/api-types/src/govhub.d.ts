@@ -3373,6 +3373,294 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/services/consultations/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit a consultation, complaint or suggestion
+         * @description 提交咨询、投诉或建议
+         *
+         *     Caller: a signed-in resident.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `CATALOG_DEPARTMENT_NOT_FOUND`, `CATALOG_ITEM_NOT_FOUND`.
+         */
+        post: operations["consultations.submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/consultations/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * My cases
+         * @description 我的诉求
+         *
+         *     Caller: a signed-in resident.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
+         */
+        post: operations["consultations.mine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/consultations/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * One case and its timeline
+         * @description 诉求详情与办理过程
+         *
+         *     Caller: a signed-in resident.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CONSULTATION_NOT_FOUND`.
+         */
+        post: operations["consultations.detail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/consultations/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw (before the answer)
+         * @description 撤回诉求
+         *
+         *     Caller: a signed-in resident.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `CONSULTATION_NOT_FOUND`, `CONSULTATION_MOVE_NOT_ALLOWED`.
+         */
+        post: operations["consultations.withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/consultations/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reopen after the answer (once)
+         * @description 申请重新办理（仅一次）
+         *
+         *     Caller: a signed-in resident.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `CONSULTATION_NOT_FOUND`, `CONSULTATION_MOVE_NOT_ALLOWED`, `CONSULTATION_NOT_ANSWERED`, `CONSULTATION_REOPEN_USED`, `CONSULTATION_REOPEN_EXPIRED`.
+         */
+        post: operations["consultations.reopen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/consultations/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm the answer (satisfied) and close
+         * @description 确认满意并办结
+         *
+         *     Caller: a signed-in resident.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `CONSULTATION_NOT_FOUND`, `CONSULTATION_MOVE_NOT_ALLOWED`, `CONSULTATION_NOT_ANSWERED`.
+         */
+        post: operations["consultations.confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/consultations/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Inbox (staff)
+         * @description 诉求待办（工作人员）
+         *
+         *     Caller: staff holding `consultations.answer`.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
+         */
+        post: operations["consultations.inbox"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/consultations/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * One case (staff)
+         * @description 诉求详情（工作人员）
+         *
+         *     Caller: staff holding `consultations.answer`.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CONSULTATION_NOT_FOUND`.
+         */
+        post: operations["consultations.review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/consultations/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a case (staff)
+         * @description 答复诉求（工作人员）
+         *
+         *     Caller: staff holding `consultations.answer`.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `CONSULTATION_NOT_FOUND`, `CONSULTATION_MOVE_NOT_ALLOWED`, `CONSULTATION_FAQ_NOT_ALLOWED`, `CONSULTATION_FAQ_PERSONAL_DATA`.
+         */
+        post: operations["consultations.answer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/consultations/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pass a case to another department (staff)
+         * @description 转办其他部门（工作人员）
+         *
+         *     Caller: staff holding `consultations.answer`.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `CONSULTATION_NOT_FOUND`, `CONSULTATION_MOVE_NOT_ALLOWED`, `CATALOG_DEPARTMENT_NOT_FOUND`, `CONSULTATION_TRANSFER_SAME`.
+         */
+        post: operations["consultations.transfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/consultations/faq": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * FAQ from answered consultations
+         * @description 常见问题
+         *
+         *     Caller: anyone, signed in or not.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `CURSOR_INVALID`, `CATALOG_DEPARTMENT_NOT_FOUND`.
+         */
+        post: operations["consultations.faq"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/consultations/faq-item": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * One FAQ entry
+         * @description 常见问题详情
+         *
+         *     Caller: anyone, signed in or not.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `CONSULTATION_FAQ_NOT_FOUND`.
+         */
+        post: operations["consultations.faq-item"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3608,6 +3896,29 @@ export interface components {
             /** Active */
             active: boolean;
         };
+        /** AnswerParams */
+        AnswerParams: {
+            /** Case No */
+            case_no: string;
+            /** Text */
+            text: string;
+            /**
+             * Publish Faq
+             * @description consultations only: publish to the FAQ
+             * @default false
+             */
+            publish_faq: boolean;
+            /**
+             * Faq Question
+             * @default null
+             */
+            faq_question: string | null;
+            /**
+             * Faq Answer
+             * @default null
+             */
+            faq_answer: string | null;
+        };
         /** AppealParams */
         AppealParams: {
             /** Rating No */
@@ -3736,7 +4047,7 @@ export interface components {
             /** Supplement Reason */
             supplement_reason: string | null;
             /** Timeline */
-            timeline: components["schemas"]["TimelineEntry"][];
+            timeline: components["schemas"]["services__applications__schemas__TimelineEntry"][];
         };
         /** AppointmentParams */
         AppointmentParams: {
@@ -4297,7 +4608,7 @@ export interface components {
              * Format: date-time
              */
             rated_at: string;
-            state: components["schemas"]["CaseState"];
+            state: components["schemas"]["services__ratings__models__CaseState"];
             /**
              * Opened At
              * Format: date-time
@@ -4326,65 +4637,47 @@ export interface components {
             resident_phone: string | null;
         };
         /**
+         * CaseKind
+         * @enum {string}
+         */
+        CaseKind: "consultation" | "complaint" | "suggestion";
+        /**
          * CaseOutcome
          * @enum {string}
          */
         CaseOutcome: "rectified" | "explained" | "unfounded" | "withdrawn";
-        /** CaseRead */
-        CaseRead: {
-            /** Rating No */
-            rating_no: string;
-            kind: components["schemas"]["MatterKind"];
-            /** Reference */
-            reference: string;
+        /** CaseParams */
+        CaseParams: {
+            /** Case No */
+            case_no: string;
+        };
+        /** CaseSummary */
+        CaseSummary: {
+            /** Case No */
+            case_no: string;
+            kind: components["schemas"]["CaseKind"];
+            state: components["schemas"]["services__consultations__models__CaseState"];
+            /** Title */
+            title: string;
+            /** Department */
+            department: string;
+            /** Department Name */
+            department_name: string;
             /** Item Code */
-            item_code: string;
-            /** Item Name */
-            item_name: string;
-            /** Department Id */
-            department_id: number | null;
-            /** Level */
-            level: number;
-            grade: components["schemas"]["Grade"];
-            /** Grade Name */
-            grade_name: string;
-            /** Reasons */
-            reasons: components["schemas"]["ReasonRead"][];
-            /** Comment */
-            comment: string | null;
+            item_code: string | null;
             /**
-             * Rated At
+             * Submitted At
              * Format: date-time
              */
-            rated_at: string;
-            state: components["schemas"]["CaseState"];
+            submitted_at: string;
             /**
-             * Opened At
+             * Due At
              * Format: date-time
              */
-            opened_at: string;
-            /**
-             * Due On
-             * Format: date
-             */
-            due_on: string;
+            due_at: string;
             /** Overdue */
             overdue: boolean;
-            callback: components["schemas"]["CallbackRead"] | null;
-            outcome: components["schemas"]["CaseOutcome"] | null;
-            /** Outcome Note */
-            outcome_note: string | null;
-            /** Closed At */
-            closed_at: string | null;
-            /** On Time */
-            on_time: boolean | null;
-            appeal_state: components["schemas"]["AppealState"] | null;
         };
-        /**
-         * CaseState
-         * @enum {string}
-         */
-        CaseState: "open" | "called_back" | "closed";
         /** CasesParams */
         CasesParams: {
             /**
@@ -4399,7 +4692,7 @@ export interface components {
              */
             limit: number;
             /** @default null */
-            state: components["schemas"]["CaseState"] | null;
+            state: components["schemas"]["services__ratings__models__CaseState"] | null;
             /**
              * Overdue
              * @description only cases past their deadline and not closed
@@ -4412,7 +4705,7 @@ export interface components {
          * @description What a message is about; residents opt out per category.
          * @enum {string}
          */
-        Category: "security" | "payments" | "appointments" | "queue" | "applications" | "ratings";
+        Category: "security" | "payments" | "appointments" | "queue" | "applications" | "ratings" | "consultations";
         /** ChannelAccountRead */
         ChannelAccountRead: {
             /** Id */
@@ -4500,6 +4793,16 @@ export interface components {
              */
             note: string;
         };
+        /** CommentParams */
+        CommentParams: {
+            /** Case No */
+            case_no: string;
+            /**
+             * Comment
+             * @default null
+             */
+            comment: string | null;
+        };
         /** ConsentRead */
         ConsentRead: {
             /** Channel */
@@ -4509,6 +4812,11 @@ export interface components {
             /** Remaining */
             remaining: number | null;
         };
+        /**
+         * ContactPreference
+         * @enum {string}
+         */
+        ContactPreference: "message" | "phone" | "none";
         /** CounterView */
         CounterView: {
             demand: components["schemas"]["DemandRead"];
@@ -4618,7 +4926,7 @@ export interface components {
          * Event
          * @enum {string}
          */
-        Event: "login_code" | "payment_succeeded" | "payment_refunded" | "bill_written_off" | "fee_demand_issued" | "appointment_booked" | "appointment_reminder" | "appointment_cancelled" | "queue_near" | "queue_called" | "application_status_changed" | "rating_case_closed";
+        Event: "login_code" | "payment_succeeded" | "payment_refunded" | "bill_written_off" | "fee_demand_issued" | "appointment_booked" | "appointment_reminder" | "appointment_cancelled" | "queue_near" | "queue_called" | "application_status_changed" | "rating_case_closed" | "consultation_answered" | "consultation_transferred";
         /** FacetRead */
         FacetRead: {
             /** Code */
@@ -4630,12 +4938,40 @@ export interface components {
             /** Item Count */
             item_count: number;
         };
-        /** FaqRead */
-        FaqRead: {
-            /** Question */
-            question: string;
-            /** Answer */
-            answer: string;
+        /** FaqParams */
+        FaqParams: {
+            /** Faq Id */
+            faq_id: number;
+        };
+        /** FaqSearchParams */
+        FaqSearchParams: {
+            /**
+             * Cursor
+             * @description `next_cursor` of the previous page; none: the first
+             * @default null
+             */
+            cursor: string | null;
+            /**
+             * Limit
+             * @default 20
+             */
+            limit: number;
+            /**
+             * Q
+             * @description words in the question or answer
+             * @default null
+             */
+            q: string | null;
+            /**
+             * Department
+             * @default null
+             */
+            department: string | null;
+            /**
+             * Item
+             * @default null
+             */
+            item: string | null;
         };
         /**
          * FastLaneGroup
@@ -4987,29 +5323,6 @@ export interface components {
              * @default null
              */
             region: string | null;
-        };
-        /** InboxParams */
-        InboxParams: {
-            /**
-             * State
-             * @default null
-             */
-            state: string | null;
-            /**
-             * Overdue
-             * @default false
-             */
-            overdue: boolean;
-            /**
-             * Cursor
-             * @default null
-             */
-            cursor: string | null;
-            /**
-             * Limit
-             * @default 50
-             */
-            limit: number;
         };
         /**
          * IssueParams
@@ -5522,7 +5835,17 @@ export interface components {
         /** Page[CaseRead] */
         Page_CaseRead_: {
             /** Items */
-            items: components["schemas"]["CaseRead"][];
+            items: components["schemas"]["services__ratings__schemas__CaseRead"][];
+            /**
+             * Next Cursor
+             * @description null on the last page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[CaseSummary] */
+        Page_CaseSummary_: {
+            /** Items */
+            items: components["schemas"]["CaseSummary"][];
             /**
              * Next Cursor
              * @description null on the last page
@@ -5533,6 +5856,16 @@ export interface components {
         Page_DemandRead_: {
             /** Items */
             items: components["schemas"]["DemandRead"][];
+            /**
+             * Next Cursor
+             * @description null on the last page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[FaqRead] */
+        Page_FaqRead_: {
+            /** Items */
+            items: components["schemas"]["services__consultations__schemas__FaqRead"][];
             /**
              * Next Cursor
              * @description null on the last page
@@ -5857,7 +6190,7 @@ export interface components {
              * Format: date-time
              */
             rated_at: string;
-            case_state: components["schemas"]["CaseState"] | null;
+            case_state: components["schemas"]["services__ratings__models__CaseState"] | null;
             case_outcome: components["schemas"]["CaseOutcome"] | null;
         };
         /** RatingStats */
@@ -5900,6 +6233,13 @@ export interface components {
              * @default null
              */
             tokens: components["schemas"]["TokenPair"] | null;
+        };
+        /** ReasonParams */
+        ReasonParams: {
+            /** Case No */
+            case_no: string;
+            /** Reason */
+            reason: string;
         };
         /** ReasonRead */
         ReasonRead: {
@@ -6333,6 +6673,55 @@ export interface components {
             /** Assignments */
             assignments: components["schemas"]["AssignmentRead"][];
         };
+        /** StaffCaseRead */
+        StaffCaseRead: {
+            /** Case No */
+            case_no: string;
+            kind: components["schemas"]["CaseKind"];
+            state: components["schemas"]["services__consultations__models__CaseState"];
+            /** Title */
+            title: string;
+            /** Department */
+            department: string;
+            /** Department Name */
+            department_name: string;
+            /** Item Code */
+            item_code: string | null;
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /** Overdue */
+            overdue: boolean;
+            /** Text */
+            text: string;
+            contact: components["schemas"]["ContactPreference"];
+            /** Answer */
+            answer: string | null;
+            /** Answered At */
+            answered_at: string | null;
+            /** Reopened */
+            reopened: boolean;
+            /** Reopen Until */
+            reopen_until: string | null;
+            /** Closed At */
+            closed_at: string | null;
+            /** Moves */
+            moves: string[];
+            /** Timeline */
+            timeline: components["schemas"]["services__consultations__schemas__TimelineEntry"][];
+            /**
+             * Callback Phone
+             * @description only when the resident asked for a call
+             */
+            callback_phone: string | null;
+        };
         /** StaffIdParams */
         StaffIdParams: {
             /** Staff Id */
@@ -6436,6 +6825,29 @@ export interface components {
              */
             limit: number;
         };
+        /** SubmitParams */
+        SubmitParams: {
+            /** @description consultation 咨询, complaint 投诉, suggestion 建议 */
+            kind: components["schemas"]["CaseKind"];
+            /**
+             * Department
+             * @description department code (catalog.departments)
+             * @default null
+             */
+            department: string | null;
+            /**
+             * Item
+             * @description catalogue item code; without `department`, its handling department
+             * @default null
+             */
+            item: string | null;
+            /** Title */
+            title: string;
+            /** Text */
+            text: string;
+            /** @default message */
+            contact: components["schemas"]["ContactPreference"];
+        };
         /**
          * SubscribeParams
          * @description What the resident accepted in `requestSubscribeMessage`, by event.
@@ -6520,24 +6932,6 @@ export interface components {
          * @enum {string}
          */
         TicketStatus: "waiting" | "called" | "done" | "skipped" | "cancelled" | "transferred";
-        /** TimelineEntry */
-        TimelineEntry: {
-            /** Move */
-            move: string;
-            /** From State */
-            from_state: string;
-            /** To State */
-            to_state: string;
-            /** Actor Type */
-            actor_type: string;
-            /** Reason */
-            reason: string | null;
-            /**
-             * At
-             * Format: date-time
-             */
-            at: string;
-        };
         /** TokenPair */
         TokenPair: {
             /** Access Token */
@@ -6558,11 +6952,6 @@ export interface components {
          * @enum {string}
          */
         TradeType: "jsapi" | "miniprogram" | "app" | "wap" | "native" | "h5" | "qr" | "page" | "cashier";
-        /** TransferParams */
-        TransferParams: {
-            /** Queue Id */
-            queue_id: number;
-        };
         /** UnlinkParams */
         UnlinkParams: {
             /** Account Id */
@@ -6779,10 +7168,51 @@ export interface components {
              */
             created_at: string;
         };
+        /** InboxParams */
+        services__applications__schemas__InboxParams: {
+            /**
+             * State
+             * @default null
+             */
+            state: string | null;
+            /**
+             * Overdue
+             * @default false
+             */
+            overdue: boolean;
+            /**
+             * Cursor
+             * @default null
+             */
+            cursor: string | null;
+            /**
+             * Limit
+             * @default 50
+             */
+            limit: number;
+        };
         /** ItemParams */
         services__applications__schemas__ItemParams: {
             /** Item Code */
             item_code: string;
+        };
+        /** TimelineEntry */
+        services__applications__schemas__TimelineEntry: {
+            /** Move */
+            move: string;
+            /** From State */
+            from_state: string;
+            /** To State */
+            to_state: string;
+            /** Actor Type */
+            actor_type: string;
+            /** Reason */
+            reason: string | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
         };
         /** WindowParams */
         services__appointments__schemas__WindowParams: {
@@ -6837,6 +7267,13 @@ export interface components {
             /** @default null */
             trade_type: components["schemas"]["TradeType"] | null;
         };
+        /** FaqRead */
+        services__catalog__schemas__FaqRead: {
+            /** Question */
+            question: string;
+            /** Answer */
+            answer: string;
+        };
         /** ItemParams */
         services__catalog__schemas__ItemParams: {
             /**
@@ -6887,9 +7324,134 @@ export interface components {
             /** Steps */
             steps: components["schemas"]["StepRead"][];
             /** Faqs */
-            faqs: components["schemas"]["FaqRead"][];
+            faqs: components["schemas"]["services__catalog__schemas__FaqRead"][];
             /** @description null when the region (and its ancestors) do not offer the item */
             implementation: components["schemas"]["LocalImplementation"] | null;
+        };
+        /**
+         * CaseState
+         * @enum {string}
+         */
+        services__consultations__models__CaseState: "submitted" | "answered" | "reopened" | "closed" | "withdrawn";
+        /** CaseRead */
+        services__consultations__schemas__CaseRead: {
+            /** Case No */
+            case_no: string;
+            kind: components["schemas"]["CaseKind"];
+            state: components["schemas"]["services__consultations__models__CaseState"];
+            /** Title */
+            title: string;
+            /** Department */
+            department: string;
+            /** Department Name */
+            department_name: string;
+            /** Item Code */
+            item_code: string | null;
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /** Overdue */
+            overdue: boolean;
+            /** Text */
+            text: string;
+            contact: components["schemas"]["ContactPreference"];
+            /** Answer */
+            answer: string | null;
+            /** Answered At */
+            answered_at: string | null;
+            /** Reopened */
+            reopened: boolean;
+            /** Reopen Until */
+            reopen_until: string | null;
+            /** Closed At */
+            closed_at: string | null;
+            /** Moves */
+            moves: string[];
+            /** Timeline */
+            timeline: components["schemas"]["services__consultations__schemas__TimelineEntry"][];
+        };
+        /** FaqRead */
+        services__consultations__schemas__FaqRead: {
+            /** Id */
+            id: number;
+            /** Question */
+            question: string;
+            /** Answer */
+            answer: string;
+            /** Department */
+            department: string;
+            /** Department Name */
+            department_name: string;
+            /** Item Code */
+            item_code: string | null;
+            /**
+             * Published At
+             * Format: date-time
+             */
+            published_at: string;
+        };
+        /** InboxParams */
+        services__consultations__schemas__InboxParams: {
+            /**
+             * Cursor
+             * @description `next_cursor` of the previous page; none: the first
+             * @default null
+             */
+            cursor: string | null;
+            /**
+             * Limit
+             * @default 20
+             */
+            limit: number;
+            /** @default null */
+            state: components["schemas"]["services__consultations__models__CaseState"] | null;
+            /** @default null */
+            kind: components["schemas"]["CaseKind"] | null;
+            /**
+             * Overdue
+             * @description only open cases past their deadline
+             * @default false
+             */
+            overdue: boolean;
+        };
+        /** TimelineEntry */
+        services__consultations__schemas__TimelineEntry: {
+            /** Move */
+            move: string;
+            from_state: components["schemas"]["services__consultations__models__CaseState"];
+            to_state: components["schemas"]["services__consultations__models__CaseState"];
+            /** Actor Type */
+            actor_type: string;
+            /** Department */
+            department: string;
+            /** Department Name */
+            department_name: string;
+            /** Text */
+            text: string | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
+        /** TransferParams */
+        services__consultations__schemas__TransferParams: {
+            /** Case No */
+            case_no: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Department
+             * @description the receiving department
+             */
+            department: string;
         };
         /** ItemRead */
         services__demands__schemas__ItemRead: {
@@ -6914,10 +7476,70 @@ export interface components {
             /** @default null */
             trade_type: components["schemas"]["TradeType"] | null;
         };
+        /** TransferParams */
+        services__queue__schemas__TransferParams: {
+            /** Queue Id */
+            queue_id: number;
+        };
         /** WindowParams */
         services__queue__schemas__WindowParams: {
             /** Window Id */
             window_id: number;
+        };
+        /**
+         * CaseState
+         * @enum {string}
+         */
+        services__ratings__models__CaseState: "open" | "called_back" | "closed";
+        /** CaseRead */
+        services__ratings__schemas__CaseRead: {
+            /** Rating No */
+            rating_no: string;
+            kind: components["schemas"]["MatterKind"];
+            /** Reference */
+            reference: string;
+            /** Item Code */
+            item_code: string;
+            /** Item Name */
+            item_name: string;
+            /** Department Id */
+            department_id: number | null;
+            /** Level */
+            level: number;
+            grade: components["schemas"]["Grade"];
+            /** Grade Name */
+            grade_name: string;
+            /** Reasons */
+            reasons: components["schemas"]["ReasonRead"][];
+            /** Comment */
+            comment: string | null;
+            /**
+             * Rated At
+             * Format: date-time
+             */
+            rated_at: string;
+            state: components["schemas"]["services__ratings__models__CaseState"];
+            /**
+             * Opened At
+             * Format: date-time
+             */
+            opened_at: string;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Overdue */
+            overdue: boolean;
+            callback: components["schemas"]["CallbackRead"] | null;
+            outcome: components["schemas"]["CaseOutcome"] | null;
+            /** Outcome Note */
+            outcome_note: string | null;
+            /** Closed At */
+            closed_at: string | null;
+            /** On Time */
+            on_time: boolean | null;
+            appeal_state: components["schemas"]["AppealState"] | null;
         };
         /**
          * ErrorEnvelope
@@ -6925,7 +7547,7 @@ export interface components {
          */
         ErrorEnvelope: {
             /** @enum {string} */
-            code: "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "BAD_REQUEST" | "VALIDATION_FAILED" | "UNKNOWN_SERVICE" | "UNKNOWN_ACTION" | "CHANNEL_NOT_ALLOWED" | "LOGIN_REQUIRED" | "REAL_NAME_REQUIRED" | "STAFF_ONLY" | "PERMISSION_DENIED" | "OUT_OF_SCOPE" | "RATE_LIMITED" | "IDEMPOTENCY_CONFLICT" | "CURSOR_INVALID" | "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_IN_PROGRESS" | "SERVICE_UNAVAILABLE" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "TOKEN_REVOKED" | "REFRESH_TOKEN_REUSED" | "PHONE_INVALID" | "ID_NUMBER_INVALID" | "OTP_TOO_FREQUENT" | "OTP_DAILY_LIMIT" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_TOO_MANY_ATTEMPTS" | "CITIZEN_NOT_FOUND" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "STAFF_DISABLED" | "STAFF_NOT_FOUND" | "STAFF_USERNAME_INVALID" | "STAFF_USERNAME_TAKEN" | "STAFF_PASSWORD_TOO_SHORT" | "STAFF_ROLE_UNKNOWN" | "STAFF_ASSIGNMENT_NOT_FOUND" | "STAFF_OWN_ACCOUNT" | "REAL_NAME_MISMATCH" | "REAL_NAME_ALREADY_VERIFIED" | "ID_NUMBER_TAKEN" | "ALIPAY_PHONE_INVALID" | "PHONE_TAKEN" | "PHONE_ALREADY_BOUND" | "CHANNEL_ACCOUNT_NOT_FOUND" | "CHANNEL_ACCOUNT_LAST" | "CATALOG_ITEM_NOT_FOUND" | "CATALOG_THEME_NOT_FOUND" | "REGION_NOT_FOUND" | "CATALOG_LIFE_EVENT_NOT_FOUND" | "CATALOG_TARGET_GROUP_NOT_FOUND" | "CATALOG_DEPARTMENT_NOT_FOUND" | "CATALOG_NOT_IMPLEMENTED" | "CATALOG_PROMISE_EXCEEDS_LEGAL" | "HALL_NOT_FOUND" | "ITEM_NOT_BOOKABLE" | "SLOT_NOT_FOUND" | "SLOT_FULL" | "SLOT_CLOSED" | "APPOINTMENT_LIMIT" | "BOOKING_BLOCKED" | "APPOINTMENT_NOT_FOUND" | "APPOINTMENT_NOT_ACTIVE" | "CANCEL_TOO_LATE" | "CHECK_IN_CLOSED" | "QUEUE_NOT_FOUND" | "QUEUE_CLOSED" | "QUEUE_NUMBER_NOT_FOUND" | "QUEUE_NUMBER_ACTIVE" | "QUEUE_NUMBER_STATE" | "QUEUE_EMPTY" | "QUEUE_STREAM_TICKET_INVALID" | "WINDOW_NOT_FOUND" | "WINDOW_CODE_TAKEN" | "OPENING_HOURS_INVALID" | "WINDOW_TAKEN" | "WINDOW_NOT_SIGNED_IN" | "WINDOW_BUSY" | "NOTIFY_TEMPLATE_UNKNOWN" | "NOTIFY_PARAM_MISSING" | "NOTIFY_MESSAGE_NOT_FOUND" | "NOTIFY_CATEGORY_MANDATORY" | "NOTIFY_NOT_RETRYABLE" | "WECHAT_ACCOUNT_UNKNOWN" | "WECHAT_SIGNATURE_MISSING" | "WECHAT_SIGNATURE_INVALID" | "WECHAT_MESSAGE_STALE" | "WECHAT_APPID_MISMATCH" | "WECHAT_MESSAGE_MALFORMED" | "WECHAT_API_ERROR" | "WECHAT_CODE_INVALID" | "CHANNEL_NOT_CONFIGURED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_REUSED" | "OAUTH_REDIRECT_INVALID" | "ALIPAY_API_ERROR" | "ALIPAY_SIGNATURE_INVALID" | "ALIPAY_CODE_INVALID" | "PAYMENT_ORDER_NOT_FOUND" | "PAYMENT_STATE_CONFLICT" | "PAYMENT_ALREADY_PAID" | "PAYMENT_AMOUNT_INVALID" | "PAYMENT_METHOD_UNSUPPORTED" | "PAYMENT_PAYER_REQUIRED" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PAYMENT_PROVIDER_REFUSED" | "RECONCILIATION_BREAK_NOT_FOUND" | "RECONCILIATION_BREAK_CLOSED" | "RECONCILIATION_RANGE_INVALID" | "REFUND_EXCEEDS_PAID" | "REFUND_CONFLICT" | "REFUND_NOT_FOUND" | "APPLICATION_FORM_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_MOVE_NOT_ALLOWED" | "APPLICATION_REASON_REQUIRED" | "APPLICATION_INVALID" | "APPLICATION_MATERIALS_MISSING" | "FILE_REJECTED" | "FILE_NOT_FOUND" | "FILE_LINK_INVALID" | "RATING_MATTER_NOT_FOUND" | "RATING_NOT_HANDLED" | "RATING_ALREADY_GIVEN" | "RATING_REASON_INVALID" | "RATING_NOT_FOUND" | "RATING_CASE_NOT_FOUND" | "RATING_CASE_CLOSED" | "RATING_CALLBACK_REQUIRED" | "RATING_APPEAL_EXISTS" | "RATING_APPEAL_NOT_FOUND" | "RATING_APPEAL_DECIDED" | "DEPARTMENT_KEY_INVALID" | "DEMAND_NOT_FOUND" | "DEMAND_CONFLICT" | "DEMAND_NOT_PAYABLE" | "DEMAND_PAYING" | "DEMAND_TEST_MODE" | "DEMAND_PAYER_REQUIRED" | "BILL_HOLDER_MISMATCH" | "BILL_PROOF_LOCKED" | "BILL_KIND_UNAVAILABLE" | "BILL_COMPANY_UNAVAILABLE" | "BILL_ACCOUNT_NOT_FOUND" | "BILL_ACCOUNT_ALREADY_BOUND" | "BILL_ACCOUNT_LIMIT" | "BILL_NOT_FOUND" | "BILL_NOTHING_TO_PAY" | "BILL_PAYING" | "BILL_ALREADY_PAID" | "BILL_RECEIPT_NOT_FOUND" | "BILL_WRITE_OFF_NOT_FOUND" | "FINE_REPORT_NOT_FOUND" | "TRAFFIC_VEHICLE_NOT_FOUND" | "TRAFFIC_VIOLATION_NOT_FOUND" | "TRAFFIC_FINE_NOT_PAYABLE" | "TRAFFIC_FINE_PAYING" | "TRAFFIC_FINE_PAID" | "TRAFFIC_UNAVAILABLE";
+            code: "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "BAD_REQUEST" | "VALIDATION_FAILED" | "UNKNOWN_SERVICE" | "UNKNOWN_ACTION" | "CHANNEL_NOT_ALLOWED" | "LOGIN_REQUIRED" | "REAL_NAME_REQUIRED" | "STAFF_ONLY" | "PERMISSION_DENIED" | "OUT_OF_SCOPE" | "RATE_LIMITED" | "IDEMPOTENCY_CONFLICT" | "CURSOR_INVALID" | "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_IN_PROGRESS" | "SERVICE_UNAVAILABLE" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "TOKEN_REVOKED" | "REFRESH_TOKEN_REUSED" | "PHONE_INVALID" | "ID_NUMBER_INVALID" | "OTP_TOO_FREQUENT" | "OTP_DAILY_LIMIT" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_TOO_MANY_ATTEMPTS" | "CITIZEN_NOT_FOUND" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "STAFF_DISABLED" | "STAFF_NOT_FOUND" | "STAFF_USERNAME_INVALID" | "STAFF_USERNAME_TAKEN" | "STAFF_PASSWORD_TOO_SHORT" | "STAFF_ROLE_UNKNOWN" | "STAFF_ASSIGNMENT_NOT_FOUND" | "STAFF_OWN_ACCOUNT" | "REAL_NAME_MISMATCH" | "REAL_NAME_ALREADY_VERIFIED" | "ID_NUMBER_TAKEN" | "ALIPAY_PHONE_INVALID" | "PHONE_TAKEN" | "PHONE_ALREADY_BOUND" | "CHANNEL_ACCOUNT_NOT_FOUND" | "CHANNEL_ACCOUNT_LAST" | "CATALOG_ITEM_NOT_FOUND" | "CATALOG_THEME_NOT_FOUND" | "REGION_NOT_FOUND" | "CATALOG_LIFE_EVENT_NOT_FOUND" | "CATALOG_TARGET_GROUP_NOT_FOUND" | "CATALOG_DEPARTMENT_NOT_FOUND" | "CATALOG_NOT_IMPLEMENTED" | "CATALOG_PROMISE_EXCEEDS_LEGAL" | "HALL_NOT_FOUND" | "ITEM_NOT_BOOKABLE" | "SLOT_NOT_FOUND" | "SLOT_FULL" | "SLOT_CLOSED" | "APPOINTMENT_LIMIT" | "BOOKING_BLOCKED" | "APPOINTMENT_NOT_FOUND" | "APPOINTMENT_NOT_ACTIVE" | "CANCEL_TOO_LATE" | "CHECK_IN_CLOSED" | "QUEUE_NOT_FOUND" | "QUEUE_CLOSED" | "QUEUE_NUMBER_NOT_FOUND" | "QUEUE_NUMBER_ACTIVE" | "QUEUE_NUMBER_STATE" | "QUEUE_EMPTY" | "QUEUE_STREAM_TICKET_INVALID" | "WINDOW_NOT_FOUND" | "WINDOW_CODE_TAKEN" | "OPENING_HOURS_INVALID" | "WINDOW_TAKEN" | "WINDOW_NOT_SIGNED_IN" | "WINDOW_BUSY" | "NOTIFY_TEMPLATE_UNKNOWN" | "NOTIFY_PARAM_MISSING" | "NOTIFY_MESSAGE_NOT_FOUND" | "NOTIFY_CATEGORY_MANDATORY" | "NOTIFY_NOT_RETRYABLE" | "WECHAT_ACCOUNT_UNKNOWN" | "WECHAT_SIGNATURE_MISSING" | "WECHAT_SIGNATURE_INVALID" | "WECHAT_MESSAGE_STALE" | "WECHAT_APPID_MISMATCH" | "WECHAT_MESSAGE_MALFORMED" | "WECHAT_API_ERROR" | "WECHAT_CODE_INVALID" | "CHANNEL_NOT_CONFIGURED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_REUSED" | "OAUTH_REDIRECT_INVALID" | "ALIPAY_API_ERROR" | "ALIPAY_SIGNATURE_INVALID" | "ALIPAY_CODE_INVALID" | "PAYMENT_ORDER_NOT_FOUND" | "PAYMENT_STATE_CONFLICT" | "PAYMENT_ALREADY_PAID" | "PAYMENT_AMOUNT_INVALID" | "PAYMENT_METHOD_UNSUPPORTED" | "PAYMENT_PAYER_REQUIRED" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PAYMENT_PROVIDER_REFUSED" | "RECONCILIATION_BREAK_NOT_FOUND" | "RECONCILIATION_BREAK_CLOSED" | "RECONCILIATION_RANGE_INVALID" | "REFUND_EXCEEDS_PAID" | "REFUND_CONFLICT" | "REFUND_NOT_FOUND" | "APPLICATION_FORM_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_MOVE_NOT_ALLOWED" | "APPLICATION_REASON_REQUIRED" | "APPLICATION_INVALID" | "APPLICATION_MATERIALS_MISSING" | "FILE_REJECTED" | "FILE_NOT_FOUND" | "FILE_LINK_INVALID" | "RATING_MATTER_NOT_FOUND" | "RATING_NOT_HANDLED" | "RATING_ALREADY_GIVEN" | "RATING_REASON_INVALID" | "RATING_NOT_FOUND" | "RATING_CASE_NOT_FOUND" | "RATING_CASE_CLOSED" | "RATING_CALLBACK_REQUIRED" | "RATING_APPEAL_EXISTS" | "RATING_APPEAL_NOT_FOUND" | "RATING_APPEAL_DECIDED" | "DEPARTMENT_KEY_INVALID" | "DEMAND_NOT_FOUND" | "DEMAND_CONFLICT" | "DEMAND_NOT_PAYABLE" | "DEMAND_PAYING" | "DEMAND_TEST_MODE" | "DEMAND_PAYER_REQUIRED" | "BILL_HOLDER_MISMATCH" | "BILL_PROOF_LOCKED" | "BILL_KIND_UNAVAILABLE" | "BILL_COMPANY_UNAVAILABLE" | "BILL_ACCOUNT_NOT_FOUND" | "BILL_ACCOUNT_ALREADY_BOUND" | "BILL_ACCOUNT_LIMIT" | "BILL_NOT_FOUND" | "BILL_NOTHING_TO_PAY" | "BILL_PAYING" | "BILL_ALREADY_PAID" | "BILL_RECEIPT_NOT_FOUND" | "BILL_WRITE_OFF_NOT_FOUND" | "FINE_REPORT_NOT_FOUND" | "TRAFFIC_VEHICLE_NOT_FOUND" | "TRAFFIC_VIOLATION_NOT_FOUND" | "TRAFFIC_FINE_NOT_PAYABLE" | "TRAFFIC_FINE_PAYING" | "TRAFFIC_FINE_PAID" | "TRAFFIC_UNAVAILABLE" | "CONSULTATION_NOT_FOUND" | "CONSULTATION_MOVE_NOT_ALLOWED" | "CONSULTATION_NOT_ANSWERED" | "CONSULTATION_REOPEN_USED" | "CONSULTATION_REOPEN_EXPIRED" | "CONSULTATION_TRANSFER_SAME" | "CONSULTATION_FAQ_NOT_ALLOWED" | "CONSULTATION_FAQ_PERSONAL_DATA" | "CONSULTATION_FAQ_NOT_FOUND";
             /** @description in the language of Accept-Language */
             message: string;
             /** @description details, e.g. the invalid fields of VALIDATION_FAILED */
@@ -10708,7 +11330,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TransferParams"];
+                "application/json": components["schemas"]["services__queue__schemas__TransferParams"];
             };
         };
         responses: {
@@ -12458,7 +13080,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["InboxParams"];
+                "application/json": components["schemas"]["services__applications__schemas__InboxParams"];
             };
         };
         responses: {
@@ -12874,7 +13496,7 @@ export interface operations {
                         /** @constant */
                         code: "OK";
                         message: string;
-                        data: components["schemas"]["CaseRead"];
+                        data: components["schemas"]["services__ratings__schemas__CaseRead"];
                         request_id: string;
                     };
                 };
@@ -12920,7 +13542,7 @@ export interface operations {
                         /** @constant */
                         code: "OK";
                         message: string;
-                        data: components["schemas"]["CaseRead"];
+                        data: components["schemas"]["services__ratings__schemas__CaseRead"];
                         request_id: string;
                     };
                 };
@@ -13150,6 +13772,546 @@ export interface operations {
                 };
             };
             /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "consultations.submit": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmitParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["services__consultations__schemas__CaseRead"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, CATALOG_DEPARTMENT_NOT_FOUND, CATALOG_ITEM_NOT_FOUND */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "consultations.mine": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PageParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["Page_CaseSummary_"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "consultations.detail": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["services__consultations__schemas__CaseRead"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CONSULTATION_NOT_FOUND */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "consultations.withdraw": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["services__consultations__schemas__CaseRead"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, CONSULTATION_NOT_FOUND, CONSULTATION_MOVE_NOT_ALLOWED */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "consultations.reopen": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["services__consultations__schemas__CaseRead"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, CONSULTATION_NOT_FOUND, CONSULTATION_MOVE_NOT_ALLOWED, CONSULTATION_NOT_ANSWERED, CONSULTATION_REOPEN_USED, CONSULTATION_REOPEN_EXPIRED */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "consultations.confirm": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["services__consultations__schemas__CaseRead"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, CONSULTATION_NOT_FOUND, CONSULTATION_MOVE_NOT_ALLOWED, CONSULTATION_NOT_ANSWERED */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "consultations.inbox": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["services__consultations__schemas__InboxParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["Page_CaseSummary_"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "consultations.review": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["StaffCaseRead"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CONSULTATION_NOT_FOUND */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "consultations.answer": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["StaffCaseRead"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, CONSULTATION_NOT_FOUND, CONSULTATION_MOVE_NOT_ALLOWED, CONSULTATION_FAQ_NOT_ALLOWED, CONSULTATION_FAQ_PERSONAL_DATA */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "consultations.transfer": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["services__consultations__schemas__TransferParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["StaffCaseRead"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, CONSULTATION_NOT_FOUND, CONSULTATION_MOVE_NOT_ALLOWED, CATALOG_DEPARTMENT_NOT_FOUND, CONSULTATION_TRANSFER_SAME */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "consultations.faq": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["FaqSearchParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["Page_FaqRead_"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, CURSOR_INVALID, CATALOG_DEPARTMENT_NOT_FOUND */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "consultations.faq-item": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FaqParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["services__consultations__schemas__FaqRead"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, CONSULTATION_FAQ_NOT_FOUND */
             default: {
                 headers: {
                     [name: string]: unknown;
