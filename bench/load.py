@@ -308,6 +308,19 @@ class BenchServer:
         ticks = os.sysconf("SC_CLK_TCK")
         return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
 
+    def rss_bytes(self) -> int | None:
+        """Resident memory of the server process now (VmRSS, Linux), else None."""
+        if self._process is None:
+            return None
+        try:
+            status = Path(f"/proc/{self._process.pid}/status").read_text()
+        except OSError:
+            return None
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024  # reported in kB
+        return None
+
     def log_tail(self, size: int = 3000) -> str:
         try:
             return self._log.read_text(errors="replace")[-size:]
