@@ -180,6 +180,8 @@ class ServerOptions:
     postgres_url: str | None = None
     redis_url: str | None = None
     env: dict[str, str] = field(default_factory=dict)
+    # Run after the demo seed, before the server starts (rows its warm caches must hold).
+    prepare: Callable[[BenchServer], None] | None = None
 
 
 class BenchServer:
@@ -206,6 +208,8 @@ class BenchServer:
             self._create_database()
             self._govhub("migrate")
             self._govhub("seed")
+            if self.options.prepare is not None:
+                self.options.prepare(self)
             self._start()
         except BaseException:
             self.close()
