@@ -96,6 +96,8 @@ async def grow_catalogue(database_url: str, scale: int) -> int:
 async def add_variants(scale: int) -> int:
     """Adds `scale - 1` variants of every item, with their links and implementations; the
     number of items afterwards."""
+    from tortoise.models import Model
+
     from services.catalog.models import (
         Implementation,
         ImplementationHall,
@@ -120,16 +122,19 @@ async def add_variants(scale: int) -> int:
     new_id = {
         (row["id"], n): by_code[variant_code(row["code"], n)] for row in items for n in copies
     }
-    for model in (ItemMaterial, ItemTheme, ItemLifeEvent, ItemTargetGroup, Implementation):
+    linked: tuple[type[Model], ...] = (
+        ItemMaterial,
+        ItemTheme,
+        ItemLifeEvent,
+        ItemTargetGroup,
+        Implementation,
+    )
+    for model in linked:
         rows = await model.all().values()
-        await model.bulk_create(
-            [
-                model(**_copy(row, item_id=new_id[(row["item_id"], n)]))
-                for n in copies
-                for row in rows
-            ],
-            batch_size=500,
-        )
+        copied: list[Model] = [
+            model(**_copy(row, item_id=new_id[(row["item_id"], n)])) for n in copies for row in rows
+        ]
+        await model.bulk_create(copied, batch_size=500)
     # The implementation of variant n of an item in a region: that item's, for variant n.
     of_item = {
         id_: (item_id, region_id)
@@ -227,11 +232,10 @@ def main(argv: list[str]) -> int:
     print()
     print(format_table(results))
     print()
-    for query, (bare, gateway) in zip(
-        queries, zip(results[::2], results[1::2], strict=True), strict=True
-    ):
-        ratio = Ratio(f"(c)/(b) {query}", gateway.rps / bare.rps if bare.rps else 0.0, TARGET_RATIO)
-        print(f"{ratio.line()}   p99 (c) {gateway.p99_ms:.2f} ms, (b) {bare.p99_ms:.2f} ms")
+    pairs = zip(results[::2], results[1::2], strict=True)
+    for query, (plain, piped) in zip(queries, pairs, strict=True):
+        ratio = Ratio(f"(c)/(b) {query}", piped.rps / plain.rps if plain.rps else 0.0, TARGET_RATIO)
+        print(f"{ratio.line()}   p99 (c) {piped.p99_ms:.2f} ms, (b) {plain.p99_ms:.2f} ms")
     failed = [r for r in results if r.errors]
     for result in failed:
         print(f"{result.name}: {result.errors} bad answers, first: {result.first_error}")
