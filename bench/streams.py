@@ -303,7 +303,7 @@ async def prepare_queue(server: BenchServer, streams: int, calls: int) -> QueueS
                     label=numbering.label(queue.code, number),
                     citizen_id=holder,
                     active_citizen_id=holder,
-                    channel="bench",
+                    channel="web",
                     lane=Lane.REGULAR,
                     queued_at=now - timedelta(seconds=calls + streams - number),
                     taken_at=now,
