@@ -46,6 +46,8 @@ test-embedded: install
 bench: install
 	$(BIN)/python -m bench.gateway $(BENCH_ARGS)
 	$(BIN)/python -m bench.queue $(BENCH_ARGS)
+	$(BIN)/python -m bench.streams $(BENCH_ARGS)
+	$(BIN)/python -m bench.search $(BENCH_ARGS)
 	$(BIN)/python -m bench.payments $(BENCH_ARGS)
 	$(BIN)/python -m bench.payment_jobs
 	$(BIN)/python -m bench.applications $(BENCH_ARGS)

@@ -180,6 +180,8 @@ class ServerOptions:
     postgres_url: str | None = None
     redis_url: str | None = None
     env: dict[str, str] = field(default_factory=dict)
+    # Run after the demo seed, before the server starts (rows its warm caches must hold).
+    prepare: Callable[[BenchServer], None] | None = None
 
 
 class BenchServer:
@@ -206,6 +208,8 @@ class BenchServer:
             self._create_database()
             self._govhub("migrate")
             self._govhub("seed")
+            if self.options.prepare is not None:
+                self.options.prepare(self)
             self._start()
         except BaseException:
             self.close()
@@ -307,6 +311,19 @@ class BenchServer:
             return None
         ticks = os.sysconf("SC_CLK_TCK")
         return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+
+    def rss_bytes(self) -> int | None:
+        """Resident memory of the server process now (VmRSS, Linux), else None."""
+        if self._process is None:
+            return None
+        try:
+            status = Path(f"/proc/{self._process.pid}/status").read_text()
+        except OSError:
+            return None
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024  # reported in kB
+        return None
 
     def log_tail(self, size: int = 3000) -> str:
         try:

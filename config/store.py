@@ -1,7 +1,8 @@
 """A small key-value contract over Redis, with an in-process twin for the embedded default.
 
-Only what GovHub needs: TTL keys, atomic counters, locks and rate-limit windows. The database
-stays the source of truth; anything here may be lost with Redis and rebuilt.
+Only what GovHub needs: TTL keys, atomic counters, locks, rate-limit windows and fire-and-forget
+messages between processes. The database stays the source of truth; anything here may be lost
+with Redis and rebuilt.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.client import PubSub
 
 from config.group_commit import GroupCommit
 
@@ -75,11 +77,27 @@ class Store(Protocol):
     def lock(self, key: str, ttl: float = 10.0, wait: float = 5.0) -> LockContext:
         """An exclusive lock held at most `ttl` seconds; waits up to `wait` to get it."""
 
+    async def publish(self, channel: str, message: str) -> None:
+        """Sends `message` to every subscription of `channel` open now, in any process."""
+
+    async def subscribe(self, channel: str) -> Subscription:
+        """Messages published to `channel` from now on, until the subscription is closed. Not
+        durable: what is published while no one listens, or while Redis is unreachable, is
+        lost, so a subscriber must also catch up from the record now and then."""
+
     async def ping(self) -> None:
         """Raises when the backing service cannot be reached."""
 
     async def close(self) -> None:
         """Releases connections."""
+
+
+class Subscription(Protocol):
+    """`async for message in subscription:` until `close()`; a lost connection raises."""
+
+    def __aiter__(self) -> AsyncIterator[str]: ...
+
+    async def close(self) -> None: ...
 
 
 class LockContext(Protocol):
@@ -100,6 +118,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self._data: dict[str, tuple[str, float | None]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        self._channels: dict[str, set[asyncio.Queue[str]]] = {}
 
     def _live(self, key: str) -> tuple[str, float | None] | None:
         item = self._data.get(key)
@@ -164,6 +183,15 @@ class MemoryStore:
     def lock(self, key: str, ttl: float = 10.0, wait: float = 5.0) -> LockContext:
         return _MemoryLock(self._locks.setdefault(key, asyncio.Lock()), wait)
 
+    async def publish(self, channel: str, message: str) -> None:
+        for inbox in self._channels.get(channel, ()):
+            inbox.put_nowait(message)
+
+    async def subscribe(self, channel: str) -> Subscription:
+        inbox: asyncio.Queue[str] = asyncio.Queue()
+        self._channels.setdefault(channel, set()).add(inbox)
+        return _MemorySubscription(self._channels, channel, inbox)
+
     async def ping(self) -> None:
         return None
 
@@ -189,6 +217,25 @@ class _MemoryLock:
 
     async def __aexit__(self, *exc: object) -> None:
         self._lock.release()
+
+
+class _MemorySubscription:
+    def __init__(
+        self, channels: dict[str, set[asyncio.Queue[str]]], channel: str, inbox: asyncio.Queue[str]
+    ) -> None:
+        self._channels = channels
+        self._channel = channel
+        self._inbox = inbox
+
+    async def __aiter__(self) -> AsyncIterator[str]:
+        while True:
+            yield await self._inbox.get()
+
+    async def close(self) -> None:
+        inboxes = self._channels.get(self._channel, set())
+        inboxes.discard(self._inbox)
+        if not inboxes:
+            self._channels.pop(self._channel, None)
 
 
 _RELEASE = """
@@ -322,6 +369,14 @@ class RedisStore:
     def lock(self, key: str, ttl: float = 10.0, wait: float = 5.0) -> LockContext:
         return _RedisLock(self, self._k("lock:" + key), ttl, wait)
 
+    async def publish(self, channel: str, message: str) -> None:
+        await self.redis.publish(self._k(channel), message)
+
+    async def subscribe(self, channel: str) -> Subscription:
+        pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+        await pubsub.subscribe(self._k(channel))
+        return _RedisSubscription(pubsub)
+
     async def ping(self) -> None:
         await self.redis.ping()
 
@@ -352,6 +407,24 @@ class _RedisLock:
 
     async def __aexit__(self, *exc: object) -> None:
         await self._store._release(keys=[self._key], args=[self._token])
+
+
+class _RedisSubscription:
+    """One pub/sub connection of the pool, held until `close()`."""
+
+    def __init__(self, pubsub: PubSub) -> None:
+        self._pubsub = pubsub
+
+    async def __aiter__(self) -> AsyncIterator[str]:
+        while True:
+            # A short wait rather than `listen()`: an idle channel must not trip the
+            # connection's socket timeout.
+            message = await self._pubsub.get_message(timeout=1.0)
+            if message is not None and message["type"] == "message":
+                yield str(message["data"])
+
+    async def close(self) -> None:
+        await self._pubsub.aclose()  # type: ignore[no-untyped-call]
 
 
 @asynccontextmanager

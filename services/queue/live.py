@@ -1,12 +1,16 @@
 """Live updates of one queue number as server-sent events.
 
-Every change to a queue bumps a version counter in the store (`touch`), after its transaction
-committed. A stream polls that counter every `GOVHUB_QUEUE_LIVE_POLL_SECONDS` and reads the
-number from the database only when the counter moved (and at least every few seconds, in case
-the store lost the counter), so any app process sees changes made by any other. It sends a
-`ticket` event whenever the number's status, place or window changes, and ends once the number
-is finished (done, skipped, cancelled, transferred), after `max_events` events, or after
-`GOVHUB_QUEUE_LIVE_MAX_SECONDS`; clients reconnect with EventSource's usual retry.
+After a change to a queue has committed, `touch` publishes the queue's id on one store channel
+(Redis pub/sub, or the in-process store's). Each app process holds one subscription to it,
+opened while any of its streams is open (`Changes`), and wakes exactly the streams of that
+queue. Woken streams share their reads: the first one loads the queue's open numbers (one
+query) and the others read their own number's place from the same rows (`Changes.shared`), so
+a call costs the database one query however many residents watch. Messages are not durable,
+so every stream also re-reads at least every `RELOAD_EVERY` seconds (again shared).
+
+A stream sends a `ticket` event whenever the number's status, place or window changes, and ends
+once the number is finished (done, skipped, cancelled, transferred), after `max_events` events,
+or after `GOVHUB_QUEUE_LIVE_MAX_SECONDS`; clients reconnect with EventSource's usual retry.
 
 A browser's EventSource cannot send an Authorization header, so a resident may instead open
 the stream with a stream ticket (`?ticket=`): random, single use, valid for
@@ -17,32 +21,159 @@ the stream with a stream ticket (`?ticket=`): random, single use, valid for
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
+import logging
 import secrets
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import TypeVar
+from collections import defaultdict
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import orjson
 from pydantic import BaseModel
 
 from config.runtime import runtime
+from config.store import Store
 from services.queue.errors import StreamTicketInvalid
 from services.queue.models import OPEN_STATUSES
 from services.queue.schemas import BoardRead, TicketRead
 
 Shown = TypeVar("Shown", bound=BaseModel)
+T = TypeVar("T")
 
-RELOAD_EVERY = 5.0  # seconds: re-read the database even if the version counter did not move
+RELOAD_EVERY = 5.0  # seconds: re-read the database even if no change was announced
 HEARTBEAT_EVERY = 15.0
+CHANNEL = "queue:changed"
+_EXTRA = "queue.live.changes"
 
-
-def version_key(queue_id: int) -> str:
-    return f"queue:version:{queue_id}"
+logger = logging.getLogger(__name__)
 
 
 async def touch(queue_id: int) -> None:
-    await runtime().store.incr(version_key(queue_id), ttl=2 * 24 * 3600.0)
+    """Announces a committed change of the queue to every process's streams. A lost
+    announcement only delays them until their next re-read, so it never fails the change."""
+    try:
+        await runtime().store.publish(CHANNEL, str(queue_id))
+    except Exception:
+        logger.exception("queue change not announced; live streams catch up on re-read")
+
+
+@dataclass(slots=True)
+class _Shared:
+    stamp: tuple[int, ...]
+    loaded_at: float
+    result: asyncio.Future[Any]
+
+
+class Changes:
+    """The streams of one process and their one subscription to the queues' change channel."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._watchers: dict[int, set[asyncio.Event]] = defaultdict(set)
+        self._generations: dict[int, int] = defaultdict(int)  # announcements seen per queue
+        self._shared: dict[Hashable, _Shared] = {}
+        self._listener: asyncio.Task[None] | None = None
+        self.loop = asyncio.get_running_loop()
+        self.subscribed = asyncio.Event()  # set while the subscription is open
+
+    @contextlib.contextmanager
+    def watching(self, queue_ids: Sequence[int]) -> Iterator[asyncio.Event]:
+        """An event set whenever a change of one of the queues is announced (clear it before
+        reading); the subscription is open while any stream of the process watches."""
+        woken = asyncio.Event()
+        self._listen()
+        for queue_id in queue_ids:
+            self._watchers[queue_id].add(woken)
+        try:
+            yield woken
+        finally:
+            for queue_id in queue_ids:
+                watchers = self._watchers.get(queue_id)
+                if watchers is not None:
+                    watchers.discard(woken)
+                    if not watchers:
+                        del self._watchers[queue_id]
+            if not self._watchers:
+                self._stop()
+
+    async def shared(
+        self, key: Hashable, queue_ids: Sequence[int], load: Callable[[], Awaitable[T]]
+    ) -> T:
+        """`load()`'s result, shared by every caller with the same `key` until a change of one
+        of the queues is announced or `RELOAD_EVERY` seconds have passed."""
+        stamp = tuple(self._generations[queue_id] for queue_id in queue_ids)
+        now = time.monotonic()
+        entry = self._shared.get(key)
+        if entry is None or entry.stamp != stamp or now - entry.loaded_at >= RELOAD_EVERY:
+            if len(self._shared) > 10_000:
+                self._shared.clear()
+            entry = _Shared(stamp, now, asyncio.ensure_future(load()))
+            entry.result.add_done_callback(lambda done: self._forget_failed(key, done))
+            self._shared[key] = entry
+        result: T = await asyncio.shield(entry.result)
+        return result
+
+    def _forget_failed(self, key: Hashable, done: asyncio.Future[Any]) -> None:
+        if done.cancelled() or done.exception() is not None:
+            entry = self._shared.get(key)
+            if entry is not None and entry.result is done:
+                del self._shared[key]
+
+    def announced(self, queue_id: int) -> None:
+        self._generations[queue_id] += 1
+        for woken in self._watchers.get(queue_id, ()):
+            woken.set()
+
+    def _wake_all(self) -> None:
+        """After (re)subscribing: an announcement may have been missed meanwhile."""
+        for queue_id in list(self._watchers):
+            self.announced(queue_id)
+
+    def _listen(self) -> None:
+        if self._listener is not None and not self._listener.done():
+            return
+        self._listener = asyncio.get_running_loop().create_task(self._listen_forever())
+
+    def _stop(self) -> None:
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.cancel()
+        self._shared.clear()
+        self._generations.clear()
+
+    async def _listen_forever(self) -> None:
+        while True:
+            try:
+                subscription = await self._store.subscribe(CHANNEL)
+            except Exception:
+                logger.exception("cannot subscribe to queue changes; retrying")
+                await asyncio.sleep(1.0)
+                continue
+            try:
+                self.subscribed.set()
+                self._wake_all()
+                async for message in subscription:
+                    with contextlib.suppress(ValueError):
+                        self.announced(int(message))
+            except Exception:
+                logger.exception("queue change subscription lost; resubscribing")
+                await asyncio.sleep(1.0)
+            finally:
+                self.subscribed.clear()
+                await subscription.close()
+
+
+def changes() -> Changes:
+    """This runtime's `Changes` (one per process and event loop), made on first use."""
+    rt = runtime()
+    found = rt.extras.get(_EXTRA)
+    if not isinstance(found, Changes) or found.loop is not asyncio.get_running_loop():
+        found = Changes(rt.store)
+        rt.extras[_EXTRA] = found
+    return found
 
 
 def stream_ticket_key(ticket: str) -> str:
@@ -97,42 +228,43 @@ def ticket_stream(
     queue_id: int,
     read: Callable[[], Awaitable[TicketRead]],
     *,
-    poll: float,
     max_seconds: float,
     max_events: int,
 ) -> AsyncIterator[bytes]:
     """Server-sent events for one number: the first right away, then one per change, until
-    the number is finished."""
+    the number is finished. `read` should take the number from `Changes.shared` rows."""
     return _watch(
         [queue_id],
         read,
         "ticket",
         changed_by=_fingerprint,
         still_open=lambda ticket: ticket.status in OPEN_STATUSES,
-        poll=poll,
         max_seconds=max_seconds,
         max_events=max_events,
     )
 
 
 def hall_stream(
+    hall_id: int,
     queue_ids: list[int],
     read: Callable[[], Awaitable[BoardRead]],
     *,
-    poll: float,
     max_seconds: float,
     max_events: int,
 ) -> AsyncIterator[bytes]:
     """Server-sent events for a hall display board: the board at once, then whenever a number
     of any of its queues is called, recalled or closed (each `board` event is the whole board,
-    so a screen that missed one is right after the next)."""
+    so a screen that missed one is right after the next). Screens of one hall share reads."""
+
+    async def shared_read() -> BoardRead:
+        return await changes().shared(("board", hall_id), queue_ids, read)
+
     return _watch(
         queue_ids,
-        read,
+        shared_read,
         "board",
         changed_by=lambda board: board,
         still_open=lambda board: True,
-        poll=poll,
         max_seconds=max_seconds,
         max_events=max_events,
     )
@@ -145,32 +277,28 @@ async def _watch(
     *,
     changed_by: Callable[[Shown], object],
     still_open: Callable[[Shown], bool],
-    poll: float,
     max_seconds: float,
     max_events: int,
 ) -> AsyncIterator[bytes]:
-    """Reads `read()` whenever a version counter of the queues moved (and every few seconds
-    anyway) and sends it as `event` when `changed_by` of it changed."""
-    store = runtime().store
-    keys = [version_key(queue_id) for queue_id in queue_ids]
-    started = last_read = last_beat = time.monotonic()
-    versions = [await store.get(key) for key in keys]
-    shown = await read()
-    sent, last = 1, changed_by(shown)
-    yield b"retry: 3000\n\n" + sse(event, orjson.dumps(shown.model_dump(mode="json")), sent)
-    while sent < max_events and still_open(shown):
-        now = time.monotonic()
-        if now - started >= max_seconds:
-            return
-        await asyncio.sleep(poll)
-        current = [await store.get(key) for key in keys]
-        if current == versions and now - last_read < RELOAD_EVERY:
+    """Reads `read()` whenever a change of the queues is announced (and every `RELOAD_EVERY`
+    seconds anyway) and sends it as `event` when `changed_by` of it changed."""
+    with changes().watching(queue_ids) as woken:
+        started = last_beat = time.monotonic()
+        shown = await read()
+        sent, last = 1, changed_by(shown)
+        yield b"retry: 3000\n\n" + sse(event, orjson.dumps(shown.model_dump(mode="json")), sent)
+        while sent < max_events and still_open(shown):
+            left = max_seconds - (time.monotonic() - started)
+            if left <= 0:
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(woken.wait(), min(RELOAD_EVERY, left))
+            woken.clear()
+            now = time.monotonic()
             if now - last_beat >= HEARTBEAT_EVERY:
                 last_beat = now
                 yield b": keep-alive\n\n"
-            continue
-        versions, last_read = current, now
-        shown = await read()
-        if changed_by(shown) != last:
-            sent, last = sent + 1, changed_by(shown)
-            yield sse(event, orjson.dumps(shown.model_dump(mode="json")), sent)
+            shown = await read()
+            if changed_by(shown) != last:
+                sent, last = sent + 1, changed_by(shown)
+                yield sse(event, orjson.dumps(shown.model_dump(mode="json")), sent)

@@ -11,6 +11,7 @@ from tortoise.expressions import Q
 from tortoise.functions import Count, Max
 
 from services.queue.models import (
+    OPEN_STATUSES,
     Lane,
     Queue,
     QueueItem,
@@ -193,6 +194,15 @@ async def first_waiting(queue_ids: Sequence[int], day: date, limit: int = 1) -> 
         await Ticket.filter(queue_id__in=list(queue_ids), day=day, status=TicketStatus.WAITING)
         .order_by(*SERVING_ORDER)
         .limit(limit)
+    )
+
+
+async def open_tickets(queue_id: int, day: date) -> list[Ticket]:
+    """The queue's numbers waiting or being called on `day`, waiting ones in serving order."""
+    return (
+        await Ticket.filter(queue_id=queue_id, day=day, status__in=list(OPEN_STATUSES))
+        .order_by(*SERVING_ORDER)
+        .all()
     )
 
 

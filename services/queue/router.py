@@ -289,13 +289,16 @@ async def number_events(
     else:
         principal = await signed_in(request, CitizenPrincipal, wrong_kind=Code.LOGIN_REQUIRED)
         citizen_id = principal.citizen_id
-    first = await queue.my_ticket(citizen_id, ticket_id)  # not theirs: not found
+    queue_id = (await queue.my_ticket(citizen_id, ticket_id)).queue_id  # not theirs: not found
+
+    async def read() -> TicketRead:
+        numbers = await live.changes().shared(
+            ("numbers", queue_id), [queue_id], lambda: queue.open_numbers(queue_id)
+        )
+        return await queue.my_ticket_in(numbers, citizen_id, ticket_id)
+
     stream = live.ticket_stream(
-        first.queue_id,
-        lambda: queue.my_ticket(citizen_id, ticket_id),
-        poll=settings.live_poll_seconds,
-        max_seconds=settings.live_max_seconds,
-        max_events=max_events,
+        queue_id, read, max_seconds=settings.live_max_seconds, max_events=max_events
     )
     return event_stream(stream)
 
@@ -315,9 +318,9 @@ async def board_events(
     waiting list on it."""
     settings = queue.settings
     stream = live.hall_stream(
+        hall_id,
         await queue.board_queue_ids(hall_id),
         lambda: queue.board(hall_id),
-        poll=settings.live_poll_seconds,
         max_seconds=settings.live_max_seconds,
         max_events=max_events,
     )

@@ -98,6 +98,14 @@ class NewTicket:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenNumbers:
+    """A queue's open numbers today, each waiting one with how many wait before it: the rows
+    every live stream of the queue reads its own number from (one query for all of them)."""
+
+    tickets: dict[int, tuple[Ticket, int | None]]
+
+
+@dataclass(frozen=True, slots=True)
 class Desk:
     """Where a clerk works now: the window they are signed in at, and its hall."""
 
@@ -445,6 +453,30 @@ class QueueService:
 
     async def my_ticket(self, citizen_id: int, ticket_id: int) -> TicketRead:
         return await self.read(await self._own(citizen_id, ticket_id))
+
+    async def open_numbers(self, queue_id: int) -> OpenNumbers:
+        rows = await repository.open_tickets(queue_id, self.today(self.clock()))
+        tickets: dict[int, tuple[Ticket, int | None]] = {}
+        waiting = 0
+        for ticket in rows:  # serving order, so a waiting number's place is its rank
+            if ticket.status is TicketStatus.WAITING:
+                tickets[ticket.id] = (ticket, waiting)
+                waiting += 1
+            else:
+                tickets[ticket.id] = (ticket, None)
+        if waiting:
+            await self._basis(await self._queue(queue_id))  # warmed once for every reader
+        return OpenNumbers(tickets)
+
+    async def my_ticket_in(
+        self, numbers: OpenNumbers, citizen_id: int, ticket_id: int
+    ) -> TicketRead:
+        """`my_ticket` read from a queue's open numbers; one not among them (finished, or of
+        another day) is read on its own."""
+        found = numbers.tickets.get(ticket_id)
+        if found is None or found[0].citizen_id != citizen_id:
+            return await self.my_ticket(citizen_id, ticket_id)
+        return await self.read(*found)
 
     async def my_tickets(self, citizen_id: int, params: MyTicketsParams) -> Page[TicketRead]:
         """The resident's numbers today in the order taken, a page at a time."""

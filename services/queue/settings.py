@@ -21,9 +21,6 @@ class QueueSettings(BlockSettings):
         20, ge=1, description="finished numbers the estimated wait averages over"
     )
     recent_days: int = Field(7, ge=1, description="how far back those finished numbers may be")
-    live_poll_seconds: float = Field(
-        0.5, gt=0, description="how often a live stream checks its queue for changes"
-    )
     live_max_seconds: float = Field(
         300, gt=0, description="a live stream ends after this; clients reconnect"
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from config.runtime import Runtime
-from config.store import LockContext, Store, WindowHit, WindowResult
+from config.store import LockContext, Store, Subscription, WindowHit, WindowResult
 from gateway.schemas import StaffScope
 from services.catalog.cache import VERSION_KEY, CatalogCache, load_catalog
 from services.catalog.schemas import ImplementationUpdate
@@ -70,6 +70,12 @@ class CountingStore:
 
     def lock(self, key: str, ttl: float = 10.0, wait: float = 5.0) -> LockContext:
         return self.inner.lock(key, ttl, wait)
+
+    async def publish(self, channel: str, message: str) -> None:
+        await self.inner.publish(channel, message)
+
+    async def subscribe(self, channel: str) -> Subscription:
+        return await self.inner.subscribe(channel)
 
     async def ping(self) -> None:
         await self.inner.ping()

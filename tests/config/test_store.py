@@ -169,3 +169,36 @@ class TestPing:
     @pytest.mark.asyncio
     async def test_ping(self, store: Store) -> None:
         await store.ping()
+
+
+class TestMessages:
+    @pytest.mark.asyncio
+    async def test_every_subscription_gets_what_is_published_after_it_opened(
+        self, store: Store
+    ) -> None:
+        await store.publish("news", "before anyone listens")
+        first, second = await store.subscribe("news"), await store.subscribe("news")
+        other = await store.subscribe("other")
+        await store.publish("news", "1")
+        await store.publish("news", "2")
+        try:
+            for subscription in (first, second):
+                messages = aiter(subscription)
+                got = [await asyncio.wait_for(anext(messages), 5) for _ in range(2)]
+                assert got == ["1", "2"]
+            with pytest.raises(TimeoutError):
+                await asyncio.wait_for(anext(aiter(other)), 0.3)
+        finally:
+            for subscription in (first, second, other):
+                await subscription.close()
+
+    @pytest.mark.asyncio
+    async def test_a_closed_subscription_gets_nothing_more(self, store: Store) -> None:
+        gone = await store.subscribe("news")
+        await gone.close()
+        staying = await store.subscribe("news")
+        await store.publish("news", "after")
+        try:
+            assert await asyncio.wait_for(anext(aiter(staying)), 5) == "after"
+        finally:
+            await staying.close()

@@ -81,6 +81,70 @@ class TestLiveNumber:
         assert (anonymous.status_code, anonymous.json()["code"]) == (401, "LOGIN_REQUIRED")
 
 
+class TestManyStreams:
+    @pytest.mark.asyncio
+    async def test_one_call_moves_every_stream_of_the_queue_up(
+        self, app: FastAPI, qp: QueuePlace, client: httpx.AsyncClient
+    ) -> None:
+        clerk = hall_staff(qp.hall)
+        numbers = [await take(app, citizen_id, qp.queue.id) for citizen_id in (1, 2, 3, 4)]
+        await at_window(app, clerk, "window-sign-in", {"window_id": qp.window.id})
+        streams = [
+            asyncio.create_task(
+                client.get(
+                    f"/api/v1/queue/numbers/{number['id']}/events?max_events=2",
+                    headers=bearer(citizen_id),
+                    timeout=20,
+                )
+            )
+            for citizen_id, number in zip((2, 3, 4), numbers[1:], strict=True)
+        ]
+        await asyncio.sleep(0.5)
+        await at_window(app, clerk, "call-next")  # resident 1's number
+        seen = [
+            [(e["status"], e["ahead"]) for e in events_of((await stream).text)]
+            for stream in streams
+        ]
+        assert seen == [
+            [("waiting", 1), ("waiting", 0)],
+            [("waiting", 2), ("waiting", 1)],
+            [("waiting", 3), ("waiting", 2)],
+        ]
+
+
+class TestChanges:
+    @pytest.mark.asyncio
+    async def test_readers_share_one_load_until_a_change_is_announced(self, db: None) -> None:
+        changes = live.changes()
+        loads: list[int] = []
+
+        async def load() -> int:
+            loads.append(1)
+            await asyncio.sleep(0.05)
+            return len(loads)
+
+        with changes.watching([7]) as woken:
+            await asyncio.wait_for(changes.subscribed.wait(), 5)
+            woken.clear()
+            first = await asyncio.gather(*(changes.shared("k", [7], load) for _ in range(20)))
+            assert (first, loads) == ([1] * 20, [1])
+            assert await changes.shared("k", [7], load) == 1
+            await live.touch(7)  # through the store's channel, as from another process
+            await asyncio.wait_for(woken.wait(), 5)
+            assert await changes.shared("k", [7], load) == 2
+
+    @pytest.mark.asyncio
+    async def test_only_the_streams_of_the_changed_queue_wake(self, db: None) -> None:
+        changes = live.changes()
+        with changes.watching([1]) as one, changes.watching([2]) as two:
+            await asyncio.wait_for(changes.subscribed.wait(), 5)
+            one.clear()
+            two.clear()
+            await live.touch(2)
+            await asyncio.wait_for(two.wait(), 5)
+            assert not one.is_set()
+
+
 async def stream_ticket(client: httpx.AsyncClient, citizen_id: int, ticket_id: int) -> Any:
     """A stream ticket asked for over HTTP, as an H5 page does with its access token."""
     response = await client.post(
