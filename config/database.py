@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
-from typing import Any
+from datetime import datetime
+from typing import Any, TypeVar
 
 from tortoise import Tortoise, connections
 from tortoise.context import get_current_context
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from config import jobs
@@ -129,3 +131,17 @@ async def unit_of_work() -> AsyncIterator[Any]:
     finally:
         _in_unit.reset(token)
     await jobs.flush(pending)
+
+
+M = TypeVar("M", bound=Model)
+
+
+async def changed_rows(
+    model: type[M], citizen_id: int, before: datetime | None, limit: int
+) -> list[M]:
+    """A resident's rows (any model with citizen_id and created_at), the newest first, started
+    at or before `before`: the one query behind every source of the timeline."""
+    query = model.filter(citizen_id=citizen_id)
+    if before is not None:
+        query = query.filter(created_at__lte=before)
+    return await query.order_by("-created_at", "-id").limit(limit)

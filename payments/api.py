@@ -15,12 +15,14 @@ contract (tests/test_layers.py holds it), so payments never imports a business c
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import NamedTuple, Protocol, TypeVar
 
 from gateway.codes import Code
 from gateway.errors import GovError
 from gateway.schemas import Channel, ServiceRequest
 from payments import providers
+from payments import repository as orders
 from payments.models import PaymentOrder, Refund
 from payments.providers.sandbox import SandboxProvider
 from payments.schemas import PaymentIntent, PaymentStart
@@ -103,6 +105,13 @@ async def orders_named_by(term: str) -> dict[Purpose, list[str]]:
     """Every purpose's references a staff search term names (`Fulfiller.references`)."""
     found = {purpose: await f.references(term) for purpose, f in _FULFILLERS.items()}
     return {purpose: refs for purpose, refs in found.items() if refs}
+
+
+async def orders_changed(
+    citizen_id: int, before: datetime | None, limit: int
+) -> list[PaymentOrder]:
+    """A resident's orders, the newest first, for their timeline."""
+    return await orders.changed_of(citizen_id, before, limit)
 
 
 def fulfiller_for(purpose: Purpose) -> Fulfiller:

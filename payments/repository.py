@@ -14,6 +14,7 @@ from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
+from config.database import changed_rows
 from payments.models import PaymentEvent, PaymentFulfilment, PaymentOrder, PaymentOutbox, Refund
 from payments.states import (
     REFUNDABLE,
@@ -561,3 +562,8 @@ async def fail_outbox(
         available_at=available_at,
         dead=dead,
     )
+
+
+async def changed_of(citizen_id: int, before: datetime | None, limit: int) -> list[PaymentOrder]:
+    """The resident\'s paymentorders for their timeline, the newest first."""
+    return await changed_rows(PaymentOrder, citizen_id, before, limit)

@@ -22,6 +22,7 @@ from services.queue.router import service as queue
 from services.queue.service import queue as queue_service
 from services.ratings.router import service as ratings
 from services.staff.router import service as staff
+from services.timeline.router import service as timeline
 from services.traffic.router import service as traffic
 
 SERVICES: list[Service] = [
@@ -38,6 +39,7 @@ SERVICES: list[Service] = [
     demands,
     audit,
     applications,
+    timeline,
     ratings,
     consultations,
 ]

@@ -7,6 +7,7 @@ from typing import Any
 
 from tortoise.expressions import Q
 
+from config.database import changed_rows
 from gateway.schemas import StaffPrincipal
 from services.applications.models import (
     Application,
@@ -174,3 +175,8 @@ async def inbox(
             Q(due_at__lt=overdue_at) & Q(state__in=["submitted", "accepted", "in_review"])
         )
     return await query.order_by("id").limit(limit)
+
+
+async def changed_of(citizen_id: int, before: datetime | None, limit: int) -> list[Application]:
+    """The resident\'s applications for their timeline, the newest first."""
+    return await changed_rows(Application, citizen_id, before, limit)

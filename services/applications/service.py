@@ -228,7 +228,7 @@ class ApplicationService:
 
     async def mine(self, citizen_id: int) -> ApplicationList:
         rows = await repo.applications_of(citizen_id)
-        return ApplicationList(items=[await self._summary(a) for a in rows])
+        return ApplicationList(items=[await self.summary(a) for a in rows])
 
     async def view_own(self, citizen_id: int, no: str) -> ApplicationView:
         return await self._view(await self._own(citizen_id, no), Actor.RESIDENT)
@@ -305,7 +305,7 @@ class ApplicationService:
         more = len(rows) > limit
         rows = rows[:limit]
         return ApplicationList(
-            items=[await self._summary(a) for a in rows],
+            items=[await self.summary(a) for a in rows],
             next_cursor=str(rows[-1].id) if more and rows else None,
         )
 
@@ -400,7 +400,7 @@ class ApplicationService:
         )
         application.state = move.target
 
-    async def _summary(self, application: Application) -> ApplicationSummary:
+    async def summary(self, application: Application) -> ApplicationSummary:
         workflow = workflow_of(await repo.form_by_id(application.form_id))
         return ApplicationSummary(
             application_no=application.application_no,

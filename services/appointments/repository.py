@@ -8,6 +8,7 @@ from typing import Any
 
 from tortoise.expressions import F, Q
 
+from config.database import changed_rows
 from services.appointments.calendar import Session
 from services.appointments.models import (
     Appointment,
@@ -280,3 +281,8 @@ async def item_ids_by_codes(codes: Sequence[str]) -> list[int]:
 async def replace_window_items(window_id: int, item_ids: Sequence[int]) -> None:
     await WindowItem.filter(window_id=window_id).delete()
     await WindowItem.bulk_create([WindowItem(window_id=window_id, item_id=i) for i in item_ids])
+
+
+async def changed_of(citizen_id: int, before: datetime | None, limit: int) -> list[Appointment]:
+    """The resident\'s appointments for their timeline, the newest first."""
+    return await changed_rows(Appointment, citizen_id, before, limit)

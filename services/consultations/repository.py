@@ -9,6 +9,7 @@ from typing import Any
 
 from tortoise.expressions import Q
 
+from config.database import changed_rows
 from services.catalog.models import Department, Implementation, Item
 from services.consultations.models import (
     OPEN_STATES,
@@ -159,3 +160,8 @@ async def faq_search(
 
 async def faq_by_id(faq_id: int) -> FaqEntry | None:
     return await FaqEntry.get_or_none(id=faq_id)
+
+
+async def changed_of(citizen_id: int, before: datetime | None, limit: int) -> list[Case]:
+    """The resident\'s cases for their timeline, the newest first."""
+    return await changed_rows(Case, citizen_id, before, limit)

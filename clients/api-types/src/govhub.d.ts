@@ -3061,6 +3061,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/services/timeline/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Applications, appointments, payments and requests, newest first
+         * @description 办件、预约、缴费和诉求，按时间排列
+         *
+         *     Caller: a signed-in resident.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
+         */
+        post: operations["timeline.mine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/services/ratings/grades": {
         parameters: {
             query?: never;
@@ -4923,6 +4947,11 @@ export interface components {
             ok: boolean;
         };
         /**
+         * EntryKind
+         * @enum {string}
+         */
+        EntryKind: "application" | "appointment" | "payment" | "consultation";
+        /**
          * Event
          * @enum {string}
          */
@@ -5946,6 +5975,16 @@ export interface components {
         Page_TicketRead_: {
             /** Items */
             items: components["schemas"]["TicketRead"][];
+            /**
+             * Next Cursor
+             * @description null on the last page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[TimelineEntry] */
+        Page_TimelineEntry_: {
+            /** Items */
+            items: components["schemas"]["services__timeline__schemas__TimelineEntry"][];
             /**
              * Next Cursor
              * @description null on the last page
@@ -7540,6 +7579,37 @@ export interface components {
             /** On Time */
             on_time: boolean | null;
             appeal_state: components["schemas"]["AppealState"] | null;
+        };
+        /** TimelineEntry */
+        services__timeline__schemas__TimelineEntry: {
+            kind: components["schemas"]["EntryKind"];
+            /**
+             * Kind Name
+             * @description 办件, 预约, 缴费 or 诉求, in the caller's language
+             */
+            kind_name: string;
+            /**
+             * Reference
+             * @description the number the resident knows it by
+             */
+            reference: string;
+            /** Title */
+            title: string;
+            /** State */
+            state: string;
+            /** State Name */
+            state_name: string;
+            /**
+             * At
+             * Format: date-time
+             * @description when it was started (booked, submitted, ordered)
+             */
+            at: string;
+            /**
+             * Page
+             * @description the resident client's page that shows it
+             */
+            page: string;
         };
         /**
          * ErrorEnvelope
@@ -13190,6 +13260,50 @@ export interface operations {
                 };
             };
             /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "timeline.mine": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PageParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["Page_TimelineEntry_"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
