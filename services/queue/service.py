@@ -51,6 +51,7 @@ from services.queue.models import (
     Ticket,
     TicketStatus,
 )
+from services.queue.repository import TicketRow
 from services.queue.schemas import (
     BoardCallRead,
     BoardRead,
@@ -125,7 +126,7 @@ class QueueService:
         )
         self._wait_basis: Expiring[int, WaitBasis] = Expiring(10)
         # Numbers joining at the back of a queue, written together by concurrent requests.
-        self._appended: GroupCommit[Ticket, tuple[Ticket, int]] = GroupCommit(
+        self._appended: GroupCommit[TicketRow, int] = GroupCommit(
             self._write_appended, max_rows=64, name="queue-numbers"
         )
 
@@ -188,7 +189,7 @@ class QueueService:
 
     # Reading a number
 
-    async def read(self, ticket: Ticket, ahead: int | None = None) -> TicketRead:
+    async def read(self, ticket: Ticket | TicketRow, ahead: int | None = None) -> TicketRead:
         """The number with its place and estimated wait (both only while it waits)."""
         queue = await self._queue(ticket.queue_id)
         wait: int | None = None
@@ -244,7 +245,7 @@ class QueueService:
         now: datetime,
         new: NewTicket,
         prepare: Callable[[], Awaitable[object]] | None = None,
-    ) -> tuple[Ticket, int]:
+    ) -> tuple[Ticket | TicketRow, int]:
         """Writes a new number of the queue (with `prepare` in the same transaction, if any);
         returns it with how many wait before it.
 
@@ -260,12 +261,13 @@ class QueueService:
         day = self.today(now)
         grouped = prepare is None and new.queued_at is None and new.lane is Lane.REGULAR
         number: int | None = None  # kept for the next attempt when its batch failed
+        ticket: Ticket | TicketRow
         for _ in range(ISSUE_ATTEMPTS):
             try:
                 if grouped:
                     number = await numbering.next_number(queue.id, day)
-                    ticket = Ticket(**self._values(queue, day, now, new, number))
-                    ticket, ahead = await self._appended.submit(ticket)
+                    ticket = TicketRow(**self._values(queue, day, now, new, number))
+                    ahead = await self._appended.submit(ticket)
                 elif prepare is None:  # one INSERT: no transaction to pay for
                     ticket, ahead = await self._write(queue, day, now, new, number)
                 else:
@@ -325,7 +327,7 @@ class QueueService:
         )
         return ticket, ahead
 
-    async def _write_appended(self, tickets: list[Ticket]) -> list[tuple[Ticket, int]]:
+    async def _write_appended(self, tickets: list[TicketRow]) -> list[int]:
         """Writes numbers joining at the back of their queues in one INSERT. They join the
         queue when written: all at this moment, in the batch's order (their ids), after every
         earlier batch. So each is told exactly how many wait before it: those waiting in its
@@ -336,15 +338,16 @@ class QueueService:
             queue_ids = sorted({t.queue_id for t in tickets if t.day == day})
             counts = await repository.waiting_counts(queue_ids, day)
             waiting.update({(queue_id, day): counts.get(queue_id, 0) for queue_id in queue_ids})
-        written: list[tuple[Ticket, int]] = []
+        near = self.settings.near_ahead
+        places: list[int] = []
         for ticket in tickets:
             ahead = waiting[(ticket.queue_id, ticket.day)]
             waiting[(ticket.queue_id, ticket.day)] = ahead + 1
             ticket.queued_at = max(ticket.queued_at, joined)
-            ticket.near_notified = ahead <= self.settings.near_ahead  # already near: no message
-            written.append((ticket, ahead))
+            ticket.near_notified = ahead <= near  # already near: no message
+            places.append(ahead)
         await repository.insert_tickets(tickets)
-        return written
+        return places
 
     async def take(self, citizen_id: int, queue_id: int, channel: str) -> TicketRead:
         """A resident takes a number, remotely or on site; age 65+ from the verified identity

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -146,9 +147,9 @@ class TestCounterLost:
         assert len(set(rows)) == len(rows) == 150
 
 
-def new_ticket(qp: QueuePlace, number: int) -> Ticket:
+def new_ticket(qp: QueuePlace, number: int) -> repository.TicketRow:
     now = datetime.now(UTC)
-    return Ticket(
+    return repository.TicketRow(
         queue_id=qp.queue.id,
         day=local_today().date(),
         number=number,
@@ -213,6 +214,17 @@ class TestNumbersWrittenTogether:
         for ticket in tickets:
             stored = await Ticket.get(id=ticket.id)
             assert stored.number == ticket.number
+            assert stored.queued_at == ticket.queued_at
+
+    def test_a_rows_defaults_are_the_models(self) -> None:
+        fields_map = Ticket._meta.fields_map
+        for row_field in dataclasses.fields(repository.TicketRow):
+            if row_field.default is dataclasses.MISSING or row_field.name == "id":
+                continue
+            model_field = fields_map[row_field.name]
+            assert model_field.default == row_field.default or (
+                model_field.default is None and model_field.null
+            ), row_field.name
 
 
 async def take_place(app: FastAPI, taken: dict[str, object]) -> int:
