@@ -532,7 +532,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`.
          */
         post: operations["catalog.themes"];
         delete?: never;
@@ -556,7 +556,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`.
          */
         post: operations["catalog.life-events"];
         delete?: never;
@@ -580,7 +580,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`.
          */
         post: operations["catalog.target-groups"];
         delete?: never;
@@ -604,7 +604,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`.
          */
         post: operations["catalog.departments"];
         delete?: never;
@@ -628,7 +628,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `CURSOR_INVALID`.
          */
         post: operations["catalog.browse"];
         delete?: never;
@@ -652,7 +652,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `CURSOR_INVALID`.
          */
         post: operations["catalog.search"];
         delete?: never;
@@ -676,7 +676,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`.
          */
         post: operations["catalog.item"];
         delete?: never;
@@ -700,7 +700,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`.
          */
         post: operations["catalog.regions"];
         delete?: never;
@@ -724,7 +724,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`.
          */
         post: operations["catalog.halls"];
         delete?: never;
@@ -748,7 +748,7 @@ export interface paths {
          *
          *     Caller: staff holding `catalog.edit`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["catalog.update-implementation"];
         delete?: never;
@@ -772,7 +772,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["account.me"];
         delete?: never;
@@ -796,7 +796,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["account.channel-accounts"];
         delete?: never;
@@ -820,7 +820,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["account.unlink-channel-account"];
         delete?: never;
@@ -844,7 +844,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["account.verify-real-name"];
         delete?: never;
@@ -868,7 +868,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident with verified real name.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`.
          */
         post: operations["account.real-name"];
         delete?: never;
@@ -892,7 +892,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["account.request-phone-code"];
         delete?: never;
@@ -916,7 +916,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["account.bind-phone"];
         delete?: never;
@@ -940,7 +940,7 @@ export interface paths {
          *
          *     Caller: staff holding `staff.self`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
          */
         post: operations["staff.me"];
         delete?: never;
@@ -964,7 +964,7 @@ export interface paths {
          *
          *     Caller: staff holding `staff.manage`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
          */
         post: operations["staff.accounts"];
         delete?: never;
@@ -988,7 +988,7 @@ export interface paths {
          *
          *     Caller: staff holding `staff.manage`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
          */
         post: operations["staff.roles"];
         delete?: never;
@@ -1012,7 +1012,7 @@ export interface paths {
          *
          *     Caller: staff holding `staff.manage`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["staff.create-account"];
         delete?: never;
@@ -1036,7 +1036,7 @@ export interface paths {
          *
          *     Caller: staff holding `staff.manage`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["staff.grant-role"];
         delete?: never;
@@ -1060,7 +1060,7 @@ export interface paths {
          *
          *     Caller: staff holding `staff.manage`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["staff.revoke-role"];
         delete?: never;
@@ -1084,7 +1084,7 @@ export interface paths {
          *
          *     Caller: staff holding `staff.manage`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["staff.set-active"];
         delete?: never;
@@ -1108,7 +1108,7 @@ export interface paths {
          *
          *     Caller: staff holding `staff.manage`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["staff.unlock"];
         delete?: never;
@@ -1132,7 +1132,7 @@ export interface paths {
          *
          *     Caller: staff holding `staff.manage`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["staff.reset-password"];
         delete?: never;
@@ -1156,7 +1156,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["payments.status"];
         delete?: never;
@@ -1180,7 +1180,7 @@ export interface paths {
          *
          *     Caller: staff holding `payments.refund`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
          */
         post: operations["payments.orders"];
         delete?: never;
@@ -1204,7 +1204,7 @@ export interface paths {
          *
          *     Caller: staff holding `payments.refund`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["payments.refund"];
         delete?: never;
@@ -1228,7 +1228,7 @@ export interface paths {
          *
          *     Caller: staff holding `payments.reconcile`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
          */
         post: operations["reconciliation.runs"];
         delete?: never;
@@ -1252,7 +1252,7 @@ export interface paths {
          *
          *     Caller: staff holding `payments.reconcile`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
          */
         post: operations["reconciliation.breaks"];
         delete?: never;
@@ -1276,7 +1276,7 @@ export interface paths {
          *
          *     Caller: staff holding `payments.reconcile`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["reconciliation.resolve"];
         delete?: never;
@@ -1300,7 +1300,7 @@ export interface paths {
          *
          *     Caller: staff holding `payments.reconcile`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["reconciliation.reconcile"];
         delete?: never;
@@ -1324,7 +1324,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `HALL_NOT_FOUND`, `ITEM_NOT_BOOKABLE`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `HALL_NOT_FOUND`, `ITEM_NOT_BOOKABLE`.
          */
         post: operations["appointments.available-slots"];
         delete?: never;
@@ -1348,7 +1348,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident with verified real name.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["appointments.book"];
         delete?: never;
@@ -1372,7 +1372,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["appointments.cancel"];
         delete?: never;
@@ -1396,7 +1396,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident with verified real name.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["appointments.reschedule"];
         delete?: never;
@@ -1420,7 +1420,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
          */
         post: operations["appointments.mine"];
         delete?: never;
@@ -1444,7 +1444,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["appointments.detail"];
         delete?: never;
@@ -1468,7 +1468,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["appointments.check-in-qr"];
         delete?: never;
@@ -1492,7 +1492,7 @@ export interface paths {
          *
          *     Caller: staff holding `appointments.checkin`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `HALL_NOT_FOUND`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `HALL_NOT_FOUND`.
          */
         post: operations["appointments.day"];
         delete?: never;
@@ -1516,7 +1516,7 @@ export interface paths {
          *
          *     Caller: staff holding `hall.manage`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `HALL_NOT_FOUND`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `HALL_NOT_FOUND`.
          */
         post: operations["appointments.hall-setup"];
         delete?: never;
@@ -1540,7 +1540,7 @@ export interface paths {
          *
          *     Caller: staff holding `hall.manage`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `HALL_NOT_FOUND`, `OPENING_HOURS_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `HALL_NOT_FOUND`, `OPENING_HOURS_INVALID`.
          */
         post: operations["appointments.set-hours"];
         delete?: never;
@@ -1564,7 +1564,7 @@ export interface paths {
          *
          *     Caller: staff holding `appointments.manage`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `HALL_NOT_FOUND`, `ITEM_NOT_BOOKABLE`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `HALL_NOT_FOUND`, `ITEM_NOT_BOOKABLE`.
          */
         post: operations["appointments.set-slot-rule"];
         delete?: never;
@@ -1588,7 +1588,7 @@ export interface paths {
          *
          *     Caller: staff holding `queue.manage`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `HALL_NOT_FOUND`, `WINDOW_NOT_FOUND`, `WINDOW_CODE_TAKEN`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `HALL_NOT_FOUND`, `WINDOW_NOT_FOUND`, `WINDOW_CODE_TAKEN`.
          */
         post: operations["appointments.save-window"];
         delete?: never;
@@ -1612,7 +1612,7 @@ export interface paths {
          *
          *     Caller: staff holding `appointments.manage`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["appointments.set-calendar-day"];
         delete?: never;
@@ -1636,7 +1636,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`.
          */
         post: operations["queue.queues"];
         delete?: never;
@@ -1660,7 +1660,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["queue.take"];
         delete?: never;
@@ -1684,7 +1684,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["queue.my-number"];
         delete?: never;
@@ -1708,7 +1708,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
          */
         post: operations["queue.my-numbers"];
         delete?: never;
@@ -1732,7 +1732,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["queue.cancel"];
         delete?: never;
@@ -1756,7 +1756,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["queue.stream-ticket"];
         delete?: never;
@@ -1780,7 +1780,7 @@ export interface paths {
          *
          *     Caller: staff holding `queue.issue`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["queue.issue"];
         delete?: never;
@@ -1804,7 +1804,7 @@ export interface paths {
          *
          *     Caller: staff holding `appointments.checkin`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["queue.check-in"];
         delete?: never;
@@ -1828,7 +1828,7 @@ export interface paths {
          *
          *     Caller: staff holding `queue.issue`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["queue.mark-fast-lane"];
         delete?: never;
@@ -1852,7 +1852,7 @@ export interface paths {
          *
          *     Caller: staff holding `queue.call`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
          */
         post: operations["queue.my-windows"];
         delete?: never;
@@ -1876,7 +1876,7 @@ export interface paths {
          *
          *     Caller: staff holding `queue.call`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `WINDOW_NOT_FOUND`, `OUT_OF_SCOPE`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `WINDOW_NOT_FOUND`, `OUT_OF_SCOPE`.
          */
         post: operations["queue.desk"];
         delete?: never;
@@ -1900,7 +1900,7 @@ export interface paths {
          *
          *     Caller: staff holding `queue.call`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `HALL_NOT_FOUND`, `OUT_OF_SCOPE`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `HALL_NOT_FOUND`, `OUT_OF_SCOPE`.
          */
         post: operations["queue.windows"];
         delete?: never;
@@ -1924,7 +1924,7 @@ export interface paths {
          *
          *     Caller: staff holding `queue.call`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["queue.window-sign-in"];
         delete?: never;
@@ -1948,7 +1948,7 @@ export interface paths {
          *
          *     Caller: staff holding `queue.call`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["queue.window-sign-out"];
         delete?: never;
@@ -1972,7 +1972,7 @@ export interface paths {
          *
          *     Caller: staff holding `queue.call`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["queue.call-next"];
         delete?: never;
@@ -1996,7 +1996,7 @@ export interface paths {
          *
          *     Caller: staff holding `queue.call`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["queue.recall"];
         delete?: never;
@@ -2020,7 +2020,7 @@ export interface paths {
          *
          *     Caller: staff holding `queue.call`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["queue.skip"];
         delete?: never;
@@ -2044,7 +2044,7 @@ export interface paths {
          *
          *     Caller: staff holding `queue.call`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["queue.finish"];
         delete?: never;
@@ -2068,7 +2068,7 @@ export interface paths {
          *
          *     Caller: staff holding `queue.call`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["queue.transfer"];
         delete?: never;
@@ -2092,7 +2092,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `HALL_NOT_FOUND`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `HALL_NOT_FOUND`.
          */
         post: operations["queue.board"];
         delete?: never;
@@ -2116,7 +2116,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["notify.preferences"];
         delete?: never;
@@ -2140,7 +2140,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["notify.set-preference"];
         delete?: never;
@@ -2164,7 +2164,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `CHANNEL_NOT_ALLOWED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `CHANNEL_NOT_ALLOWED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["notify.subscribe"];
         delete?: never;
@@ -2188,7 +2188,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `CHANNEL_NOT_ALLOWED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `CHANNEL_NOT_ALLOWED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["notify.register-device"];
         delete?: never;
@@ -2212,7 +2212,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `CHANNEL_NOT_ALLOWED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `CHANNEL_NOT_ALLOWED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["notify.unregister-device"];
         delete?: never;
@@ -2236,7 +2236,7 @@ export interface paths {
          *
          *     Caller: staff holding `notify.read`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
          */
         post: operations["notify.messages"];
         delete?: never;
@@ -2260,7 +2260,7 @@ export interface paths {
          *
          *     Caller: staff holding `notify.read`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
          */
         post: operations["notify.message"];
         delete?: never;
@@ -2284,7 +2284,7 @@ export interface paths {
          *
          *     Caller: staff holding `notify.read`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
          */
         post: operations["notify.summary"];
         delete?: never;
@@ -2308,7 +2308,7 @@ export interface paths {
          *
          *     Caller: staff holding `notify.manage`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["notify.retry"];
         delete?: never;
@@ -2332,7 +2332,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["bills.bind"];
         delete?: never;
@@ -2356,7 +2356,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["bills.unbind"];
         delete?: never;
@@ -2380,7 +2380,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
          */
         post: operations["bills.my-accounts"];
         delete?: never;
@@ -2404,7 +2404,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["bills.arrears"];
         delete?: never;
@@ -2428,7 +2428,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["bills.pay"];
         delete?: never;
@@ -2452,7 +2452,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
          */
         post: operations["bills.receipts"];
         delete?: never;
@@ -2476,7 +2476,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["bills.receipt"];
         delete?: never;
@@ -2500,7 +2500,7 @@ export interface paths {
          *
          *     Caller: staff holding `bills.write-offs`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
          */
         post: operations["bills.stuck-write-offs"];
         delete?: never;
@@ -2524,7 +2524,7 @@ export interface paths {
          *
          *     Caller: staff holding `bills.write-offs`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `BILL_WRITE_OFF_NOT_FOUND`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `BILL_WRITE_OFF_NOT_FOUND`.
          */
         post: operations["bills.retry-write-off"];
         delete?: never;
@@ -2548,7 +2548,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["traffic.query"];
         delete?: never;
@@ -2572,7 +2572,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["traffic.pay"];
         delete?: never;
@@ -2596,7 +2596,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
          */
         post: operations["traffic.my-payments"];
         delete?: never;
@@ -2620,7 +2620,7 @@ export interface paths {
          *
          *     Caller: staff holding `traffic.reports`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
          */
         post: operations["traffic.stuck-reports"];
         delete?: never;
@@ -2644,7 +2644,7 @@ export interface paths {
          *
          *     Caller: staff holding `traffic.reports`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `FINE_REPORT_NOT_FOUND`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `FINE_REPORT_NOT_FOUND`.
          */
         post: operations["traffic.retry-report"];
         delete?: never;
@@ -2668,7 +2668,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
          */
         post: operations["demands.mine"];
         delete?: never;
@@ -2692,7 +2692,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["demands.detail"];
         delete?: never;
@@ -2716,7 +2716,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["demands.pay"];
         delete?: never;
@@ -2740,7 +2740,7 @@ export interface paths {
          *
          *     Caller: staff holding `demands.counter`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
          */
         post: operations["demands.counter-view"];
         delete?: never;
@@ -2764,7 +2764,7 @@ export interface paths {
          *
          *     Caller: staff holding `audit.read`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
          */
         post: operations["audit.log"];
         delete?: never;
@@ -2788,7 +2788,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["applications.form"];
         delete?: never;
@@ -2812,7 +2812,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident with verified real name.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["applications.start"];
         delete?: never;
@@ -2836,7 +2836,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident with verified real name.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["applications.save"];
         delete?: never;
@@ -2860,7 +2860,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident with verified real name.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["applications.attach"];
         delete?: never;
@@ -2884,7 +2884,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident with verified real name.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["applications.submit"];
         delete?: never;
@@ -2908,7 +2908,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident with verified real name.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["applications.withdraw"];
         delete?: never;
@@ -2932,7 +2932,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["applications.mine"];
         delete?: never;
@@ -2956,7 +2956,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["applications.detail"];
         delete?: never;
@@ -2980,7 +2980,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`.
          */
         post: operations["applications.progress"];
         delete?: never;
@@ -3004,7 +3004,7 @@ export interface paths {
          *
          *     Caller: staff holding `applications.handle`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
          */
         post: operations["applications.inbox"];
         delete?: never;
@@ -3028,7 +3028,7 @@ export interface paths {
          *
          *     Caller: staff holding `applications.handle`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
          */
         post: operations["applications.review"];
         delete?: never;
@@ -3052,7 +3052,7 @@ export interface paths {
          *
          *     Caller: staff holding `applications.handle`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["applications.act"];
         delete?: never;
@@ -6074,7 +6074,7 @@ export interface components {
          */
         ErrorEnvelope: {
             /** @enum {string} */
-            code: "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "BAD_REQUEST" | "VALIDATION_FAILED" | "UNKNOWN_SERVICE" | "UNKNOWN_ACTION" | "CHANNEL_NOT_ALLOWED" | "LOGIN_REQUIRED" | "REAL_NAME_REQUIRED" | "STAFF_ONLY" | "PERMISSION_DENIED" | "OUT_OF_SCOPE" | "RATE_LIMITED" | "IDEMPOTENCY_CONFLICT" | "CURSOR_INVALID" | "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_IN_PROGRESS" | "SERVICE_UNAVAILABLE" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "TOKEN_REVOKED" | "REFRESH_TOKEN_REUSED" | "PHONE_INVALID" | "ID_NUMBER_INVALID" | "OTP_TOO_FREQUENT" | "OTP_DAILY_LIMIT" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_TOO_MANY_ATTEMPTS" | "CITIZEN_NOT_FOUND" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "STAFF_DISABLED" | "STAFF_NOT_FOUND" | "STAFF_USERNAME_INVALID" | "STAFF_USERNAME_TAKEN" | "STAFF_PASSWORD_TOO_SHORT" | "STAFF_ROLE_UNKNOWN" | "STAFF_ASSIGNMENT_NOT_FOUND" | "STAFF_OWN_ACCOUNT" | "REAL_NAME_MISMATCH" | "REAL_NAME_ALREADY_VERIFIED" | "ID_NUMBER_TAKEN" | "ALIPAY_PHONE_INVALID" | "PHONE_TAKEN" | "PHONE_ALREADY_BOUND" | "CHANNEL_ACCOUNT_NOT_FOUND" | "CHANNEL_ACCOUNT_LAST" | "CATALOG_ITEM_NOT_FOUND" | "CATALOG_THEME_NOT_FOUND" | "REGION_NOT_FOUND" | "CATALOG_LIFE_EVENT_NOT_FOUND" | "CATALOG_TARGET_GROUP_NOT_FOUND" | "CATALOG_DEPARTMENT_NOT_FOUND" | "CATALOG_NOT_IMPLEMENTED" | "CATALOG_PROMISE_EXCEEDS_LEGAL" | "HALL_NOT_FOUND" | "ITEM_NOT_BOOKABLE" | "SLOT_NOT_FOUND" | "SLOT_FULL" | "SLOT_CLOSED" | "APPOINTMENT_LIMIT" | "BOOKING_BLOCKED" | "APPOINTMENT_NOT_FOUND" | "APPOINTMENT_NOT_ACTIVE" | "CANCEL_TOO_LATE" | "CHECK_IN_CLOSED" | "QUEUE_NOT_FOUND" | "QUEUE_CLOSED" | "QUEUE_NUMBER_NOT_FOUND" | "QUEUE_NUMBER_ACTIVE" | "QUEUE_NUMBER_STATE" | "QUEUE_EMPTY" | "QUEUE_STREAM_TICKET_INVALID" | "WINDOW_NOT_FOUND" | "WINDOW_CODE_TAKEN" | "OPENING_HOURS_INVALID" | "WINDOW_TAKEN" | "WINDOW_NOT_SIGNED_IN" | "WINDOW_BUSY" | "NOTIFY_TEMPLATE_UNKNOWN" | "NOTIFY_PARAM_MISSING" | "NOTIFY_MESSAGE_NOT_FOUND" | "NOTIFY_CATEGORY_MANDATORY" | "NOTIFY_NOT_RETRYABLE" | "WECHAT_ACCOUNT_UNKNOWN" | "WECHAT_SIGNATURE_MISSING" | "WECHAT_SIGNATURE_INVALID" | "WECHAT_MESSAGE_STALE" | "WECHAT_APPID_MISMATCH" | "WECHAT_MESSAGE_MALFORMED" | "WECHAT_API_ERROR" | "WECHAT_CODE_INVALID" | "CHANNEL_NOT_CONFIGURED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_REUSED" | "OAUTH_REDIRECT_INVALID" | "ALIPAY_API_ERROR" | "ALIPAY_SIGNATURE_INVALID" | "ALIPAY_CODE_INVALID" | "PAYMENT_ORDER_NOT_FOUND" | "PAYMENT_STATE_CONFLICT" | "PAYMENT_ALREADY_PAID" | "PAYMENT_AMOUNT_INVALID" | "PAYMENT_METHOD_UNSUPPORTED" | "PAYMENT_PAYER_REQUIRED" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PAYMENT_PROVIDER_REFUSED" | "RECONCILIATION_BREAK_NOT_FOUND" | "RECONCILIATION_BREAK_CLOSED" | "RECONCILIATION_RANGE_INVALID" | "REFUND_EXCEEDS_PAID" | "REFUND_CONFLICT" | "REFUND_NOT_FOUND" | "APPLICATION_FORM_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_MOVE_NOT_ALLOWED" | "APPLICATION_REASON_REQUIRED" | "APPLICATION_INVALID" | "APPLICATION_MATERIALS_MISSING" | "FILE_REJECTED" | "FILE_NOT_FOUND" | "FILE_LINK_INVALID" | "DEPARTMENT_KEY_INVALID" | "DEMAND_NOT_FOUND" | "DEMAND_CONFLICT" | "DEMAND_NOT_PAYABLE" | "DEMAND_PAYING" | "DEMAND_TEST_MODE" | "DEMAND_PAYER_REQUIRED" | "BILL_HOLDER_MISMATCH" | "BILL_PROOF_LOCKED" | "BILL_KIND_UNAVAILABLE" | "BILL_COMPANY_UNAVAILABLE" | "BILL_ACCOUNT_NOT_FOUND" | "BILL_ACCOUNT_ALREADY_BOUND" | "BILL_ACCOUNT_LIMIT" | "BILL_NOT_FOUND" | "BILL_NOTHING_TO_PAY" | "BILL_PAYING" | "BILL_ALREADY_PAID" | "BILL_RECEIPT_NOT_FOUND" | "BILL_WRITE_OFF_NOT_FOUND" | "FINE_REPORT_NOT_FOUND" | "TRAFFIC_VEHICLE_NOT_FOUND" | "TRAFFIC_VIOLATION_NOT_FOUND" | "TRAFFIC_FINE_NOT_PAYABLE" | "TRAFFIC_FINE_PAYING" | "TRAFFIC_FINE_PAID" | "TRAFFIC_UNAVAILABLE";
+            code: "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "BAD_REQUEST" | "VALIDATION_FAILED" | "UNKNOWN_SERVICE" | "UNKNOWN_ACTION" | "CHANNEL_NOT_ALLOWED" | "LOGIN_REQUIRED" | "REAL_NAME_REQUIRED" | "STAFF_ONLY" | "PERMISSION_DENIED" | "OUT_OF_SCOPE" | "RATE_LIMITED" | "IDEMPOTENCY_CONFLICT" | "CURSOR_INVALID" | "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_IN_PROGRESS" | "SERVICE_UNAVAILABLE" | "SERVER_BUSY" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "TOKEN_REVOKED" | "REFRESH_TOKEN_REUSED" | "PHONE_INVALID" | "ID_NUMBER_INVALID" | "OTP_TOO_FREQUENT" | "OTP_DAILY_LIMIT" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_TOO_MANY_ATTEMPTS" | "CITIZEN_NOT_FOUND" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "STAFF_DISABLED" | "STAFF_NOT_FOUND" | "STAFF_USERNAME_INVALID" | "STAFF_USERNAME_TAKEN" | "STAFF_PASSWORD_TOO_SHORT" | "STAFF_ROLE_UNKNOWN" | "STAFF_ASSIGNMENT_NOT_FOUND" | "STAFF_OWN_ACCOUNT" | "REAL_NAME_MISMATCH" | "REAL_NAME_ALREADY_VERIFIED" | "ID_NUMBER_TAKEN" | "ALIPAY_PHONE_INVALID" | "PHONE_TAKEN" | "PHONE_ALREADY_BOUND" | "CHANNEL_ACCOUNT_NOT_FOUND" | "CHANNEL_ACCOUNT_LAST" | "CATALOG_ITEM_NOT_FOUND" | "CATALOG_THEME_NOT_FOUND" | "REGION_NOT_FOUND" | "CATALOG_LIFE_EVENT_NOT_FOUND" | "CATALOG_TARGET_GROUP_NOT_FOUND" | "CATALOG_DEPARTMENT_NOT_FOUND" | "CATALOG_NOT_IMPLEMENTED" | "CATALOG_PROMISE_EXCEEDS_LEGAL" | "HALL_NOT_FOUND" | "ITEM_NOT_BOOKABLE" | "SLOT_NOT_FOUND" | "SLOT_FULL" | "SLOT_CLOSED" | "APPOINTMENT_LIMIT" | "BOOKING_BLOCKED" | "APPOINTMENT_NOT_FOUND" | "APPOINTMENT_NOT_ACTIVE" | "CANCEL_TOO_LATE" | "CHECK_IN_CLOSED" | "QUEUE_NOT_FOUND" | "QUEUE_CLOSED" | "QUEUE_NUMBER_NOT_FOUND" | "QUEUE_NUMBER_ACTIVE" | "QUEUE_NUMBER_STATE" | "QUEUE_EMPTY" | "QUEUE_STREAM_TICKET_INVALID" | "WINDOW_NOT_FOUND" | "WINDOW_CODE_TAKEN" | "OPENING_HOURS_INVALID" | "WINDOW_TAKEN" | "WINDOW_NOT_SIGNED_IN" | "WINDOW_BUSY" | "NOTIFY_TEMPLATE_UNKNOWN" | "NOTIFY_PARAM_MISSING" | "NOTIFY_MESSAGE_NOT_FOUND" | "NOTIFY_CATEGORY_MANDATORY" | "NOTIFY_NOT_RETRYABLE" | "WECHAT_ACCOUNT_UNKNOWN" | "WECHAT_SIGNATURE_MISSING" | "WECHAT_SIGNATURE_INVALID" | "WECHAT_MESSAGE_STALE" | "WECHAT_APPID_MISMATCH" | "WECHAT_MESSAGE_MALFORMED" | "WECHAT_API_ERROR" | "WECHAT_CODE_INVALID" | "CHANNEL_NOT_CONFIGURED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_REUSED" | "OAUTH_REDIRECT_INVALID" | "ALIPAY_API_ERROR" | "ALIPAY_SIGNATURE_INVALID" | "ALIPAY_CODE_INVALID" | "PAYMENT_ORDER_NOT_FOUND" | "PAYMENT_STATE_CONFLICT" | "PAYMENT_ALREADY_PAID" | "PAYMENT_AMOUNT_INVALID" | "PAYMENT_METHOD_UNSUPPORTED" | "PAYMENT_PAYER_REQUIRED" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PAYMENT_PROVIDER_REFUSED" | "RECONCILIATION_BREAK_NOT_FOUND" | "RECONCILIATION_BREAK_CLOSED" | "RECONCILIATION_RANGE_INVALID" | "REFUND_EXCEEDS_PAID" | "REFUND_CONFLICT" | "REFUND_NOT_FOUND" | "APPLICATION_FORM_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_MOVE_NOT_ALLOWED" | "APPLICATION_REASON_REQUIRED" | "APPLICATION_INVALID" | "APPLICATION_MATERIALS_MISSING" | "FILE_REJECTED" | "FILE_NOT_FOUND" | "FILE_LINK_INVALID" | "DEPARTMENT_KEY_INVALID" | "DEMAND_NOT_FOUND" | "DEMAND_CONFLICT" | "DEMAND_NOT_PAYABLE" | "DEMAND_PAYING" | "DEMAND_TEST_MODE" | "DEMAND_PAYER_REQUIRED" | "BILL_HOLDER_MISMATCH" | "BILL_PROOF_LOCKED" | "BILL_KIND_UNAVAILABLE" | "BILL_COMPANY_UNAVAILABLE" | "BILL_ACCOUNT_NOT_FOUND" | "BILL_ACCOUNT_ALREADY_BOUND" | "BILL_ACCOUNT_LIMIT" | "BILL_NOT_FOUND" | "BILL_NOTHING_TO_PAY" | "BILL_PAYING" | "BILL_ALREADY_PAID" | "BILL_RECEIPT_NOT_FOUND" | "BILL_WRITE_OFF_NOT_FOUND" | "FINE_REPORT_NOT_FOUND" | "TRAFFIC_VEHICLE_NOT_FOUND" | "TRAFFIC_VIOLATION_NOT_FOUND" | "TRAFFIC_FINE_NOT_PAYABLE" | "TRAFFIC_FINE_PAYING" | "TRAFFIC_FINE_PAID" | "TRAFFIC_UNAVAILABLE";
             /** @description in the language of Accept-Language */
             message: string;
             /** @description details, e.g. the invalid fields of VALIDATION_FAILED */
@@ -6179,6 +6179,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
+            };
+            /** @description `SERVER_BUSY`: too many requests at once; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -6996,7 +7003,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -7040,7 +7047,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -7084,7 +7091,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -7128,7 +7135,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -7172,7 +7179,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -7216,7 +7223,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -7260,7 +7267,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -7304,7 +7311,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -7348,7 +7355,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -7394,7 +7401,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -7438,7 +7445,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -7482,7 +7489,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -7528,7 +7535,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -7574,7 +7581,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -7618,7 +7625,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -7662,7 +7669,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -7708,7 +7715,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -7752,7 +7759,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -7796,7 +7803,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -7840,7 +7847,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -7886,7 +7893,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -7932,7 +7939,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -7978,7 +7985,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8024,7 +8031,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8070,7 +8077,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8116,7 +8123,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8160,7 +8167,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8204,7 +8211,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8250,7 +8257,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8294,7 +8301,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8338,7 +8345,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8384,7 +8391,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8430,7 +8437,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8474,7 +8481,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, HALL_NOT_FOUND, ITEM_NOT_BOOKABLE */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, HALL_NOT_FOUND, ITEM_NOT_BOOKABLE */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8520,7 +8527,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8566,7 +8573,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8612,7 +8619,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8656,7 +8663,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8700,7 +8707,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8744,7 +8751,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8788,7 +8795,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, HALL_NOT_FOUND */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, HALL_NOT_FOUND */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8832,7 +8839,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, HALL_NOT_FOUND */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, HALL_NOT_FOUND */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8878,7 +8885,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, HALL_NOT_FOUND, OPENING_HOURS_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, HALL_NOT_FOUND, OPENING_HOURS_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8924,7 +8931,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, HALL_NOT_FOUND, ITEM_NOT_BOOKABLE */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, HALL_NOT_FOUND, ITEM_NOT_BOOKABLE */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8970,7 +8977,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, HALL_NOT_FOUND, WINDOW_NOT_FOUND, WINDOW_CODE_TAKEN */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, HALL_NOT_FOUND, WINDOW_NOT_FOUND, WINDOW_CODE_TAKEN */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9016,7 +9023,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9060,7 +9067,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9106,7 +9113,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9150,7 +9157,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9194,7 +9201,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9240,7 +9247,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9284,7 +9291,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9330,7 +9337,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9376,7 +9383,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9422,7 +9429,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9466,7 +9473,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9510,7 +9517,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, WINDOW_NOT_FOUND, OUT_OF_SCOPE */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, WINDOW_NOT_FOUND, OUT_OF_SCOPE */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9554,7 +9561,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, HALL_NOT_FOUND, OUT_OF_SCOPE */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, HALL_NOT_FOUND, OUT_OF_SCOPE */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9600,7 +9607,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9646,7 +9653,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9692,7 +9699,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9738,7 +9745,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9784,7 +9791,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9830,7 +9837,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9876,7 +9883,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9920,7 +9927,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, HALL_NOT_FOUND */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, HALL_NOT_FOUND */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9964,7 +9971,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10010,7 +10017,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10056,7 +10063,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, CHANNEL_NOT_ALLOWED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, CHANNEL_NOT_ALLOWED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10102,7 +10109,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, CHANNEL_NOT_ALLOWED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, CHANNEL_NOT_ALLOWED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10148,7 +10155,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, CHANNEL_NOT_ALLOWED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, CHANNEL_NOT_ALLOWED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10192,7 +10199,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10236,7 +10243,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10280,7 +10287,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10326,7 +10333,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10372,7 +10379,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10418,7 +10425,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10462,7 +10469,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10506,7 +10513,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10552,7 +10559,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10596,7 +10603,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10640,7 +10647,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10684,7 +10691,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10730,7 +10737,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, BILL_WRITE_OFF_NOT_FOUND */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, BILL_WRITE_OFF_NOT_FOUND */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10774,7 +10781,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10820,7 +10827,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10864,7 +10871,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10908,7 +10915,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10954,7 +10961,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, FINE_REPORT_NOT_FOUND */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, FINE_REPORT_NOT_FOUND */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10998,7 +11005,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11042,7 +11049,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11088,7 +11095,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11132,7 +11139,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11176,7 +11183,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11220,7 +11227,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11266,7 +11273,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11312,7 +11319,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11358,7 +11365,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11404,7 +11411,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11450,7 +11457,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11494,7 +11501,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11538,7 +11545,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11582,7 +11589,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11626,7 +11633,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11670,7 +11677,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11716,7 +11723,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
