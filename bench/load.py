@@ -79,7 +79,8 @@ class LoadOptions:
     threads: int = max(1, (os.cpu_count() or 2) // 2)
     distinct_clients: bool = True
     # A 429 or 503 with Retry-After is counted as shed, not as an error, and left out of the
-    # latency percentiles, which then are those of the answers served (Python generator only).
+    # latency percentiles, which then are those of the answers served (Python generator only);
+    # its connection then waits as long as Retry-After says, as a well-behaved client does.
     count_shed: bool = False
 
 
@@ -571,18 +572,18 @@ def _request_bytes(port: int, target: Target, client: str | None) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + target.body
 
 
-async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool, bytes]:
-    """Status, whether it carries Retry-After, body."""
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, float | None, bytes]:
+    """Status, the seconds of its Retry-After (None without one), body."""
     head = await reader.readuntil(b"\r\n\r\n")
     status = int(head.split(b" ", 2)[1])
-    length, retry_after = 0, False
+    length, retry_after = 0, None
     for line in head.split(b"\r\n")[1:]:
         name, _, value = line.partition(b":")
         name = name.strip().lower()
         if name == b"content-length":
             length = int(value)
         elif name == b"retry-after":
-            retry_after = True
+            retry_after = float(value) if value.strip().isdigit() else 1.0
     return status, retry_after, await reader.readexactly(length)
 
 
@@ -614,8 +615,9 @@ async def _connection(share: _Share, slot: int, stop_at: float, tally: _Tally) -
             finished = time.perf_counter()
             if finished > stop_at:
                 continue
-            if share.count_shed and retry_after and status in (429, 503):
+            if share.count_shed and retry_after is not None and status in (429, 503):
                 tally.shed += 1
+                await asyncio.sleep(min(retry_after, stop_at - finished))
                 continue
             if status != 200 or OK_MARKER not in body:
                 tally.fail(f"{status} {body[:300].decode(errors='replace')}")

@@ -9,8 +9,9 @@ route doing one store INCR, in the same run on the same server.
 (c) (b) again at `--overload` connections (256 by default, 0 skips it), more than the server
     admits at once (`GOVHUB_MAX_IN_FLIGHT` per worker): the ones past it must be shed with
     SERVER_BUSY (503, Retry-After), counted apart, while the p99 of the ones served stays
-    under 100 ms. Measured with the Python generator, which tells the two apart; like any
-    closed-loop generator it sends again at once instead of honouring Retry-After.
+    under 100 ms. Measured with the Python generator, which tells the two apart; a
+    connection that was shed waits as long as Retry-After says before sending again, as a
+    client honouring it does (one sending again at once measures how fast refusals go).
 
     python -m bench.queue [--duration 10] [--concurrency 64] [--overload 256]
                           [--generator auto|wrk|python] [--workers 1]
