@@ -78,6 +78,10 @@ class LoadOptions:
     generator: str = "auto"  # auto, wrk or python
     threads: int = max(1, (os.cpu_count() or 2) // 2)
     distinct_clients: bool = True
+    # A 429 or 503 with Retry-After is counted as shed, not as an error, and left out of the
+    # latency percentiles, which then are those of the answers served (Python generator only);
+    # its connection then waits as long as Retry-After says, as a well-behaved client does.
+    count_shed: bool = False
 
 
 def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
@@ -118,6 +122,7 @@ class LoadResult:
     errors: int
     first_error: str = ""
     server_cpu_seconds: float | None = None  # CPU the server process spent while measured
+    shed: int = 0  # refused with Retry-After, with `count_shed`; not in `requests`
 
     @property
     def rps(self) -> float:
@@ -152,7 +157,10 @@ def run_load(
     `cpu_clock` (e.g. `BenchServer.cpu_seconds`) is read around the measured part, so the
     result also tells the server CPU spent per request.
     """
-    run = _run_wrk if choose_generator(options.generator) == "wrk" else _run_python
+    wrk = choose_generator(options.generator) == "wrk"
+    if wrk and options.count_shed:
+        raise ValueError("counting shed answers needs the Python generator (--generator python)")
+    run = _run_wrk if wrk else _run_python
     if options.warmup > 0:
         run(port, target, options, options.warmup)
     before = cpu_clock() if cpu_clock else None
@@ -182,6 +190,7 @@ class ServerOptions:
     env: dict[str, str] = field(default_factory=dict)
     # Run after the demo seed, before the server starts (rows its warm caches must hold).
     prepare: Callable[[BenchServer], None] | None = None
+    workers: int = 1  # uvicorn worker processes; more than one needs Redis
 
 
 class BenchServer:
@@ -201,7 +210,16 @@ class BenchServer:
     def description(self) -> str:
         database = "PostgreSQL" if self.options.postgres_url else "SQLite"
         store = "Redis" if self.options.redis_url else "in-process store"
-        return f"{database} + {store}, uvicorn 1 worker (uvloop, httptools, no access log)"
+        workers = self.options.workers
+        return (
+            f"{database} + {store}, uvicorn {workers} worker{'s' if workers > 1 else ''} "
+            "(uvloop, httptools, no access log)"
+        )
+
+    @property
+    def pid(self) -> int | None:
+        """The server's process (the supervisor of its workers when there are several)."""
+        return None if self._process is None else self._process.pid
 
     def __enter__(self) -> BenchServer:
         try:
@@ -271,7 +289,7 @@ class BenchServer:
             "--port",
             str(self.port),
             "--workers",
-            "1",
+            str(self.options.workers),
             "--loop",
             "uvloop",
             "--http",
@@ -302,15 +320,14 @@ class BenchServer:
         raise RuntimeError(f"the server was not ready within {READY_TIMEOUT:.0f} s")
 
     def cpu_seconds(self) -> float | None:
-        """User + system CPU of the server process and its threads so far (Linux), else None."""
+        """User + system CPU of the server process, its threads and its worker processes so
+        far (Linux), else None."""
         if self._process is None:
             return None
         try:
-            fields = Path(f"/proc/{self._process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return sum(_process_cpu(pid) for pid in _process_tree(self._process.pid))
         except OSError:
             return None
-        ticks = os.sysconf("SC_CLK_TCK")
-        return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
 
     def rss_bytes(self) -> int | None:
         """Resident memory of the server process now (VmRSS, Linux), else None."""
@@ -365,6 +382,23 @@ class BenchServer:
             if keys:
                 client.delete(*keys)
             client.close()
+
+
+def _process_tree(pid: int) -> list[int]:
+    """The process and its descendants (Linux)."""
+    found, index = [pid], 0
+    while index < len(found):
+        current = found[index]
+        index += 1
+        for task in Path(f"/proc/{current}/task").iterdir():
+            with contextlib.suppress(OSError):
+                found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def _process_cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 async def _postgres_admin(url: str, sql: str) -> None:
@@ -539,6 +573,7 @@ class _Tally:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     first_error: str = ""
+    shed: int = 0
 
     def fail(self, reason: str) -> None:
         self.errors += 1
@@ -554,15 +589,19 @@ def _request_bytes(port: int, target: Target, client: str | None) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + target.body
 
 
-async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, float | None, bytes]:
+    """Status, the seconds of its Retry-After (None without one), body."""
     head = await reader.readuntil(b"\r\n\r\n")
     status = int(head.split(b" ", 2)[1])
-    length = 0
+    length, retry_after = 0, None
     for line in head.split(b"\r\n")[1:]:
         name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
+        name = name.strip().lower()
+        if name == b"content-length":
             length = int(value)
-    return status, await reader.readexactly(length)
+        elif name == b"retry-after":
+            retry_after = float(value) if value.strip().isdigit() else 1.0
+    return status, retry_after, await reader.readexactly(length)
 
 
 @dataclass(frozen=True, slots=True)
@@ -575,6 +614,7 @@ class _Share:
     connections: int
     duration: float
     distinct_clients: bool
+    count_shed: bool = False
 
 
 async def _connection(share: _Share, slot: int, stop_at: float, tally: _Tally) -> None:
@@ -588,9 +628,13 @@ async def _connection(share: _Share, slot: int, stop_at: float, tally: _Tally) -
             client = f"10.{share.worker % 256}.{n // 256}.{n % 256}"
             distinct = client if share.distinct_clients else None
             writer.write(_request_bytes(share.port, share.target, distinct))
-            status, body = await _read_response(reader)
+            status, retry_after, body = await _read_response(reader)
             finished = time.perf_counter()
             if finished > stop_at:
+                continue
+            if share.count_shed and retry_after is not None and status in (429, 503):
+                tally.shed += 1
+                await asyncio.sleep(min(retry_after, stop_at - finished))
                 continue
             if status != 200 or OK_MARKER not in body:
                 tally.fail(f"{status} {body[:300].decode(errors='replace')}")
@@ -612,9 +656,9 @@ async def _drive(share: _Share) -> _Tally:
     return tally
 
 
-def _python_worker(share: _Share) -> tuple[list[float], int, str]:
+def _python_worker(share: _Share) -> tuple[list[float], int, str, int]:
     tally = _run_fast(_drive(share))
-    return tally.latencies, tally.errors, tally.first_error
+    return tally.latencies, tally.errors, tally.first_error, tally.shed
 
 
 def _run_fast(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -632,7 +676,8 @@ def _run_python(port: int, target: Target, options: LoadOptions, seconds: float)
     for index in range(options.concurrency % processes):
         shares[index] += 1
     work = [
-        _Share(port, target, i, n, seconds, options.distinct_clients) for i, n in enumerate(shares)
+        _Share(port, target, i, n, seconds, options.distinct_clients, options.count_shed)
+        for i, n in enumerate(shares)
     ]
     with multiprocessing.get_context("spawn").Pool(processes) as pool:
         answers = pool.map_async(_python_worker, work).get(timeout=seconds + 60)
@@ -648,6 +693,7 @@ def _run_python(port: int, target: Target, options: LoadOptions, seconds: float)
         p99_ms=_percentile(latencies, 99) * 1000,
         errors=errors,
         first_error=first,
+        shed=sum(answer[3] for answer in answers),
     )
 
 
@@ -681,7 +727,7 @@ async def _send_batch(batch: _Batch) -> _Tally:
                 raw = pending.pop()
                 started = time.perf_counter()
                 writer.write(raw)
-                status, body = await _read_response(reader)
+                status, _, body = await _read_response(reader)
                 tally.latencies.append(time.perf_counter() - started)
                 marker = batch.expect.marker
                 if status != batch.expect.status or (marker is not None and marker not in body):

@@ -142,7 +142,7 @@ async def send(port: int, target: Target) -> bytes:
     reader, writer = await asyncio.open_connection(HOST, port)
     try:
         writer.write(_request_bytes(port, target, None))
-        status, body = await _read_response(reader)
+        status, _, body = await _read_response(reader)
     finally:
         writer.close()
     if status != 200 or b'"code":"OK"' not in body:

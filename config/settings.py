@@ -112,6 +112,12 @@ class Settings(BlockSettings):
     rate_limit_per_ip: int = Field(
         600, ge=1, description="requests a client address may make to the gateway per minute"
     )
+    max_in_flight: int = Field(
+        64,
+        ge=1,
+        description="gateway invocations one app process works on at once; past it a request "
+        "is answered SERVER_BUSY (503, Retry-After) at once instead of queueing",
+    )
     db_pool_max: int = Field(20, ge=1, description="PostgreSQL connections per app process")
     run_scheduler: bool | None = Field(
         None,

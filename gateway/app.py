@@ -17,6 +17,7 @@ from gateway.api import include_routers
 from gateway.audit import AuditSink
 from gateway.http import RequestIdMiddleware, install_error_handlers
 from gateway.registry import Registry, Service
+from gateway.router import InvocationMiddleware
 from gateway.service import Gateway
 
 
@@ -69,7 +70,8 @@ def create_app(
     install_error_handlers(app)
     include_routers(app, settings)
     openapi.install(app, _services)
-    app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(InvocationMiddleware, max_in_flight=settings.max_in_flight)
+    app.add_middleware(RequestIdMiddleware)  # outside the invocation path: refusals carry the id
     return app
 
 

@@ -7,7 +7,8 @@ inserting it, and the batch goes out as one prepared multi-row INSERT.
 
 A staff or state-changing action's row is stored before the action is answered: it is
 group-committed (`config.group_commit`) with the rows of concurrent actions, and `write`
-returns only once their transaction committed.
+returns only once their transaction committed. An action whose own write is a group commit
+may carry the row into its transaction instead (`carried_audit`): one commit per answer.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -71,6 +74,52 @@ async def insert_committed(rows: list[Row]) -> list[None]:
     return [None] * len(rows)
 
 
+@dataclass(slots=True)
+class CarriedAudit:
+    """The audit row of the request being served, offered to the action's own hot write.
+
+    An action that stores its work with a group commit outside any unit of work may write
+    this row in the same transaction, so that its answer waits for one commit instead of two:
+    it takes the row with `take()` and sets `stored` once that transaction committed. The row
+    records the call as answered OK, with the latency up to the write. The gateway then writes
+    no row of its own, unless the answer turns out not to be OK after all: then its row of
+    the failure follows, as for any call.
+    """
+
+    build: Callable[[], Row]
+    stored: bool = False
+
+    def take(self) -> Row | None:
+        """The row, or None when it cannot be built: the gateway then writes it itself (and
+        logs why that fails too)."""
+        try:
+            return self.build()
+        except Exception:
+            return None
+
+
+_carried: ContextVar[CarriedAudit | None] = ContextVar("govhub_carried_audit", default=None)
+
+
+def carried_audit() -> CarriedAudit | None:
+    """The audit row the current request offers its action's write, if it has one to offer."""
+    return _carried.get()
+
+
+@contextlib.contextmanager
+def carrying(carried: CarriedAudit | None) -> Iterator[None]:
+    token = _carried.set(carried)
+    try:
+        yield
+    finally:
+        _carried.reset(token)
+
+
+def audit_row(**entry: Any) -> Row:
+    """An audit row stamped now, converted and checked by the model's fields."""
+    return db_row({"at": datetime.now(UTC), **entry})
+
+
 class AuditSink:
     def __init__(
         self,
@@ -90,11 +139,10 @@ class AuditSink:
         self._flushing = asyncio.Lock()
 
     async def write(self, *, immediate: bool = False, **entry: Any) -> None:
-        at = datetime.now(UTC)
         if self._task is None:
-            await AuditLog.create(at=at, **entry)
+            await AuditLog.create(at=datetime.now(UTC), **entry)
             return
-        row = db_row({"at": at, **entry})  # a bad row fails its own request, no batch
+        row = audit_row(**entry)  # a bad row fails its own request, no batch
         if immediate:
             await self._immediate.submit(row)
             return

@@ -37,6 +37,7 @@ class Code(StrEnum):
     IDEMPOTENCY_ANSWER_LOST = "IDEMPOTENCY_ANSWER_LOST"
     CURSOR_INVALID = "CURSOR_INVALID"
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+    SERVER_BUSY = "SERVER_BUSY"
     # Identity and sign-in
     TOKEN_INVALID = "TOKEN_INVALID"
     TOKEN_EXPIRED = "TOKEN_EXPIRED"
@@ -248,6 +249,11 @@ SPECS: dict[Code, Spec] = {
     ),
     Code.SERVICE_UNAVAILABLE: Spec(
         503, "服务暂时不可用，请稍后再试", "The service is temporarily unavailable"
+    ),
+    Code.SERVER_BUSY: Spec(
+        503,
+        "当前办理人数较多，请 {retry_after} 秒后再试",
+        "Too many requests at once; retry in {retry_after} s",
     ),
     Code.TOKEN_INVALID: Spec(401, "登录凭证无效，请重新登录", "Your sign-in is not valid"),
     Code.TOKEN_EXPIRED: Spec(401, "登录已过期，请重新登录", "Your sign-in has expired"),

@@ -59,7 +59,7 @@ class Action:
 
     def error_codes(self) -> tuple[Code, ...]:
         """The codes this action may answer: the pipeline's for its declaration, then its own."""
-        codes = [Code.VALIDATION_FAILED, Code.RATE_LIMITED]
+        codes = [Code.VALIDATION_FAILED, Code.RATE_LIMITED, Code.SERVER_BUSY]
         if self.channels != ALL_CHANNELS:
             codes.append(Code.CHANNEL_NOT_ALLOWED)
         if self.permission is not None or self.identity > IdentityLevel.ANONYMOUS:

@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Coroutine
+import re
 from functools import lru_cache
 from typing import Annotated, Any, TypeVar
 
 import orjson
 from fastapi import APIRouter, Depends, Path, Request
-from fastapi.routing import APIRoute
+from prometheus_client import Counter
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from config.logging import request_id_var
 from config.settings import Settings
 from gateway.codes import SPECS, Code
 from gateway.errors import GovError
-from gateway.http import JSONBytes, locale_of, ok
+from gateway.http import JSONBytes, error_response, locale_of, ok
 from gateway.schemas import Channel, CitizenPrincipal, ServiceRequest, StaffPrincipal
 from gateway.service import Gateway
 
 router = APIRouter(prefix="/api/v1", tags=["gateway"])
+SHED = Counter("govhub_shed_total", "Invocations refused with SERVER_BUSY (too many at once)")
 
 
 async def get_gateway(request: Request) -> Gateway:
@@ -106,21 +108,67 @@ def client_ip(request: Request) -> str:
 _NAME_MAX = 64
 
 
-class InvocationRoute(APIRoute):
-    """Serves the invocation endpoint without FastAPI's per-request dependency solving.
+class InvocationMiddleware:
+    """Serves the invocation endpoint ahead of the framework's routing, and sheds load.
 
-    Every request of every channel comes through here, and the pipeline validates the params
-    itself, so the route only checks the two path names and calls the endpoint: the signature
-    stays for the OpenAPI document, the per-request cost of solving it goes.
+    Every request of every channel is a `POST /api/v1/services/{service}/{action}`, and the
+    pipeline validates, authorizes and maps its own errors, so passing it through route
+    matching, the exception middleware and the endpoint wrappers only cost time per request.
+    The route stays registered for the OpenAPI document. Install it inside the request-id
+    middleware (so refusals carry the id) and inside the server-error one (which still turns
+    an unexpected exception into the INTERNAL_ERROR envelope).
+
+    At most `max_in_flight` invocations run at once in this process. One more is answered
+    SERVER_BUSY (503 with `Retry-After`) at once, and is neither run nor audited, instead of
+    queueing behind them: its client gets a quick answer it can retry, and the ones admitted
+    keep their latency rather than all of them slowing down together.
     """
 
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        async def handle(request: Request) -> Response:
-            names = request.path_params
-            service, action = _path_name(names, "service"), _path_name(names, "action")
-            return await invoke(request, service, action)
+    def __init__(self, app: ASGIApp, max_in_flight: int, retry_after: int = 1) -> None:
+        self.app = app
+        self.max_in_flight = max_in_flight
+        self.retry_after = retry_after
+        self.in_flight = 0
 
-        return handle
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        names = _invocation_names(scope) if scope["type"] == "http" else None
+        if names is None:
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        if self.in_flight >= self.max_in_flight:
+            SHED.inc()
+            busy = GovError(
+                Code.SERVER_BUSY,
+                retry_after=self.retry_after,
+                headers={"Retry-After": str(self.retry_after)},
+            )
+            await error_response(request, busy)(scope, receive, send)
+            return
+        self.in_flight += 1
+        try:
+            service, action = _path_name(names, "service"), _path_name(names, "action")
+            response = await invoke(request, service, action)
+        except GovError as error:
+            response = error_response(request, error)
+        finally:
+            self.in_flight -= 1
+        await response(scope, receive, send)
+
+
+_INVOCATION_PATH = re.compile(r"/api/v1/services/(?P<service>[^/]+)/(?P<action>[^/]+)")
+
+
+def _invocation_names(scope: Scope) -> dict[str, Any] | None:
+    """The path names of an invocation (matched as the route would), None for anything else."""
+    if scope["method"] != "POST":
+        return None
+    path: str = scope["path"]
+    root = scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    match = _INVOCATION_PATH.fullmatch(path)
+    return None if match is None else match.groupdict()
 
 
 def _path_name(names: dict[str, Any], name: str) -> str:
@@ -179,14 +227,17 @@ async def invoke(
     return JSONBytes(content, status_code=result.status, headers=headers)
 
 
+# Answered by `InvocationMiddleware`; the route describes it in the OpenAPI document.
 router.add_api_route(
     "/services/{service}/{action}",
     invoke,
     methods=["POST"],
     summary="Invoke one action of one service",
     response_class=JSONBytes,
-    responses={200: {"description": "`{code: OK, message, data, request_id}`"}},
-    route_class_override=InvocationRoute,
+    responses={
+        200: {"description": "`{code: OK, message, data, request_id}`"},
+        503: {"description": "`SERVER_BUSY`: too many requests at once; retry after `Retry-After`"},
+    },
 )
 
 

@@ -22,7 +22,7 @@ from tortoise.exceptions import IntegrityError
 from config.database import before_commit
 from config.settings import get_settings
 from config.store import Store, WindowHit
-from gateway.audit import AuditSink
+from gateway.audit import AuditSink, CarriedAudit, audit_row, carrying
 from gateway.codes import Code
 from gateway.errors import GovError
 from gateway.masking import mask_params
@@ -94,17 +94,25 @@ class Gateway:
     async def invoke(self, request: ServiceRequest) -> ServiceResult:
         started = time.perf_counter()
         action = self.registry.find(request.service, request.action)
+        carried = None
+        if action is not None and (action.mutates or action.staff_only):
+            carried = CarriedAudit(
+                lambda: audit_row(
+                    **self._audit_entry(request, "OK", 200, time.perf_counter() - started)
+                )
+            )
         try:
             if action is None:
                 raise self._unknown(request)
-            result = await self._run(action, request)
+            with carrying(carried):
+                result = await self._run(action, request)
         except GovError as error:
             result = error_result(error, request.locale)
         except Exception:
             logger.exception("action %s.%s failed", request.service, request.action)
             result = error_result(GovError(Code.INTERNAL_ERROR), request.locale)
         elapsed = time.perf_counter() - started
-        await self._audit(request, action, result, elapsed)
+        await self._audit(request, action, result, elapsed, carried)
         return result
 
     def _unknown(self, request: ServiceRequest) -> GovError:
@@ -260,13 +268,32 @@ class Gateway:
         await record.save(update_fields=["completed", "status", "code", "body"])
 
     async def _audit(
-        self, request: ServiceRequest, action: Action | None, result: ServiceResult, elapsed: float
+        self,
+        request: ServiceRequest,
+        action: Action | None,
+        result: ServiceResult,
+        elapsed: float,
+        carried: CarriedAudit | None = None,
     ) -> None:
         if action is None:  # names from the URL: never let them grow the label set
             _invocations(UNKNOWN, UNKNOWN, request.channel.value, result.code).inc()
             return
         _invocations(request.service, request.action, request.channel.value, result.code).inc()
         _latency(request.service, request.action).observe(elapsed)
+        if carried is not None and carried.stored and result.code == "OK":
+            return  # committed with the action's own write
+        try:
+            await self.audit.write(
+                immediate=action.mutates or action.staff_only,
+                **self._audit_entry(request, result.code, result.status, elapsed),
+            )
+        except Exception:
+            logger.exception("audit row for %s.%s not written", request.service, request.action)
+
+    @staticmethod
+    def _audit_entry(
+        request: ServiceRequest, outcome: str, status: int, elapsed: float
+    ) -> dict[str, Any]:
         principal = request.principal
         actor_type, actor_id = (
             ("staff", principal.staff_id)
@@ -275,23 +302,19 @@ class Gateway:
             if isinstance(principal, CitizenPrincipal)
             else ("anonymous", None)
         )
-        try:
-            await self.audit.write(
-                immediate=action.mutates or action.staff_only,
-                request_id=request.request_id,
-                channel=request.channel.value,
-                actor_type=actor_type,
-                actor_id=actor_id,
-                service=request.service,
-                action=request.action,
-                outcome=result.code,
-                status=result.status,
-                latency_ms=round(elapsed * 1000, 3),
-                client_ip=request.client_ip,
-                params=mask_params(request.params) if request.params else None,
-            )
-        except Exception:
-            logger.exception("audit row for %s.%s not written", request.service, request.action)
+        return {
+            "request_id": request.request_id,
+            "channel": request.channel.value,
+            "actor_type": actor_type,
+            "actor_id": actor_id,
+            "service": request.service,
+            "action": request.action,
+            "outcome": outcome,
+            "status": status,
+            "latency_ms": round(elapsed * 1000, 3),
+            "client_ip": request.client_ip,
+            "params": mask_params(request.params) if request.params else None,
+        }
 
 
 def error_result(error: GovError, locale: str) -> ServiceResult:

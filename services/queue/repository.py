@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ from tortoise.functions import Count, Max
 
 from services.queue.models import (
     OPEN_STATUSES,
+    FastLaneGroup,
     Lane,
     Queue,
     QueueItem,
@@ -104,24 +106,50 @@ def _insert_sql(connection: BaseDBAsyncClient, rows: int) -> str:
     return _INSERT_SQL[key]
 
 
-async def insert_tickets(tickets: Sequence[Ticket]) -> None:
+@dataclass(slots=True)
+class TicketRow:
+    """A new ticket's values for the batched INSERT: a plain record, because building a model
+    instance costs more than inserting its row. The defaults are the model's; `id` is set once
+    the row is written."""
+
+    queue_id: int
+    day: date
+    number: int
+    label: str
+    channel: str
+    queued_at: datetime
+    taken_at: datetime
+    citizen_id: int | None = None
+    active_citizen_id: int | None = None
+    lane: Lane = Lane.REGULAR
+    fast_lane_group: FastLaneGroup | None = None
+    appointment_id: int | None = None
+    status: TicketStatus = TicketStatus.WAITING
+    near_notified: bool = False
+    recalls: int = 0
+    called_at: datetime | None = None
+    finished_at: datetime | None = None
+    staff_id: int | None = None
+    window_id: int | None = None
+    transferred_to_id: int | None = None
+    id: int = 0
+
+
+async def insert_tickets(rows: Sequence[TicketRow]) -> None:
     """Writes new tickets with one multi-row INSERT, so all of them or none are stored, and
     gives each its id. Outside a transaction the statement commits by itself."""
     connection = Ticket._meta.db
     fields_map = Ticket._meta.fields_map
     names = connection.executor_class(model=Ticket, db=connection).regular_columns
     values = [
-        fields_map[name].to_db_value(getattr(ticket, name), ticket)
-        for ticket in tickets
-        for name in names
+        fields_map[name].to_db_value(getattr(row, name), Ticket) for row in rows for name in names
     ]
-    rows = await connection.execute_query_dict(_insert_sql(connection, len(tickets)), values)
+    written = await connection.execute_query_dict(_insert_sql(connection, len(rows)), values)
     # RETURNING promises no order: rows are matched by their unique (queue, day, number).
     to_day = fields_map["day"].to_python_value
-    ids = {(row["queue_id"], to_day(row["day"]), row["number"]): row["id"] for row in rows}
-    for ticket in tickets:
-        ticket.id = ids[(ticket.queue_id, ticket.day, ticket.number)]
-        ticket._saved_in_db = True
+    ids = {(w["queue_id"], to_day(w["day"]), w["number"]): w["id"] for w in written}
+    for row in rows:
+        row.id = ids[(row.queue_id, row.day, row.number)]
 
 
 async def number_taken(queue_id: int, day: date, number: int) -> bool:
@@ -160,7 +188,7 @@ async def finished_tickets_of(citizen_id: int, since: datetime, limit: int) -> l
     )
 
 
-def _ahead_of(ticket: Ticket) -> Q:
+def _ahead_of(ticket: Ticket | TicketRow) -> Q:
     """Waiting tickets served before this one: a lower lane, or the same lane queued earlier."""
     return Q(lane__lt=ticket.lane) | Q(
         Q(lane=ticket.lane)
@@ -178,7 +206,7 @@ async def count_waiting_before(queue_id: int, day: date, lane: Lane, queued_at: 
     ).count()
 
 
-async def count_ahead(ticket: Ticket) -> int:
+async def count_ahead(ticket: Ticket | TicketRow) -> int:
     return (
         await Ticket.filter(queue_id=ticket.queue_id, day=ticket.day, status=TicketStatus.WAITING)
         .filter(_ahead_of(ticket))

@@ -15,10 +15,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from channels.identity.service import fast_lane_groups
 from config.database import unit_of_work
 from config.group_commit import GroupCommit
+from gateway.audit import Row as AuditRow
+from gateway.audit import carried_audit, insert_rows
 from gateway.paging import Page, cursor_key, decode_cursor, key_of, page_of
 from gateway.schemas import StaffPrincipal
 from services.appointments import service as halls
@@ -51,6 +54,7 @@ from services.queue.models import (
     Ticket,
     TicketStatus,
 )
+from services.queue.repository import TicketRow
 from services.queue.schemas import (
     BoardCallRead,
     BoardRead,
@@ -132,8 +136,9 @@ class QueueService:
             30
         )
         self._wait_basis: Expiring[int, WaitBasis] = Expiring(10)
-        # Numbers joining at the back of a queue, written together by concurrent requests.
-        self._appended: GroupCommit[Ticket, tuple[Ticket, int]] = GroupCommit(
+        # Numbers joining at the back of a queue, written together by concurrent requests,
+        # each with the audit row of its request.
+        self._appended: GroupCommit[tuple[TicketRow, AuditRow | None], int] = GroupCommit(
             self._write_appended, max_rows=64, name="queue-numbers"
         )
 
@@ -196,7 +201,7 @@ class QueueService:
 
     # Reading a number
 
-    async def read(self, ticket: Ticket, ahead: int | None = None) -> TicketRead:
+    async def read(self, ticket: Ticket | TicketRow, ahead: int | None = None) -> TicketRead:
         """The number with its place and estimated wait (both only while it waits)."""
         queue = await self._queue(ticket.queue_id)
         wait: int | None = None
@@ -252,7 +257,7 @@ class QueueService:
         now: datetime,
         new: NewTicket,
         prepare: Callable[[], Awaitable[object]] | None = None,
-    ) -> tuple[Ticket, int]:
+    ) -> tuple[Ticket | TicketRow, int]:
         """Writes a new number of the queue (with `prepare` in the same transaction, if any);
         returns it with how many wait before it.
 
@@ -268,12 +273,17 @@ class QueueService:
         day = self.today(now)
         grouped = prepare is None and new.queued_at is None and new.lane is Lane.REGULAR
         number: int | None = None  # kept for the next attempt when its batch failed
+        ticket: Ticket | TicketRow
         for _ in range(ISSUE_ATTEMPTS):
             try:
                 if grouped:
                     number = await numbering.next_number(queue.id, day)
-                    ticket = Ticket(**self._values(queue, day, now, new, number))
-                    ticket, ahead = await self._appended.submit(ticket)
+                    ticket = TicketRow(**self._values(queue, day, now, new, number))
+                    carried = carried_audit()
+                    audit = None if carried is None else carried.take()
+                    ahead = await self._appended.submit((ticket, audit))
+                    if carried is not None and audit is not None:
+                        carried.stored = True
                 elif prepare is None:  # one INSERT: no transaction to pay for
                     ticket, ahead = await self._write(queue, day, now, new, number)
                 else:
@@ -333,26 +343,33 @@ class QueueService:
         )
         return ticket, ahead
 
-    async def _write_appended(self, tickets: list[Ticket]) -> list[tuple[Ticket, int]]:
-        """Writes numbers joining at the back of their queues in one INSERT. They join the
-        queue when written: all at this moment, in the batch's order (their ids), after every
-        earlier batch. So each is told exactly how many wait before it: those waiting in its
-        queue, then the batch's earlier numbers of that queue."""
-        joined = self.clock()
-        waiting: dict[tuple[int, date], int] = {}
-        for day in {ticket.day for ticket in tickets}:
-            queue_ids = sorted({t.queue_id for t in tickets if t.day == day})
-            counts = await repository.waiting_counts(queue_ids, day)
-            waiting.update({(queue_id, day): counts.get(queue_id, 0) for queue_id in queue_ids})
-        written: list[tuple[Ticket, int]] = []
-        for ticket in tickets:
-            ahead = waiting[(ticket.queue_id, ticket.day)]
-            waiting[(ticket.queue_id, ticket.day)] = ahead + 1
-            ticket.queued_at = max(ticket.queued_at, joined)
-            ticket.near_notified = ahead <= self.settings.near_ahead  # already near: no message
-            written.append((ticket, ahead))
-        await repository.insert_tickets(tickets)
-        return written
+    async def _write_appended(self, batch: list[tuple[TicketRow, AuditRow | None]]) -> list[int]:
+        """Writes numbers joining at the back of their queues in one INSERT, and the audit
+        rows their requests carried, in one transaction. They join the queue when written:
+        all at this moment, in the batch's order (their ids), after every earlier batch. So
+        each is told exactly how many wait before it: those waiting in its queue, then the
+        batch's earlier numbers of that queue."""
+        tickets = [ticket for ticket, _ in batch]
+        audit_rows = [row for _, row in batch if row is not None]
+        async with in_transaction():
+            joined = self.clock()
+            waiting: dict[tuple[int, date], int] = {}
+            for day in {ticket.day for ticket in tickets}:
+                queue_ids = sorted({t.queue_id for t in tickets if t.day == day})
+                counts = await repository.waiting_counts(queue_ids, day)
+                waiting.update({(q, day): counts.get(q, 0) for q in queue_ids})
+            near = self.settings.near_ahead
+            places: list[int] = []
+            for ticket in tickets:
+                ahead = waiting[(ticket.queue_id, ticket.day)]
+                waiting[(ticket.queue_id, ticket.day)] = ahead + 1
+                ticket.queued_at = max(ticket.queued_at, joined)
+                ticket.near_notified = ahead <= near  # already near: no message
+                places.append(ahead)
+            await repository.insert_tickets(tickets)
+            if audit_rows:
+                await insert_rows(audit_rows)
+        return places
 
     async def take(self, citizen_id: int, queue_id: int, channel: str) -> TicketRead:
         """A resident takes a number, remotely or on site; age 65+ from the verified identity

@@ -3,6 +3,7 @@ built from the same parts as the real one (router, error handlers, request-id mi
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ from gateway.codes import Code
 from gateway.errors import GovError
 from gateway.http import RequestIdMiddleware, install_error_handlers
 from gateway.registry import RateLimit, Registry, Service
+from gateway.router import InvocationMiddleware
 from gateway.router import router as gateway_router
 from gateway.schemas import (
     Channel,
@@ -55,6 +57,11 @@ class Who(BaseModel):
 class Calls:
     count: int = 0
     seen: list[str] = field(default_factory=list)
+    # `demo.hold` waits for `release`; `held` is set once `hold_until` calls are waiting
+    hold_until: int = 1
+    holding: int = 0
+    held: asyncio.Event = field(default_factory=asyncio.Event)
+    release: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 def build_demo_service(calls: Calls) -> Service:
@@ -111,6 +118,15 @@ def build_demo_service(calls: Calls) -> Service:
         return Echo(text=f"{params.text}#{calls.count}")
 
     @demo.action()
+    async def hold(request: ServiceRequest, params: Empty) -> Echo:
+        """Waits until the test lets it answer: keeps an invocation in flight."""
+        calls.holding += 1
+        if calls.holding >= calls.hold_until:
+            calls.held.set()
+        await calls.release.wait()
+        return Echo(text="held")
+
+    @demo.action()
     async def boom(request: ServiceRequest, params: Empty) -> Echo:
         """Fails unexpectedly."""
         raise RuntimeError("database password is hunter2")
@@ -156,13 +172,22 @@ async def demo_gateway(rt: Runtime, db: None, calls: Calls) -> AsyncIterator[Gat
     await gateway.audit.stop()
 
 
-@pytest_asyncio.fixture
-async def demo(demo_gateway: Gateway) -> AsyncIterator[httpx.AsyncClient]:
+def demo_app(gateway: Gateway, max_in_flight: int = 64) -> FastAPI:
     app = FastAPI()
-    app.state.gateway = demo_gateway
+    app.state.gateway = gateway
     install_error_handlers(app)
     app.include_router(gateway_router)
+    app.add_middleware(InvocationMiddleware, max_in_flight=max_in_flight)
     app.add_middleware(RequestIdMiddleware)
+    return app
+
+
+def demo_client(app: FastAPI) -> httpx.AsyncClient:
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("10.9.8.7", 1))
-    async with httpx.AsyncClient(transport=transport, base_url="http://govhub.test") as client:
+    return httpx.AsyncClient(transport=transport, base_url="http://govhub.test")
+
+
+@pytest_asyncio.fixture
+async def demo(demo_gateway: Gateway) -> AsyncIterator[httpx.AsyncClient]:
+    async with demo_client(demo_app(demo_gateway)) as client:
         yield client

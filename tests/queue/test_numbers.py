@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,12 +11,14 @@ from fastapi import FastAPI
 from tortoise.exceptions import IntegrityError
 
 from config.runtime import Runtime
+from gateway.models import AuditLog
+from gateway.schemas import StaffScope
 from services.appointments.settings import appointment_settings
 from services.queue import repository
 from services.queue.models import Lane, Ticket
 from services.queue.numbering import counter_key
 from services.queue.service import queue as queue_service
-from tests.appointments.factories import citizen, invoke, make_place, ok
+from tests.appointments.factories import citizen, invoke, make_place, ok, staff
 from tests.queue.conftest import QueuePlace, make_queue
 from tests.queue.helpers import take
 
@@ -146,9 +149,9 @@ class TestCounterLost:
         assert len(set(rows)) == len(rows) == 150
 
 
-def new_ticket(qp: QueuePlace, number: int) -> Ticket:
+def new_ticket(qp: QueuePlace, number: int) -> repository.TicketRow:
     now = datetime.now(UTC)
-    return Ticket(
+    return repository.TicketRow(
         queue_id=qp.queue.id,
         day=local_today().date(),
         number=number,
@@ -198,6 +201,28 @@ class TestNumbersWrittenTogether:
         assert len(set(numbers)) == 30
         assert numbers[-1] <= 32  # only the refused takes' numbers are left unused
         assert await Ticket.filter(queue_id=qp.queue.id).count() == 30
+        # the failed batch's audit rows went with it: each call is recorded once, as answered
+        outcomes = [r.outcome for r in await AuditLog.filter(service="queue", action="take")]
+        assert sorted(outcomes) == ["OK"] * 30 + ["QUEUE_NUMBER_ACTIVE"] * 2
+
+    @pytest.mark.asyncio
+    async def test_each_number_is_audited_once_before_it_is_answered(
+        self, app: FastAPI, qp: QueuePlace
+    ) -> None:
+        kiosk = staff(StaffScope(hall_id=qp.hall.id), staff_id=70)
+
+        async def issue_then_count(n: int) -> int:
+            ok(await invoke(app, "queue", "issue", {"queue_id": qp.queue.id}, kiosk))
+            principal = citizen(6000 + n)
+            ok(await invoke(app, "queue", "take", {"queue_id": qp.queue.id}, principal))
+            return await AuditLog.filter(actor_type="citizen", actor_id=6000 + n).count()
+
+        assert await asyncio.gather(*(issue_then_count(n) for n in range(20))) == [1] * 20
+        rows = await AuditLog.filter(service="queue", action__in=["issue", "take"])
+        assert len(rows) == 40
+        assert {(r.outcome, r.status) for r in rows} == {("OK", 200)}
+        assert len({r.client_ip for r in rows}) == 40  # one row per call
+        assert sum(r.action == "issue" and r.actor_id == 70 for r in rows) == 20
 
     @pytest.mark.asyncio
     async def test_a_batch_with_one_bad_row_stores_none_of_them(self, qp: QueuePlace) -> None:
@@ -213,6 +238,17 @@ class TestNumbersWrittenTogether:
         for ticket in tickets:
             stored = await Ticket.get(id=ticket.id)
             assert stored.number == ticket.number
+            assert stored.queued_at == ticket.queued_at
+
+    def test_a_rows_defaults_are_the_models(self) -> None:
+        fields_map = Ticket._meta.fields_map
+        for row_field in dataclasses.fields(repository.TicketRow):
+            if row_field.default is dataclasses.MISSING or row_field.name == "id":
+                continue
+            model_field = fields_map[row_field.name]
+            assert model_field.default == row_field.default or (
+                model_field.default is None and model_field.null
+            ), row_field.name
 
 
 async def take_place(app: FastAPI, taken: dict[str, object]) -> int:

@@ -532,7 +532,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`.
          */
         post: operations["catalog.themes"];
         delete?: never;
@@ -556,7 +556,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`.
          */
         post: operations["catalog.life-events"];
         delete?: never;
@@ -580,7 +580,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`.
          */
         post: operations["catalog.target-groups"];
         delete?: never;
@@ -604,7 +604,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`.
          */
         post: operations["catalog.departments"];
         delete?: never;
@@ -628,7 +628,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `CURSOR_INVALID`.
          */
         post: operations["catalog.browse"];
         delete?: never;
@@ -652,7 +652,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `CURSOR_INVALID`.
          */
         post: operations["catalog.search"];
         delete?: never;
@@ -676,7 +676,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`.
          */
         post: operations["catalog.item"];
         delete?: never;
@@ -700,7 +700,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`.
          */
         post: operations["catalog.regions"];
         delete?: never;
@@ -724,7 +724,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`.
          */
         post: operations["catalog.halls"];
         delete?: never;
@@ -748,7 +748,7 @@ export interface paths {
          *
          *     Caller: staff holding `catalog.edit`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["catalog.update-implementation"];
         delete?: never;
@@ -772,7 +772,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["account.me"];
         delete?: never;
@@ -796,7 +796,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["account.channel-accounts"];
         delete?: never;
@@ -820,7 +820,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["account.unlink-channel-account"];
         delete?: never;
@@ -844,7 +844,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["account.verify-real-name"];
         delete?: never;
@@ -868,7 +868,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident with verified real name.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`.
          */
         post: operations["account.real-name"];
         delete?: never;
@@ -892,7 +892,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["account.request-phone-code"];
         delete?: never;
@@ -916,7 +916,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["account.bind-phone"];
         delete?: never;
@@ -940,7 +940,7 @@ export interface paths {
          *
          *     Caller: staff holding `staff.self`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
          */
         post: operations["staff.me"];
         delete?: never;
@@ -964,7 +964,7 @@ export interface paths {
          *
          *     Caller: staff holding `staff.manage`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
          */
         post: operations["staff.accounts"];
         delete?: never;
@@ -988,7 +988,7 @@ export interface paths {
          *
          *     Caller: staff holding `staff.manage`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
          */
         post: operations["staff.roles"];
         delete?: never;
@@ -1012,7 +1012,7 @@ export interface paths {
          *
          *     Caller: staff holding `staff.manage`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["staff.create-account"];
         delete?: never;
@@ -1036,7 +1036,7 @@ export interface paths {
          *
          *     Caller: staff holding `staff.manage`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["staff.grant-role"];
         delete?: never;
@@ -1060,7 +1060,7 @@ export interface paths {
          *
          *     Caller: staff holding `staff.manage`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["staff.revoke-role"];
         delete?: never;
@@ -1084,7 +1084,7 @@ export interface paths {
          *
          *     Caller: staff holding `staff.manage`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["staff.set-active"];
         delete?: never;
@@ -1108,7 +1108,7 @@ export interface paths {
          *
          *     Caller: staff holding `staff.manage`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["staff.unlock"];
         delete?: never;
@@ -1132,7 +1132,7 @@ export interface paths {
          *
          *     Caller: staff holding `staff.manage`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["staff.reset-password"];
         delete?: never;
@@ -1156,7 +1156,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["payments.status"];
         delete?: never;
@@ -1180,7 +1180,7 @@ export interface paths {
          *
          *     Caller: staff holding `payments.refund`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
          */
         post: operations["payments.orders"];
         delete?: never;
@@ -1204,7 +1204,7 @@ export interface paths {
          *
          *     Caller: staff holding `payments.refund`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["payments.refund"];
         delete?: never;
@@ -1228,7 +1228,7 @@ export interface paths {
          *
          *     Caller: staff holding `payments.reconcile`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
          */
         post: operations["reconciliation.runs"];
         delete?: never;
@@ -1252,7 +1252,7 @@ export interface paths {
          *
          *     Caller: staff holding `payments.reconcile`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
          */
         post: operations["reconciliation.breaks"];
         delete?: never;
@@ -1276,7 +1276,7 @@ export interface paths {
          *
          *     Caller: staff holding `payments.reconcile`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["reconciliation.resolve"];
         delete?: never;
@@ -1300,7 +1300,7 @@ export interface paths {
          *
          *     Caller: staff holding `payments.reconcile`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["reconciliation.reconcile"];
         delete?: never;
@@ -1324,7 +1324,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `HALL_NOT_FOUND`, `ITEM_NOT_BOOKABLE`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `HALL_NOT_FOUND`, `ITEM_NOT_BOOKABLE`.
          */
         post: operations["appointments.available-slots"];
         delete?: never;
@@ -1348,7 +1348,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident with verified real name.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["appointments.book"];
         delete?: never;
@@ -1372,7 +1372,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["appointments.cancel"];
         delete?: never;
@@ -1396,7 +1396,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident with verified real name.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["appointments.reschedule"];
         delete?: never;
@@ -1420,7 +1420,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
          */
         post: operations["appointments.mine"];
         delete?: never;
@@ -1444,7 +1444,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["appointments.detail"];
         delete?: never;
@@ -1468,7 +1468,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["appointments.check-in-qr"];
         delete?: never;
@@ -1492,7 +1492,7 @@ export interface paths {
          *
          *     Caller: staff holding `appointments.checkin`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `HALL_NOT_FOUND`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `HALL_NOT_FOUND`.
          */
         post: operations["appointments.day"];
         delete?: never;
@@ -1516,7 +1516,7 @@ export interface paths {
          *
          *     Caller: staff holding `hall.manage`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `HALL_NOT_FOUND`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `HALL_NOT_FOUND`.
          */
         post: operations["appointments.hall-setup"];
         delete?: never;
@@ -1540,7 +1540,7 @@ export interface paths {
          *
          *     Caller: staff holding `hall.manage`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `HALL_NOT_FOUND`, `OPENING_HOURS_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `HALL_NOT_FOUND`, `OPENING_HOURS_INVALID`.
          */
         post: operations["appointments.set-hours"];
         delete?: never;
@@ -1564,7 +1564,7 @@ export interface paths {
          *
          *     Caller: staff holding `appointments.manage`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `HALL_NOT_FOUND`, `ITEM_NOT_BOOKABLE`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `HALL_NOT_FOUND`, `ITEM_NOT_BOOKABLE`.
          */
         post: operations["appointments.set-slot-rule"];
         delete?: never;
@@ -1588,7 +1588,7 @@ export interface paths {
          *
          *     Caller: staff holding `queue.manage`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `HALL_NOT_FOUND`, `WINDOW_NOT_FOUND`, `WINDOW_CODE_TAKEN`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `HALL_NOT_FOUND`, `WINDOW_NOT_FOUND`, `WINDOW_CODE_TAKEN`.
          */
         post: operations["appointments.save-window"];
         delete?: never;
@@ -1612,7 +1612,7 @@ export interface paths {
          *
          *     Caller: staff holding `appointments.manage`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["appointments.set-calendar-day"];
         delete?: never;
@@ -1636,7 +1636,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`.
          */
         post: operations["queue.queues"];
         delete?: never;
@@ -1660,7 +1660,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["queue.take"];
         delete?: never;
@@ -1684,7 +1684,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["queue.my-number"];
         delete?: never;
@@ -1708,7 +1708,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
          */
         post: operations["queue.my-numbers"];
         delete?: never;
@@ -1732,7 +1732,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["queue.cancel"];
         delete?: never;
@@ -1756,7 +1756,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["queue.stream-ticket"];
         delete?: never;
@@ -1780,7 +1780,7 @@ export interface paths {
          *
          *     Caller: staff holding `queue.issue`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["queue.issue"];
         delete?: never;
@@ -1804,7 +1804,7 @@ export interface paths {
          *
          *     Caller: staff holding `appointments.checkin`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["queue.check-in"];
         delete?: never;
@@ -1828,7 +1828,7 @@ export interface paths {
          *
          *     Caller: staff holding `queue.issue`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["queue.mark-fast-lane"];
         delete?: never;
@@ -1852,7 +1852,7 @@ export interface paths {
          *
          *     Caller: staff holding `queue.call`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
          */
         post: operations["queue.my-windows"];
         delete?: never;
@@ -1876,7 +1876,7 @@ export interface paths {
          *
          *     Caller: staff holding `queue.call`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `WINDOW_NOT_FOUND`, `OUT_OF_SCOPE`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `WINDOW_NOT_FOUND`, `OUT_OF_SCOPE`.
          */
         post: operations["queue.desk"];
         delete?: never;
@@ -1900,7 +1900,7 @@ export interface paths {
          *
          *     Caller: staff holding `queue.call`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `HALL_NOT_FOUND`, `OUT_OF_SCOPE`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `HALL_NOT_FOUND`, `OUT_OF_SCOPE`.
          */
         post: operations["queue.windows"];
         delete?: never;
@@ -1924,7 +1924,7 @@ export interface paths {
          *
          *     Caller: staff holding `queue.call`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["queue.window-sign-in"];
         delete?: never;
@@ -1948,7 +1948,7 @@ export interface paths {
          *
          *     Caller: staff holding `queue.call`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["queue.window-sign-out"];
         delete?: never;
@@ -1972,7 +1972,7 @@ export interface paths {
          *
          *     Caller: staff holding `queue.call`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["queue.call-next"];
         delete?: never;
@@ -1996,7 +1996,7 @@ export interface paths {
          *
          *     Caller: staff holding `queue.call`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["queue.recall"];
         delete?: never;
@@ -2020,7 +2020,7 @@ export interface paths {
          *
          *     Caller: staff holding `queue.call`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["queue.skip"];
         delete?: never;
@@ -2044,7 +2044,7 @@ export interface paths {
          *
          *     Caller: staff holding `queue.call`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["queue.finish"];
         delete?: never;
@@ -2068,7 +2068,7 @@ export interface paths {
          *
          *     Caller: staff holding `queue.call`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["queue.transfer"];
         delete?: never;
@@ -2092,7 +2092,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `HALL_NOT_FOUND`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `HALL_NOT_FOUND`.
          */
         post: operations["queue.board"];
         delete?: never;
@@ -2116,7 +2116,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["notify.preferences"];
         delete?: never;
@@ -2140,7 +2140,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["notify.set-preference"];
         delete?: never;
@@ -2164,7 +2164,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `CHANNEL_NOT_ALLOWED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `CHANNEL_NOT_ALLOWED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["notify.subscribe"];
         delete?: never;
@@ -2188,7 +2188,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `CHANNEL_NOT_ALLOWED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `CHANNEL_NOT_ALLOWED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["notify.register-device"];
         delete?: never;
@@ -2212,7 +2212,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `CHANNEL_NOT_ALLOWED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `CHANNEL_NOT_ALLOWED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["notify.unregister-device"];
         delete?: never;
@@ -2236,7 +2236,7 @@ export interface paths {
          *
          *     Caller: staff holding `notify.read`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
          */
         post: operations["notify.messages"];
         delete?: never;
@@ -2260,7 +2260,7 @@ export interface paths {
          *
          *     Caller: staff holding `notify.read`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
          */
         post: operations["notify.message"];
         delete?: never;
@@ -2284,7 +2284,7 @@ export interface paths {
          *
          *     Caller: staff holding `notify.read`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
          */
         post: operations["notify.summary"];
         delete?: never;
@@ -2308,7 +2308,7 @@ export interface paths {
          *
          *     Caller: staff holding `notify.manage`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["notify.retry"];
         delete?: never;
@@ -2332,7 +2332,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["bills.bind"];
         delete?: never;
@@ -2356,7 +2356,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["bills.unbind"];
         delete?: never;
@@ -2380,7 +2380,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
          */
         post: operations["bills.my-accounts"];
         delete?: never;
@@ -2404,7 +2404,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["bills.arrears"];
         delete?: never;
@@ -2428,7 +2428,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["bills.pay"];
         delete?: never;
@@ -2452,7 +2452,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
          */
         post: operations["bills.receipts"];
         delete?: never;
@@ -2476,7 +2476,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["bills.receipt"];
         delete?: never;
@@ -2500,7 +2500,7 @@ export interface paths {
          *
          *     Caller: staff holding `bills.write-offs`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
          */
         post: operations["bills.stuck-write-offs"];
         delete?: never;
@@ -2524,7 +2524,7 @@ export interface paths {
          *
          *     Caller: staff holding `bills.write-offs`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `BILL_WRITE_OFF_NOT_FOUND`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `BILL_WRITE_OFF_NOT_FOUND`.
          */
         post: operations["bills.retry-write-off"];
         delete?: never;
@@ -2548,7 +2548,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["traffic.query"];
         delete?: never;
@@ -2572,7 +2572,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["traffic.pay"];
         delete?: never;
@@ -2596,7 +2596,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
          */
         post: operations["traffic.my-payments"];
         delete?: never;
@@ -2620,7 +2620,7 @@ export interface paths {
          *
          *     Caller: staff holding `traffic.reports`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
          */
         post: operations["traffic.stuck-reports"];
         delete?: never;
@@ -2644,7 +2644,7 @@ export interface paths {
          *
          *     Caller: staff holding `traffic.reports`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `FINE_REPORT_NOT_FOUND`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `FINE_REPORT_NOT_FOUND`.
          */
         post: operations["traffic.retry-report"];
         delete?: never;
@@ -2668,7 +2668,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
          */
         post: operations["demands.mine"];
         delete?: never;
@@ -2692,7 +2692,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["demands.detail"];
         delete?: never;
@@ -2716,7 +2716,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["demands.pay"];
         delete?: never;
@@ -2740,7 +2740,7 @@ export interface paths {
          *
          *     Caller: staff holding `demands.counter`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `DEMAND_NOT_FOUND`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `DEMAND_NOT_FOUND`.
          */
         post: operations["demands.counter-view"];
         delete?: never;
@@ -2764,7 +2764,7 @@ export interface paths {
          *
          *     Caller: staff holding `audit.read`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
          */
         post: operations["audit.log"];
         delete?: never;
@@ -2788,7 +2788,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["applications.form"];
         delete?: never;
@@ -2812,7 +2812,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident with verified real name.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["applications.start"];
         delete?: never;
@@ -2836,7 +2836,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident with verified real name.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["applications.save"];
         delete?: never;
@@ -2860,7 +2860,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident with verified real name.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["applications.attach"];
         delete?: never;
@@ -2884,7 +2884,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident with verified real name.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["applications.submit"];
         delete?: never;
@@ -2908,7 +2908,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident with verified real name.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REAL_NAME_REQUIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["applications.withdraw"];
         delete?: never;
@@ -2932,7 +2932,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["applications.mine"];
         delete?: never;
@@ -2956,7 +2956,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["applications.detail"];
         delete?: never;
@@ -2980,7 +2980,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`.
          */
         post: operations["applications.progress"];
         delete?: never;
@@ -3004,7 +3004,7 @@ export interface paths {
          *
          *     Caller: staff holding `applications.handle`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
          */
         post: operations["applications.inbox"];
         delete?: never;
@@ -3028,7 +3028,7 @@ export interface paths {
          *
          *     Caller: staff holding `applications.handle`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`.
          */
         post: operations["applications.review"];
         delete?: never;
@@ -3052,7 +3052,7 @@ export interface paths {
          *
          *     Caller: staff holding `applications.handle`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
          */
         post: operations["applications.act"];
         delete?: never;
@@ -3076,7 +3076,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
          */
         post: operations["timeline.mine"];
         delete?: never;
@@ -3100,7 +3100,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`.
          */
         post: operations["ratings.grades"];
         delete?: never;
@@ -3124,7 +3124,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `RATING_MATTER_NOT_FOUND`, `RATING_NOT_HANDLED`, `RATING_ALREADY_GIVEN`, `RATING_REASON_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `RATING_MATTER_NOT_FOUND`, `RATING_NOT_HANDLED`, `RATING_ALREADY_GIVEN`, `RATING_REASON_INVALID`.
          */
         post: operations["ratings.rate"];
         delete?: never;
@@ -3148,7 +3148,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
          */
         post: operations["ratings.mine"];
         delete?: never;
@@ -3172,7 +3172,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`.
          */
         post: operations["ratings.pending"];
         delete?: never;
@@ -3196,7 +3196,7 @@ export interface paths {
          *
          *     Caller: staff holding `ratings.manage`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
          */
         post: operations["ratings.cases"];
         delete?: never;
@@ -3220,7 +3220,7 @@ export interface paths {
          *
          *     Caller: staff holding `ratings.manage`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `RATING_NOT_FOUND`, `RATING_CASE_NOT_FOUND`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `RATING_NOT_FOUND`, `RATING_CASE_NOT_FOUND`.
          */
         post: operations["ratings.case"];
         delete?: never;
@@ -3244,7 +3244,7 @@ export interface paths {
          *
          *     Caller: staff holding `ratings.manage`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `RATING_NOT_FOUND`, `RATING_CASE_NOT_FOUND`, `RATING_CASE_CLOSED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `RATING_NOT_FOUND`, `RATING_CASE_NOT_FOUND`, `RATING_CASE_CLOSED`.
          */
         post: operations["ratings.callback"];
         delete?: never;
@@ -3268,7 +3268,7 @@ export interface paths {
          *
          *     Caller: staff holding `ratings.manage`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `RATING_NOT_FOUND`, `RATING_CASE_NOT_FOUND`, `RATING_CASE_CLOSED`, `RATING_CALLBACK_REQUIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `RATING_NOT_FOUND`, `RATING_CASE_NOT_FOUND`, `RATING_CASE_CLOSED`, `RATING_CALLBACK_REQUIRED`.
          */
         post: operations["ratings.close"];
         delete?: never;
@@ -3292,7 +3292,7 @@ export interface paths {
          *
          *     Caller: staff holding `ratings.manage`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `RATING_NOT_FOUND`, `RATING_APPEAL_EXISTS`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `RATING_NOT_FOUND`, `RATING_APPEAL_EXISTS`.
          */
         post: operations["ratings.appeal"];
         delete?: never;
@@ -3316,7 +3316,7 @@ export interface paths {
          *
          *     Caller: staff holding `ratings.audit`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
          */
         post: operations["ratings.appeals"];
         delete?: never;
@@ -3340,7 +3340,7 @@ export interface paths {
          *
          *     Caller: staff holding `ratings.audit`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `RATING_NOT_FOUND`, `RATING_APPEAL_NOT_FOUND`, `RATING_APPEAL_DECIDED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `RATING_NOT_FOUND`, `RATING_APPEAL_NOT_FOUND`, `RATING_APPEAL_DECIDED`.
          */
         post: operations["ratings.review"];
         delete?: never;
@@ -3364,7 +3364,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`.
          */
         post: operations["ratings.stats"];
         delete?: never;
@@ -3388,7 +3388,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`.
          */
         post: operations["ratings.ranking"];
         delete?: never;
@@ -3412,7 +3412,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `CATALOG_DEPARTMENT_NOT_FOUND`, `CATALOG_ITEM_NOT_FOUND`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `CATALOG_DEPARTMENT_NOT_FOUND`, `CATALOG_ITEM_NOT_FOUND`.
          */
         post: operations["consultations.submit"];
         delete?: never;
@@ -3436,7 +3436,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CURSOR_INVALID`.
          */
         post: operations["consultations.mine"];
         delete?: never;
@@ -3460,7 +3460,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CONSULTATION_NOT_FOUND`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `CONSULTATION_NOT_FOUND`.
          */
         post: operations["consultations.detail"];
         delete?: never;
@@ -3484,7 +3484,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `CONSULTATION_NOT_FOUND`, `CONSULTATION_MOVE_NOT_ALLOWED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `CONSULTATION_NOT_FOUND`, `CONSULTATION_MOVE_NOT_ALLOWED`.
          */
         post: operations["consultations.withdraw"];
         delete?: never;
@@ -3508,7 +3508,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `CONSULTATION_NOT_FOUND`, `CONSULTATION_MOVE_NOT_ALLOWED`, `CONSULTATION_NOT_ANSWERED`, `CONSULTATION_REOPEN_USED`, `CONSULTATION_REOPEN_EXPIRED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `CONSULTATION_NOT_FOUND`, `CONSULTATION_MOVE_NOT_ALLOWED`, `CONSULTATION_NOT_ANSWERED`, `CONSULTATION_REOPEN_USED`, `CONSULTATION_REOPEN_EXPIRED`.
          */
         post: operations["consultations.reopen"];
         delete?: never;
@@ -3532,7 +3532,7 @@ export interface paths {
          *
          *     Caller: a signed-in resident.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `CONSULTATION_NOT_FOUND`, `CONSULTATION_MOVE_NOT_ALLOWED`, `CONSULTATION_NOT_ANSWERED`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `CONSULTATION_NOT_FOUND`, `CONSULTATION_MOVE_NOT_ALLOWED`, `CONSULTATION_NOT_ANSWERED`.
          */
         post: operations["consultations.confirm"];
         delete?: never;
@@ -3556,7 +3556,7 @@ export interface paths {
          *
          *     Caller: staff holding `consultations.answer`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
          */
         post: operations["consultations.inbox"];
         delete?: never;
@@ -3580,7 +3580,7 @@ export interface paths {
          *
          *     Caller: staff holding `consultations.answer`.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CONSULTATION_NOT_FOUND`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CONSULTATION_NOT_FOUND`.
          */
         post: operations["consultations.review"];
         delete?: never;
@@ -3604,7 +3604,7 @@ export interface paths {
          *
          *     Caller: staff holding `consultations.answer`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `CONSULTATION_NOT_FOUND`, `CONSULTATION_MOVE_NOT_ALLOWED`, `CONSULTATION_FAQ_NOT_ALLOWED`, `CONSULTATION_FAQ_PERSONAL_DATA`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `CONSULTATION_NOT_FOUND`, `CONSULTATION_MOVE_NOT_ALLOWED`, `CONSULTATION_FAQ_NOT_ALLOWED`, `CONSULTATION_FAQ_PERSONAL_DATA`.
          */
         post: operations["consultations.answer"];
         delete?: never;
@@ -3628,7 +3628,7 @@ export interface paths {
          *
          *     Caller: staff holding `consultations.answer`.
          *     Send `Idempotency-Key` to make a retry safe.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `CONSULTATION_NOT_FOUND`, `CONSULTATION_MOVE_NOT_ALLOWED`, `CATALOG_DEPARTMENT_NOT_FOUND`, `CONSULTATION_TRANSFER_SAME`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `CONSULTATION_NOT_FOUND`, `CONSULTATION_MOVE_NOT_ALLOWED`, `CATALOG_DEPARTMENT_NOT_FOUND`, `CONSULTATION_TRANSFER_SAME`.
          */
         post: operations["consultations.transfer"];
         delete?: never;
@@ -3652,7 +3652,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `CURSOR_INVALID`, `CATALOG_DEPARTMENT_NOT_FOUND`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `CURSOR_INVALID`, `CATALOG_DEPARTMENT_NOT_FOUND`.
          */
         post: operations["consultations.faq"];
         delete?: never;
@@ -3676,7 +3676,7 @@ export interface paths {
          *
          *     Caller: anyone, signed in or not.
          *     Reads only.
-         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `CONSULTATION_FAQ_NOT_FOUND`.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `CONSULTATION_FAQ_NOT_FOUND`.
          */
         post: operations["consultations.faq-item"];
         delete?: never;
@@ -7617,7 +7617,7 @@ export interface components {
          */
         ErrorEnvelope: {
             /** @enum {string} */
-            code: "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "BAD_REQUEST" | "VALIDATION_FAILED" | "UNKNOWN_SERVICE" | "UNKNOWN_ACTION" | "CHANNEL_NOT_ALLOWED" | "LOGIN_REQUIRED" | "REAL_NAME_REQUIRED" | "STAFF_ONLY" | "PERMISSION_DENIED" | "OUT_OF_SCOPE" | "RATE_LIMITED" | "IDEMPOTENCY_CONFLICT" | "CURSOR_INVALID" | "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_IN_PROGRESS" | "SERVICE_UNAVAILABLE" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "TOKEN_REVOKED" | "REFRESH_TOKEN_REUSED" | "PHONE_INVALID" | "ID_NUMBER_INVALID" | "OTP_TOO_FREQUENT" | "OTP_DAILY_LIMIT" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_TOO_MANY_ATTEMPTS" | "CITIZEN_NOT_FOUND" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "STAFF_DISABLED" | "STAFF_NOT_FOUND" | "STAFF_USERNAME_INVALID" | "STAFF_USERNAME_TAKEN" | "STAFF_PASSWORD_TOO_SHORT" | "STAFF_ROLE_UNKNOWN" | "STAFF_ASSIGNMENT_NOT_FOUND" | "STAFF_OWN_ACCOUNT" | "REAL_NAME_MISMATCH" | "REAL_NAME_ALREADY_VERIFIED" | "ID_NUMBER_TAKEN" | "ALIPAY_PHONE_INVALID" | "PHONE_TAKEN" | "PHONE_ALREADY_BOUND" | "CHANNEL_ACCOUNT_NOT_FOUND" | "CHANNEL_ACCOUNT_LAST" | "CATALOG_ITEM_NOT_FOUND" | "CATALOG_THEME_NOT_FOUND" | "REGION_NOT_FOUND" | "CATALOG_LIFE_EVENT_NOT_FOUND" | "CATALOG_TARGET_GROUP_NOT_FOUND" | "CATALOG_DEPARTMENT_NOT_FOUND" | "CATALOG_NOT_IMPLEMENTED" | "CATALOG_PROMISE_EXCEEDS_LEGAL" | "HALL_NOT_FOUND" | "ITEM_NOT_BOOKABLE" | "SLOT_NOT_FOUND" | "SLOT_FULL" | "SLOT_CLOSED" | "APPOINTMENT_LIMIT" | "BOOKING_BLOCKED" | "APPOINTMENT_NOT_FOUND" | "APPOINTMENT_NOT_ACTIVE" | "CANCEL_TOO_LATE" | "CHECK_IN_CLOSED" | "QUEUE_NOT_FOUND" | "QUEUE_CLOSED" | "QUEUE_NUMBER_NOT_FOUND" | "QUEUE_NUMBER_ACTIVE" | "QUEUE_NUMBER_STATE" | "QUEUE_EMPTY" | "QUEUE_STREAM_TICKET_INVALID" | "WINDOW_NOT_FOUND" | "WINDOW_CODE_TAKEN" | "OPENING_HOURS_INVALID" | "WINDOW_TAKEN" | "WINDOW_NOT_SIGNED_IN" | "WINDOW_BUSY" | "NOTIFY_TEMPLATE_UNKNOWN" | "NOTIFY_PARAM_MISSING" | "NOTIFY_MESSAGE_NOT_FOUND" | "NOTIFY_CATEGORY_MANDATORY" | "NOTIFY_NOT_RETRYABLE" | "WECHAT_ACCOUNT_UNKNOWN" | "WECHAT_SIGNATURE_MISSING" | "WECHAT_SIGNATURE_INVALID" | "WECHAT_MESSAGE_STALE" | "WECHAT_APPID_MISMATCH" | "WECHAT_MESSAGE_MALFORMED" | "WECHAT_API_ERROR" | "WECHAT_CODE_INVALID" | "CHANNEL_NOT_CONFIGURED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_REUSED" | "OAUTH_REDIRECT_INVALID" | "ALIPAY_API_ERROR" | "ALIPAY_SIGNATURE_INVALID" | "ALIPAY_CODE_INVALID" | "PAYMENT_ORDER_NOT_FOUND" | "PAYMENT_STATE_CONFLICT" | "PAYMENT_ALREADY_PAID" | "PAYMENT_AMOUNT_INVALID" | "PAYMENT_METHOD_UNSUPPORTED" | "PAYMENT_PAYER_REQUIRED" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PAYMENT_PROVIDER_REFUSED" | "RECONCILIATION_BREAK_NOT_FOUND" | "RECONCILIATION_BREAK_CLOSED" | "RECONCILIATION_RANGE_INVALID" | "REFUND_EXCEEDS_PAID" | "REFUND_CONFLICT" | "REFUND_NOT_FOUND" | "APPLICATION_FORM_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_MOVE_NOT_ALLOWED" | "APPLICATION_REASON_REQUIRED" | "APPLICATION_INVALID" | "APPLICATION_MATERIALS_MISSING" | "FILE_REJECTED" | "FILE_NOT_FOUND" | "FILE_LINK_INVALID" | "RATING_MATTER_NOT_FOUND" | "RATING_NOT_HANDLED" | "RATING_ALREADY_GIVEN" | "RATING_REASON_INVALID" | "RATING_NOT_FOUND" | "RATING_CASE_NOT_FOUND" | "RATING_CASE_CLOSED" | "RATING_CALLBACK_REQUIRED" | "RATING_APPEAL_EXISTS" | "RATING_APPEAL_NOT_FOUND" | "RATING_APPEAL_DECIDED" | "DEPARTMENT_KEY_INVALID" | "DEMAND_NOT_FOUND" | "DEMAND_CONFLICT" | "DEMAND_NOT_PAYABLE" | "DEMAND_PAYING" | "DEMAND_TEST_MODE" | "DEMAND_PAYER_REQUIRED" | "BILL_HOLDER_MISMATCH" | "BILL_PROOF_LOCKED" | "BILL_KIND_UNAVAILABLE" | "BILL_COMPANY_UNAVAILABLE" | "BILL_ACCOUNT_NOT_FOUND" | "BILL_ACCOUNT_ALREADY_BOUND" | "BILL_ACCOUNT_LIMIT" | "BILL_NOT_FOUND" | "BILL_NOTHING_TO_PAY" | "BILL_PAYING" | "BILL_ALREADY_PAID" | "BILL_RECEIPT_NOT_FOUND" | "BILL_WRITE_OFF_NOT_FOUND" | "FINE_REPORT_NOT_FOUND" | "TRAFFIC_VEHICLE_NOT_FOUND" | "TRAFFIC_VIOLATION_NOT_FOUND" | "TRAFFIC_FINE_NOT_PAYABLE" | "TRAFFIC_FINE_PAYING" | "TRAFFIC_FINE_PAID" | "TRAFFIC_UNAVAILABLE" | "CONSULTATION_NOT_FOUND" | "CONSULTATION_MOVE_NOT_ALLOWED" | "CONSULTATION_NOT_ANSWERED" | "CONSULTATION_REOPEN_USED" | "CONSULTATION_REOPEN_EXPIRED" | "CONSULTATION_TRANSFER_SAME" | "CONSULTATION_FAQ_NOT_ALLOWED" | "CONSULTATION_FAQ_PERSONAL_DATA" | "CONSULTATION_FAQ_NOT_FOUND";
+            code: "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "BAD_REQUEST" | "VALIDATION_FAILED" | "UNKNOWN_SERVICE" | "UNKNOWN_ACTION" | "CHANNEL_NOT_ALLOWED" | "LOGIN_REQUIRED" | "REAL_NAME_REQUIRED" | "STAFF_ONLY" | "PERMISSION_DENIED" | "OUT_OF_SCOPE" | "RATE_LIMITED" | "IDEMPOTENCY_CONFLICT" | "CURSOR_INVALID" | "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_IN_PROGRESS" | "SERVICE_UNAVAILABLE" | "SERVER_BUSY" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "TOKEN_REVOKED" | "REFRESH_TOKEN_REUSED" | "PHONE_INVALID" | "ID_NUMBER_INVALID" | "OTP_TOO_FREQUENT" | "OTP_DAILY_LIMIT" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_TOO_MANY_ATTEMPTS" | "CITIZEN_NOT_FOUND" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "STAFF_DISABLED" | "STAFF_NOT_FOUND" | "STAFF_USERNAME_INVALID" | "STAFF_USERNAME_TAKEN" | "STAFF_PASSWORD_TOO_SHORT" | "STAFF_ROLE_UNKNOWN" | "STAFF_ASSIGNMENT_NOT_FOUND" | "STAFF_OWN_ACCOUNT" | "REAL_NAME_MISMATCH" | "REAL_NAME_ALREADY_VERIFIED" | "ID_NUMBER_TAKEN" | "ALIPAY_PHONE_INVALID" | "PHONE_TAKEN" | "PHONE_ALREADY_BOUND" | "CHANNEL_ACCOUNT_NOT_FOUND" | "CHANNEL_ACCOUNT_LAST" | "CATALOG_ITEM_NOT_FOUND" | "CATALOG_THEME_NOT_FOUND" | "REGION_NOT_FOUND" | "CATALOG_LIFE_EVENT_NOT_FOUND" | "CATALOG_TARGET_GROUP_NOT_FOUND" | "CATALOG_DEPARTMENT_NOT_FOUND" | "CATALOG_NOT_IMPLEMENTED" | "CATALOG_PROMISE_EXCEEDS_LEGAL" | "HALL_NOT_FOUND" | "ITEM_NOT_BOOKABLE" | "SLOT_NOT_FOUND" | "SLOT_FULL" | "SLOT_CLOSED" | "APPOINTMENT_LIMIT" | "BOOKING_BLOCKED" | "APPOINTMENT_NOT_FOUND" | "APPOINTMENT_NOT_ACTIVE" | "CANCEL_TOO_LATE" | "CHECK_IN_CLOSED" | "QUEUE_NOT_FOUND" | "QUEUE_CLOSED" | "QUEUE_NUMBER_NOT_FOUND" | "QUEUE_NUMBER_ACTIVE" | "QUEUE_NUMBER_STATE" | "QUEUE_EMPTY" | "QUEUE_STREAM_TICKET_INVALID" | "WINDOW_NOT_FOUND" | "WINDOW_CODE_TAKEN" | "OPENING_HOURS_INVALID" | "WINDOW_TAKEN" | "WINDOW_NOT_SIGNED_IN" | "WINDOW_BUSY" | "NOTIFY_TEMPLATE_UNKNOWN" | "NOTIFY_PARAM_MISSING" | "NOTIFY_MESSAGE_NOT_FOUND" | "NOTIFY_CATEGORY_MANDATORY" | "NOTIFY_NOT_RETRYABLE" | "WECHAT_ACCOUNT_UNKNOWN" | "WECHAT_SIGNATURE_MISSING" | "WECHAT_SIGNATURE_INVALID" | "WECHAT_MESSAGE_STALE" | "WECHAT_APPID_MISMATCH" | "WECHAT_MESSAGE_MALFORMED" | "WECHAT_API_ERROR" | "WECHAT_CODE_INVALID" | "CHANNEL_NOT_CONFIGURED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_REUSED" | "OAUTH_REDIRECT_INVALID" | "ALIPAY_API_ERROR" | "ALIPAY_SIGNATURE_INVALID" | "ALIPAY_CODE_INVALID" | "PAYMENT_ORDER_NOT_FOUND" | "PAYMENT_STATE_CONFLICT" | "PAYMENT_ALREADY_PAID" | "PAYMENT_AMOUNT_INVALID" | "PAYMENT_METHOD_UNSUPPORTED" | "PAYMENT_PAYER_REQUIRED" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PAYMENT_PROVIDER_REFUSED" | "RECONCILIATION_BREAK_NOT_FOUND" | "RECONCILIATION_BREAK_CLOSED" | "RECONCILIATION_RANGE_INVALID" | "REFUND_EXCEEDS_PAID" | "REFUND_CONFLICT" | "REFUND_NOT_FOUND" | "APPLICATION_FORM_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_MOVE_NOT_ALLOWED" | "APPLICATION_REASON_REQUIRED" | "APPLICATION_INVALID" | "APPLICATION_MATERIALS_MISSING" | "FILE_REJECTED" | "FILE_NOT_FOUND" | "FILE_LINK_INVALID" | "RATING_MATTER_NOT_FOUND" | "RATING_NOT_HANDLED" | "RATING_ALREADY_GIVEN" | "RATING_REASON_INVALID" | "RATING_NOT_FOUND" | "RATING_CASE_NOT_FOUND" | "RATING_CASE_CLOSED" | "RATING_CALLBACK_REQUIRED" | "RATING_APPEAL_EXISTS" | "RATING_APPEAL_NOT_FOUND" | "RATING_APPEAL_DECIDED" | "DEPARTMENT_KEY_INVALID" | "DEMAND_NOT_FOUND" | "DEMAND_CONFLICT" | "DEMAND_NOT_PAYABLE" | "DEMAND_PAYING" | "DEMAND_TEST_MODE" | "DEMAND_PAYER_REQUIRED" | "BILL_HOLDER_MISMATCH" | "BILL_PROOF_LOCKED" | "BILL_KIND_UNAVAILABLE" | "BILL_COMPANY_UNAVAILABLE" | "BILL_ACCOUNT_NOT_FOUND" | "BILL_ACCOUNT_ALREADY_BOUND" | "BILL_ACCOUNT_LIMIT" | "BILL_NOT_FOUND" | "BILL_NOTHING_TO_PAY" | "BILL_PAYING" | "BILL_ALREADY_PAID" | "BILL_RECEIPT_NOT_FOUND" | "BILL_WRITE_OFF_NOT_FOUND" | "FINE_REPORT_NOT_FOUND" | "TRAFFIC_VEHICLE_NOT_FOUND" | "TRAFFIC_VIOLATION_NOT_FOUND" | "TRAFFIC_FINE_NOT_PAYABLE" | "TRAFFIC_FINE_PAYING" | "TRAFFIC_FINE_PAID" | "TRAFFIC_UNAVAILABLE" | "CONSULTATION_NOT_FOUND" | "CONSULTATION_MOVE_NOT_ALLOWED" | "CONSULTATION_NOT_ANSWERED" | "CONSULTATION_REOPEN_USED" | "CONSULTATION_REOPEN_EXPIRED" | "CONSULTATION_TRANSFER_SAME" | "CONSULTATION_FAQ_NOT_ALLOWED" | "CONSULTATION_FAQ_PERSONAL_DATA" | "CONSULTATION_FAQ_NOT_FOUND";
             /** @description in the language of Accept-Language */
             message: string;
             /** @description details, e.g. the invalid fields of VALIDATION_FAILED */
@@ -7722,6 +7722,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
+            };
+            /** @description `SERVER_BUSY`: too many requests at once; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -8539,7 +8546,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8583,7 +8590,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8627,7 +8634,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8671,7 +8678,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8715,7 +8722,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8759,7 +8766,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8803,7 +8810,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8847,7 +8854,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8891,7 +8898,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8937,7 +8944,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -8981,7 +8988,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9025,7 +9032,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9071,7 +9078,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9117,7 +9124,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9161,7 +9168,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9205,7 +9212,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9251,7 +9258,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9295,7 +9302,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9339,7 +9346,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9383,7 +9390,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9429,7 +9436,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9475,7 +9482,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9521,7 +9528,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9567,7 +9574,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9613,7 +9620,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9659,7 +9666,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9703,7 +9710,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9747,7 +9754,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9793,7 +9800,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9837,7 +9844,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9881,7 +9888,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9927,7 +9934,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -9973,7 +9980,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10017,7 +10024,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, HALL_NOT_FOUND, ITEM_NOT_BOOKABLE */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, HALL_NOT_FOUND, ITEM_NOT_BOOKABLE */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10063,7 +10070,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10109,7 +10116,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10155,7 +10162,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10199,7 +10206,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10243,7 +10250,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10287,7 +10294,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10331,7 +10338,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, HALL_NOT_FOUND */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, HALL_NOT_FOUND */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10375,7 +10382,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, HALL_NOT_FOUND */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, HALL_NOT_FOUND */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10421,7 +10428,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, HALL_NOT_FOUND, OPENING_HOURS_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, HALL_NOT_FOUND, OPENING_HOURS_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10467,7 +10474,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, HALL_NOT_FOUND, ITEM_NOT_BOOKABLE */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, HALL_NOT_FOUND, ITEM_NOT_BOOKABLE */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10513,7 +10520,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, HALL_NOT_FOUND, WINDOW_NOT_FOUND, WINDOW_CODE_TAKEN */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, HALL_NOT_FOUND, WINDOW_NOT_FOUND, WINDOW_CODE_TAKEN */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10559,7 +10566,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10603,7 +10610,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10649,7 +10656,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10693,7 +10700,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10737,7 +10744,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10783,7 +10790,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10827,7 +10834,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10873,7 +10880,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10919,7 +10926,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -10965,7 +10972,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11009,7 +11016,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11053,7 +11060,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, WINDOW_NOT_FOUND, OUT_OF_SCOPE */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, WINDOW_NOT_FOUND, OUT_OF_SCOPE */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11097,7 +11104,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, HALL_NOT_FOUND, OUT_OF_SCOPE */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, HALL_NOT_FOUND, OUT_OF_SCOPE */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11143,7 +11150,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11189,7 +11196,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11235,7 +11242,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11281,7 +11288,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11327,7 +11334,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11373,7 +11380,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11419,7 +11426,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11463,7 +11470,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, HALL_NOT_FOUND */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, HALL_NOT_FOUND */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11507,7 +11514,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11553,7 +11560,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11599,7 +11606,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, CHANNEL_NOT_ALLOWED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, CHANNEL_NOT_ALLOWED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11645,7 +11652,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, CHANNEL_NOT_ALLOWED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, CHANNEL_NOT_ALLOWED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11691,7 +11698,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, CHANNEL_NOT_ALLOWED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, CHANNEL_NOT_ALLOWED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11735,7 +11742,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11779,7 +11786,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11823,7 +11830,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11869,7 +11876,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11915,7 +11922,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -11961,7 +11968,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -12005,7 +12012,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -12049,7 +12056,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -12095,7 +12102,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -12139,7 +12146,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -12183,7 +12190,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -12227,7 +12234,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -12273,7 +12280,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, BILL_WRITE_OFF_NOT_FOUND */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, BILL_WRITE_OFF_NOT_FOUND */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -12317,7 +12324,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -12363,7 +12370,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -12407,7 +12414,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -12451,7 +12458,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -12497,7 +12504,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, FINE_REPORT_NOT_FOUND */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, FINE_REPORT_NOT_FOUND */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -12541,7 +12548,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -12585,7 +12592,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -12631,7 +12638,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -12675,7 +12682,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, DEMAND_NOT_FOUND */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, DEMAND_NOT_FOUND */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -12719,7 +12726,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -12763,7 +12770,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -12809,7 +12816,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -12855,7 +12862,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -12901,7 +12908,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -12947,7 +12954,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -12993,7 +13000,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -13037,7 +13044,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -13081,7 +13088,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -13125,7 +13132,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -13169,7 +13176,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -13213,7 +13220,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -13259,7 +13266,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -13303,7 +13310,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -13347,7 +13354,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -13393,7 +13400,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, RATING_MATTER_NOT_FOUND, RATING_NOT_HANDLED, RATING_ALREADY_GIVEN, RATING_REASON_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, RATING_MATTER_NOT_FOUND, RATING_NOT_HANDLED, RATING_ALREADY_GIVEN, RATING_REASON_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -13437,7 +13444,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -13481,7 +13488,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -13525,7 +13532,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -13569,7 +13576,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, RATING_NOT_FOUND, RATING_CASE_NOT_FOUND */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, RATING_NOT_FOUND, RATING_CASE_NOT_FOUND */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -13615,7 +13622,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, RATING_NOT_FOUND, RATING_CASE_NOT_FOUND, RATING_CASE_CLOSED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, RATING_NOT_FOUND, RATING_CASE_NOT_FOUND, RATING_CASE_CLOSED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -13661,7 +13668,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, RATING_NOT_FOUND, RATING_CASE_NOT_FOUND, RATING_CASE_CLOSED, RATING_CALLBACK_REQUIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, RATING_NOT_FOUND, RATING_CASE_NOT_FOUND, RATING_CASE_CLOSED, RATING_CALLBACK_REQUIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -13707,7 +13714,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, RATING_NOT_FOUND, RATING_APPEAL_EXISTS */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, RATING_NOT_FOUND, RATING_APPEAL_EXISTS */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -13751,7 +13758,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -13797,7 +13804,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, RATING_NOT_FOUND, RATING_APPEAL_NOT_FOUND, RATING_APPEAL_DECIDED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, RATING_NOT_FOUND, RATING_APPEAL_NOT_FOUND, RATING_APPEAL_DECIDED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -13841,7 +13848,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -13885,7 +13892,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -13931,7 +13938,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, CATALOG_DEPARTMENT_NOT_FOUND, CATALOG_ITEM_NOT_FOUND */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, CATALOG_DEPARTMENT_NOT_FOUND, CATALOG_ITEM_NOT_FOUND */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -13975,7 +13982,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -14019,7 +14026,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CONSULTATION_NOT_FOUND */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, CONSULTATION_NOT_FOUND */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -14065,7 +14072,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, CONSULTATION_NOT_FOUND, CONSULTATION_MOVE_NOT_ALLOWED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, CONSULTATION_NOT_FOUND, CONSULTATION_MOVE_NOT_ALLOWED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -14111,7 +14118,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, CONSULTATION_NOT_FOUND, CONSULTATION_MOVE_NOT_ALLOWED, CONSULTATION_NOT_ANSWERED, CONSULTATION_REOPEN_USED, CONSULTATION_REOPEN_EXPIRED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, CONSULTATION_NOT_FOUND, CONSULTATION_MOVE_NOT_ALLOWED, CONSULTATION_NOT_ANSWERED, CONSULTATION_REOPEN_USED, CONSULTATION_REOPEN_EXPIRED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -14157,7 +14164,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, CONSULTATION_NOT_FOUND, CONSULTATION_MOVE_NOT_ALLOWED, CONSULTATION_NOT_ANSWERED */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, CONSULTATION_NOT_FOUND, CONSULTATION_MOVE_NOT_ALLOWED, CONSULTATION_NOT_ANSWERED */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -14201,7 +14208,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -14245,7 +14252,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CONSULTATION_NOT_FOUND */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CONSULTATION_NOT_FOUND */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -14291,7 +14298,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, CONSULTATION_NOT_FOUND, CONSULTATION_MOVE_NOT_ALLOWED, CONSULTATION_FAQ_NOT_ALLOWED, CONSULTATION_FAQ_PERSONAL_DATA */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, CONSULTATION_NOT_FOUND, CONSULTATION_MOVE_NOT_ALLOWED, CONSULTATION_FAQ_NOT_ALLOWED, CONSULTATION_FAQ_PERSONAL_DATA */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -14337,7 +14344,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, CONSULTATION_NOT_FOUND, CONSULTATION_MOVE_NOT_ALLOWED, CATALOG_DEPARTMENT_NOT_FOUND, CONSULTATION_TRANSFER_SAME */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, CONSULTATION_NOT_FOUND, CONSULTATION_MOVE_NOT_ALLOWED, CATALOG_DEPARTMENT_NOT_FOUND, CONSULTATION_TRANSFER_SAME */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -14381,7 +14388,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, CURSOR_INVALID, CATALOG_DEPARTMENT_NOT_FOUND */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, CURSOR_INVALID, CATALOG_DEPARTMENT_NOT_FOUND */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -14425,7 +14432,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, CONSULTATION_FAQ_NOT_FOUND */
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, CONSULTATION_FAQ_NOT_FOUND */
             default: {
                 headers: {
                     [name: string]: unknown;
