@@ -34,6 +34,7 @@ APPS: dict[str, str] = {
     "traffic": "services.traffic",
     "demands": "services.demands",
     "applications": "services.applications",
+    "opendata": "services.opendata",
 }
 
 

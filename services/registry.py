@@ -16,6 +16,7 @@ from services.bills.router import service as bills
 from services.catalog.router import service as catalog
 from services.catalog.service import warm_up as warm_catalog
 from services.demands.router import service as demands
+from services.opendata.router import service as opendata
 from services.queue.router import service as queue
 from services.queue.service import queue as queue_service
 from services.staff.router import service as staff
@@ -35,6 +36,7 @@ SERVICES: list[Service] = [
     demands,
     audit,
     applications,
+    opendata,
 ]
 
 # Run once when an app process starts, before it takes requests.

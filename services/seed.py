@@ -31,3 +31,6 @@ async def seed_demo(say: Callable[[str], object] = print) -> None:
     from services.demands.seed import seed_demands
 
     await seed_demands(say)
+    from services.opendata.seed import seed_opendata
+
+    await seed_opendata(say)

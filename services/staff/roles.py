@@ -60,5 +60,6 @@ BUILTIN_ROLES: dict[str, RoleSpec] = {
             (SELF, "payments.refund", "payments.reconcile", "bills.write-offs", "traffic.reports"),
         ),
         RoleSpec("auditor", "审计员", "Auditor", (SELF, "audit.read", "notify.read")),
+        RoleSpec("data_officer", "数据开放管理员", "Open-data officer", (SELF, "opendata.manage")),
     )
 }
