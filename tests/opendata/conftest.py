@@ -1,5 +1,5 @@
-"""The demo catalogue with its halls' windows and online forms, a developer key issued by staff,
-and calls to the open-data routes."""
+"""The demo catalogue with its online forms and three windows (two open) at the first hall, a
+developer key issued by staff, and calls to the open-data routes."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from fastapi import FastAPI
 
 from services.applications.seed import seed_forms
 from services.applications.settings import application_settings
-from services.appointments.seed import seed_appointments
+from services.appointments.models import Window
+from services.catalog.models import Hall
 from services.catalog.seed import seed_catalog
 from tests.as_staff import invoke_as_staff
 
@@ -30,8 +31,11 @@ async def published(
 ) -> AsyncIterator[None]:
     monkeypatch.setattr(application_settings(), "storage_dir", str(tmp_path / "files"))
     await seed_catalog(lambda _: None)
-    await seed_appointments(lambda _: None)
     await seed_forms(lambda _: None)
+    hall = await Hall.all().order_by("code").first()
+    assert hall is not None
+    for code, active in (("01", True), ("02", True), ("03", False)):
+        await Window.create(hall=hall, code=code, name=f"{code} 号窗口", active=active)
     yield
 
 
