@@ -160,13 +160,15 @@ SERVICE_ITEMS = Dataset(
         FieldSpec("fully_online", FieldType.BOOLEAN, "是否全程网办", "Handled fully online"),
         FieldSpec("fee_fen", FieldType.INTEGER, "收费金额（分）", "Fee in fen (0.01 yuan)"),
         FieldSpec("free", FieldType.BOOLEAN, "是否免费", "Free of charge"),
-        FieldSpec("legal_days", FieldType.INTEGER, "法定办结时限（工作日）", "Legal time limit"),
+        FieldSpec("legal_days", FieldType.INTEGER, "法定办结时限（工作日）", "Legal working days"),
         FieldSpec(
             "promised_days", FieldType.INTEGER, "承诺办结时限（工作日）", "Promised working days"
         ),
         FieldSpec("channels", FieldType.STRING, "办理渠道，逗号分隔", "Channels, comma-separated"),
         FieldSpec("themes", FieldType.STRING, "主题编码，逗号分隔", "Theme codes, comma-separated"),
-        FieldSpec("halls", FieldType.STRING, "办理大厅编码，逗号分隔", "Hall codes, comma-list"),
+        FieldSpec(
+            "halls", FieldType.STRING, "办理大厅编码，逗号分隔", "Hall codes, comma-separated"
+        ),
     ),
     order=("item_code", "region_code"),
     load=_service_items,
