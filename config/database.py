@@ -38,6 +38,7 @@ APPS: dict[str, str] = {
     "applications": "services.applications",
     "ratings": "services.ratings",
     "consultations": "services.consultations",
+    "opendata": "services.opendata",
 }
 
 

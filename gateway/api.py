@@ -20,6 +20,7 @@ from services.applications.router import router as files_router
 from services.bills.router import router as bills_router
 from services.demands.router import counter_router
 from services.demands.router import router as departments_router
+from services.opendata.router import router as opendata_router
 from services.queue.router import router as queue_router
 from services.staff.router import router as staff_router
 
@@ -39,6 +40,7 @@ def include_routers(app: FastAPI, settings: Settings) -> None:
     app.include_router(bills_router)  # printable e-receipts
     app.include_router(departments_router)  # departments' fee-demand API
     app.include_router(files_router)  # material uploads and signed links
+    app.include_router(opendata_router)  # developers' dataset downloads, by API key
     app.include_router(counter_router)  # the counter's pay-by-any-app QR code, e-receipts
     if settings.dev_endpoints_enabled:
         app.include_router(notify_dev_router)

@@ -170,6 +170,12 @@ class Code(StrEnum):
     DEMAND_PAYING = "DEMAND_PAYING"
     DEMAND_TEST_MODE = "DEMAND_TEST_MODE"
     DEMAND_PAYER_REQUIRED = "DEMAND_PAYER_REQUIRED"
+    # Open data for developers
+    OPENDATA_KEY_INVALID = "OPENDATA_KEY_INVALID"
+    OPENDATA_KEY_REVOKED = "OPENDATA_KEY_REVOKED"
+    OPENDATA_RATE_LIMITED = "OPENDATA_RATE_LIMITED"
+    OPENDATA_DATASET_NOT_FOUND = "OPENDATA_DATASET_NOT_FOUND"
+    OPENDATA_KEY_NOT_FOUND = "OPENDATA_KEY_NOT_FOUND"
     # Bills and traffic
     BILL_KIND_UNAVAILABLE = "BILL_KIND_UNAVAILABLE"
     BILL_COMPANY_UNAVAILABLE = "BILL_COMPANY_UNAVAILABLE"
@@ -592,6 +598,23 @@ SPECS: dict[Code, Spec] = {
         401, "部门接口密钥无效或已停用", "The department API key is invalid or revoked"
     ),
     Code.DEMAND_NOT_FOUND: Spec(404, "未找到该缴费通知", "No such fee demand"),
+    Code.OPENDATA_KEY_INVALID: Spec(
+        401,
+        "请在 X-Api-Key 请求头中提供有效的开放数据密钥",
+        "Send a valid open-data API key in the X-Api-Key header",
+    ),
+    Code.OPENDATA_KEY_REVOKED: Spec(
+        401, "该开放数据密钥已停用，请重新申请", "This open-data API key has been revoked"
+    ),
+    Code.OPENDATA_RATE_LIMITED: Spec(
+        429,
+        "该密钥请求太频繁，请 {retry_after} 秒后再试",
+        "Too many requests with this key; retry in {retry_after} s",
+    ),
+    Code.OPENDATA_DATASET_NOT_FOUND: Spec(
+        404, "没有名为 {name} 的开放数据集", "There is no open dataset named {name}"
+    ),
+    Code.OPENDATA_KEY_NOT_FOUND: Spec(404, "未找到该开发者密钥", "No such developer key"),
     Code.DEMAND_CONFLICT: Spec(
         409,
         "业务编号 {external_ref} 已用于另一笔缴费通知",

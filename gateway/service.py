@@ -168,14 +168,7 @@ class Gateway:
             if request.principal is not None:
                 who = actor_key(request.principal)
                 hits.append(WindowHit(f"rl:{name}:who:{who}", limit.limit, limit.window))
-        refused = [w for w in await self.store.hit_windows(hits) if not w.allowed]
-        if refused:
-            retry_after = max(w.retry_after for w in refused)
-            raise GovError(
-                Code.RATE_LIMITED,
-                retry_after=retry_after,
-                headers={"Retry-After": str(retry_after)},
-            )
+        await enforce_rate_limits(self.store, hits)
 
     async def _run_once(self, action: Action, request: ServiceRequest) -> ServiceResult:
         """Runs the action once per key; the same key and body replay the first answer."""
@@ -315,6 +308,18 @@ class Gateway:
             "client_ip": request.client_ip,
             "params": mask_params(request.params) if request.params else None,
         }
+
+
+async def enforce_rate_limits(
+    store: Store, hits: list[WindowHit], code: Code = Code.RATE_LIMITED
+) -> None:
+    """Counts one hit in every window (one store round trip); past any limit, `code` with
+    `Retry-After` (the longest wait among the windows refused). Routes beside the gateway
+    (open data) limit their callers with it too."""
+    refused = [w for w in await store.hit_windows(hits) if not w.allowed]
+    if refused:
+        retry_after = max(w.retry_after for w in refused)
+        raise GovError(code, retry_after=retry_after, headers={"Retry-After": str(retry_after)})
 
 
 def error_result(error: GovError, locale: str) -> ServiceResult:

@@ -18,6 +18,7 @@ from services.catalog.router import service as catalog
 from services.catalog.service import warm_up as warm_catalog
 from services.consultations.router import service as consultations
 from services.demands.router import service as demands
+from services.opendata.router import service as opendata
 from services.queue.router import service as queue
 from services.queue.service import queue as queue_service
 from services.ratings.router import service as ratings
@@ -42,6 +43,7 @@ SERVICES: list[Service] = [
     timeline,
     ratings,
     consultations,
+    opendata,
 ]
 
 # Run once when an app process starts, before it takes requests.

@@ -38,3 +38,6 @@ async def seed_demo(say: Callable[[str], object] = print) -> None:
     from services.consultations.seed import seed_consultations
 
     await seed_consultations(say)
+    from services.opendata.seed import seed_opendata
+
+    await seed_opendata(say)

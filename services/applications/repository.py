@@ -54,6 +54,40 @@ async def applications_of(citizen_id: int) -> list[Application]:
     return await Application.filter(citizen_id=citizen_id).order_by("-id").limit(100)
 
 
+STATISTICS_COLUMNS = (
+    "id",
+    "form_id",
+    "item_code",
+    "item_name",
+    "state",
+    "submitted_at",
+    "due_at",
+    "decided_at",
+)
+
+
+async def submitted_between(since: datetime, until: datetime) -> list[Application]:
+    """Applications submitted in [since, until), holding only what statistics count: never
+    the resident, the answers or the phone digits."""
+    return await Application.filter(submitted_at__gte=since, submitted_at__lt=until).only(
+        *STATISTICS_COLUMNS
+    )
+
+
+async def first_submitted_at() -> datetime | None:
+    first = (
+        await Application.filter(submitted_at__not_isnull=True)
+        .order_by("submitted_at")
+        .only("id", "submitted_at")
+        .first()
+    )
+    return None if first is None else first.submitted_at
+
+
+async def forms_by_id(form_ids: set[int]) -> list[ApplicationForm]:
+    return await ApplicationForm.filter(id__in=form_ids)
+
+
 async def update_application(application_id: int, **changes: Any) -> None:
     await Application.filter(id=application_id).update(**changes)
 

@@ -125,3 +125,15 @@ class FileRead(BaseModel):
     content_type: str
     size: int
     link: str
+
+
+class MonthlyProcessing(BaseModel):
+    """How one item's applications submitted in one month went: counts only, never a person."""
+
+    month: str = Field(description="YYYY-MM of submission, Asia/Shanghai")
+    item_code: str
+    item_name: str
+    submitted: int
+    completed: int = Field(description="decided (approved or rejected) so far")
+    overdue: int = Field(description="decided after the promised date, or open and past it")
+    average_days: float | None = Field(description="submission to decision, of those decided")

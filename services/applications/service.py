@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -20,6 +21,7 @@ from jsonschema.exceptions import SchemaError
 
 from channels.identity.crypto import personal_data
 from config.database import unit_of_work
+from gateway.paging import BEIJING
 from gateway.schemas import Channel, StaffPrincipal
 from notify.events import Event, emit
 from services.applications import files
@@ -42,6 +44,7 @@ from services.applications.schemas import (
     FileRead,
     FormView,
     MaterialNeed,
+    MonthlyProcessing,
     PublicProgress,
     TimelineEntry,
 )
@@ -460,6 +463,48 @@ class ApplicationService:
                 for e in await repo.events_of(application.id)
             ],
         )
+
+
+async def first_submitted_at() -> datetime | None:
+    """When the first application was submitted: where monthly statistics start."""
+    return await repo.first_submitted_at()
+
+
+async def processing_by_month(since: datetime, until: datetime) -> list[MonthlyProcessing]:
+    """Applications submitted in [since, until), counted by month of submission (Asia/Shanghai)
+    and item, sorted by both. Only the counts leave this module (open data publishes them)."""
+    rows = await repo.submitted_between(since, until)
+    workflows = {f.id: workflow_of(f) for f in await repo.forms_by_id({a.form_id for a in rows})}
+    groups: dict[tuple[str, str], list[Application]] = defaultdict(list)
+    for application in rows:
+        assert application.submitted_at is not None
+        month = application.submitted_at.astimezone(BEIJING).strftime("%Y-%m")
+        groups[month, application.item_code].append(application)
+    result = []
+    for (month, item_code), members in sorted(groups.items()):
+        days = [
+            (a.decided_at - a.submitted_at).total_seconds() / 86400
+            for a in members
+            if a.decided_at is not None and a.submitted_at is not None
+        ]
+        overdue = sum(
+            a.decided_at > a.due_at
+            if a.decided_at is not None and a.due_at is not None
+            else a.decided_at is None and _overdue(a, workflows[a.form_id])
+            for a in members
+        )
+        result.append(
+            MonthlyProcessing(
+                month=month,
+                item_code=item_code,
+                item_name=members[0].item_name,
+                submitted=len(members),
+                completed=len(days),
+                overdue=overdue,
+                average_days=round(sum(days) / len(days), 1) if days else None,
+            )
+        )
+    return result
 
 
 def _usable(entry: Any, today: date) -> bool:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from tortoise.expressions import F, Q
+from tortoise.functions import Count
 
 from config.database import changed_rows
 from services.appointments.calendar import Session
@@ -62,6 +63,16 @@ async def active_windows_with_halls() -> list[Window]:
     return (
         await Window.filter(active=True).select_related("hall__region").order_by("hall_id", "code")
     )
+
+
+async def active_window_counts() -> dict[int, int]:
+    rows = (
+        await Window.filter(active=True)
+        .annotate(windows=Count("id"))
+        .group_by("hall_id")
+        .values_list("hall_id", "windows")
+    )
+    return {int(hall_id): int(windows) for hall_id, windows in rows}
 
 
 async def item_ids_of_window(window_id: int) -> list[int]:

@@ -419,6 +419,11 @@ async def windows_with_halls() -> list[Window]:
     return await repository.active_windows_with_halls()
 
 
+async def active_window_counts() -> dict[int, int]:
+    """How many windows each hall has open, by hall id (halls without any are absent)."""
+    return await repository.active_window_counts()
+
+
 async def windows_of_hall(hall_id: int) -> list[Window]:
     return await repository.active_windows_of_hall(hall_id)
 

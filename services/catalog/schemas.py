@@ -5,6 +5,7 @@ Results are frozen and use tuples: the cache hands the same instance to every re
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -64,6 +65,13 @@ class ImplementationUpdate(Params):
 
 class Read(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+class CatalogStamp(Read):
+    """Which catalogue a read came from: its cache version and its latest change."""
+
+    version: str
+    updated_at: datetime | None
 
 
 class Ref(Read):

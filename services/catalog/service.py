@@ -1,8 +1,8 @@
 """The catalogue's logic. Reads come from the in-process cache; changes go to the database and
 then bump the cache version so every process rebuilds.
 
-Other capabilities use the module-level functions: `item_detail`, `region_within` and, after
-writing catalogue rows themselves (seeds, imports), `catalog_changed`.
+Other capabilities use the module-level functions: `item_detail`, `region_within`, `offerings`,
+`all_halls` and, after writing catalogue rows themselves (seeds, imports), `catalog_changed`.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from services.catalog.errors import (
 from services.catalog.models import Implementation
 from services.catalog.schemas import (
     BrowseParams,
+    CatalogStamp,
     DepartmentRead,
     FacetRead,
     HallRead,
@@ -146,6 +147,19 @@ async def item_detail(code: str, region: str | None = None) -> ItemRead:
     Warm cache: no database query, no store round trip.
     """
     return await catalog.item_detail(code, region)
+
+
+async def offerings() -> tuple[CatalogStamp, tuple[ItemRead, ...]]:
+    """Every item as each region implementing it offers it (by item code, then region), with
+    the catalogue version they come from. Warm cache: no database query."""
+    current = await catalog.cache.current()
+    return CatalogStamp(version=current.version, updated_at=current.updated_at), current.offerings()
+
+
+async def all_halls() -> tuple[CatalogStamp, tuple[HallRead, ...]]:
+    """Every hall, with the catalogue version they come from."""
+    current = await catalog.cache.current()
+    return CatalogStamp(version=current.version, updated_at=current.updated_at), current.halls(None)
 
 
 async def region_within(region_code: str, ancestor_code: str) -> bool:

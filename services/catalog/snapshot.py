@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
 from typing import Any, TypeVar, cast
 
 from gateway.codes import Code
@@ -154,6 +156,8 @@ class Catalog:
 
     def __init__(self, version: str, rows: CatalogRows) -> None:
         self.version = version
+        changes = [i.updated_at for i in rows.items] + [i.updated_at for i in rows.implementations]
+        self.updated_at: datetime | None = max(changes, default=None)
         self._memo: dict[Hashable, Any] = {}
         region_codes = {r.id: r.code for r in rows.regions}
         self._regions = {
@@ -366,6 +370,20 @@ class Catalog:
         if impl is None:
             return entry.standard
         return self._memoized(("item", code, impl.id), lambda: self._localized(entry, impl))
+
+    def offerings(self) -> tuple[ItemRead, ...]:
+        """Every item as each region implementing it offers it, by item code, then region."""
+        return self._memoized(("offerings",), self._all_offerings)
+
+    def _all_offerings(self) -> tuple[ItemRead, ...]:
+        found = []
+        for code in sorted(self._items):
+            entry = self._items[code]
+            for region in sorted(entry.implementations):
+                impl = entry.implementations[region]
+                key = ("item", code, impl.id)
+                found.append(self._memoized(key, partial(self._localized, entry, impl)))
+        return tuple(found)
 
     @staticmethod
     def _nearest(entry: ItemEntry, region: RegionNode) -> ImplementationEntry | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from channels.identity.crypto import personal_data
+from services import apikeys
 from services.demands import keys
 from services.demands.models import Department, DepartmentKey, KeyMode
 from services.demands.service import WEBHOOK_SECRET
@@ -44,7 +45,7 @@ async def install_key(department: Department, text: str) -> None:
         key_id=presented.key_id,
         defaults={
             "department": department,
-            "secret_hash": keys.secret_hash(presented.secret),
+            "secret_hash": apikeys.secret_hash(presented.secret),
             "mode": presented.mode,
         },
     )

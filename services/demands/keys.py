@@ -12,9 +12,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import secrets
 from dataclasses import dataclass
 
+from services.apikeys import new_key_id, new_secret, secret_hash, secret_matches
 from services.demands.models import KeyMode
 
 KEY_PATTERN = re.compile(r"^gk_(test|live)_([0-9a-f]{12})_([A-Za-z0-9_-]{32,64})$")
@@ -36,12 +36,8 @@ class PresentedKey:
     mode: KeyMode
 
 
-def secret_hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 def issue_key(mode: KeyMode) -> IssuedKey:
-    key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
+    key_id, secret = new_key_id(), new_secret()
     return IssuedKey(f"gk_{mode.value}_{key_id}_{secret}", key_id, secret_hash(secret), mode)
 
 
@@ -53,11 +49,11 @@ def parse_key(text: str) -> PresentedKey | None:
 
 
 def key_matches(presented: PresentedKey, stored_hash: str) -> bool:
-    return hmac.compare_digest(secret_hash(presented.secret), stored_hash)
+    return secret_matches(presented.secret, stored_hash)
 
 
 def new_webhook_secret() -> str:
-    return "whsec_" + secrets.token_urlsafe(32)
+    return "whsec_" + new_secret()
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:

@@ -73,5 +73,6 @@ BUILTIN_ROLES: dict[str, RoleSpec] = {
             "Ratings supervisor",
             (SELF, "ratings.audit", "ratings.manage"),
         ),
+        RoleSpec("data_officer", "数据开放管理员", "Open-data officer", (SELF, "opendata.manage")),
     )
 }

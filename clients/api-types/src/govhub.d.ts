@@ -517,6 +517,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/open/datasets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The open datasets, their fields and update frequency (no key needed) */
+        get: operations["datasets_api_v1_open_datasets_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open/datasets/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A page of a dataset, as JSON or CSV (key in X-Api-Key)
+         * @description Rows in the dataset's stable order; pass `next_cursor` back as `cursor` until it is null. CSV: a header row, UTF-8 with BOM; the next cursor is in `X-Next-Cursor` and a `Link: rel=next` header. Each key may make `rate_limit_per_minute` requests a minute; past it, 429 with `Retry-After`.
+         */
+        get: operations["download_api_v1_open_datasets__name__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/services/catalog/themes": {
         parameters: {
             query?: never;
@@ -3685,6 +3722,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/services/opendata/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Developer keys
+         * @description 开发者密钥
+         *
+         *     Caller: staff holding `opendata.manage`.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`.
+         */
+        post: operations["opendata.keys"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/opendata/issue-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a developer key
+         * @description 发放开发者密钥
+         *
+         *     Caller: staff holding `opendata.manage`.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`.
+         */
+        post: operations["opendata.issue-key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/opendata/revoke-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a developer key
+         * @description 停用开发者密钥
+         *
+         *     Caller: staff holding `opendata.manage`.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `OPENDATA_KEY_NOT_FOUND`.
+         */
+        post: operations["opendata.revoke-key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/opendata/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A key's usage
+         * @description 密钥用量
+         *
+         *     Caller: staff holding `opendata.manage`.
+         *     Reads only.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `STAFF_ONLY`, `PERMISSION_DENIED`, `CURSOR_INVALID`, `OPENDATA_KEY_NOT_FOUND`.
+         */
+        post: operations["opendata.usage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3707,6 +3840,73 @@ export interface components {
             /** File */
             file: string;
         };
+        /** CatalogueAnswer */
+        CatalogueAnswer: {
+            /** Code */
+            code: string;
+            /** Message */
+            message: string;
+            /** Data */
+            data: components["schemas"]["DatasetRead"][];
+            /** Request Id */
+            request_id: string;
+        };
+        /** DatasetAnswer */
+        DatasetAnswer: {
+            /** Code */
+            code: string;
+            /** Message */
+            message: string;
+            data: components["schemas"]["DatasetPage"];
+            /** Request Id */
+            request_id: string;
+        };
+        /**
+         * DatasetPage
+         * @description A page of rows; only the dataset's declared fields, `next_cursor` null on the last.
+         */
+        DatasetPage: {
+            /** Items */
+            items: {
+                [key: string]: unknown;
+            }[];
+            /** Next Cursor */
+            next_cursor: string | null;
+            dataset: components["schemas"]["DatasetVersion"];
+        };
+        /**
+         * DatasetRead
+         * @description One dataset of the catalogue: what it holds, field by field.
+         */
+        DatasetRead: {
+            /** Name */
+            name: string;
+            title: components["schemas"]["Words"];
+            description: components["schemas"]["Words"];
+            /** @description where the rows come from */
+            source: components["schemas"]["Words"];
+            update_frequency: components["schemas"]["Words"];
+            /**
+             * Order
+             * @description the fields rows are sorted by (and paged on)
+             */
+            order: string[];
+            /** Fields */
+            fields: components["schemas"]["FieldRead"][];
+            /** Formats */
+            formats: components["schemas"]["Format"][];
+            /** Url */
+            url: string;
+        };
+        /** DatasetVersion */
+        DatasetVersion: {
+            /** Name */
+            name: string;
+            /** Version */
+            version: string;
+            /** Updated At */
+            updated_at: string | null;
+        };
         /** DemandCreate */
         DemandCreate: {
             /** External Ref */
@@ -3719,6 +3919,24 @@ export interface components {
             /** Expires At */
             expires_at?: string | null;
         };
+        /** FieldRead */
+        FieldRead: {
+            /** Name */
+            name: string;
+            /**
+             * Type
+             * @description string, integer, number or boolean
+             */
+            type: string;
+            /** Nullable */
+            nullable: boolean;
+            description: components["schemas"]["Words"];
+        };
+        /**
+         * Format
+         * @enum {string}
+         */
+        Format: "json" | "csv";
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -3781,6 +3999,13 @@ export interface components {
              * @description from the getPhoneNumber button
              */
             phone_code?: string | null;
+        };
+        /** Words */
+        Words: {
+            /** Zh */
+            zh: string;
+            /** En */
+            en: string;
         };
         /** LoginRequest */
         channels__app__schemas__LoginRequest: {
@@ -4933,6 +5158,34 @@ export interface components {
             /** Queues */
             queues: components["schemas"]["QueueRead"][];
         };
+        /** DeveloperKeyRead */
+        DeveloperKeyRead: {
+            /** Key Id */
+            key_id: string;
+            /** Developer Name */
+            developer_name: string;
+            /** Organisation */
+            organisation: string;
+            /** Contact Email */
+            contact_email: string;
+            /** Rate Limit Per Minute */
+            rate_limit_per_minute: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Revoked At */
+            revoked_at: string | null;
+            /** Requests Total */
+            requests_total: number;
+            /** Rows Total */
+            rows_total: number;
+            /** Requests Today */
+            requests_today: number;
+            /** Last Used On */
+            last_used_on: string | null;
+        };
         /** DeviceParams */
         DeviceParams: {
             /** Token */
@@ -5365,6 +5618,15 @@ export interface components {
             fast_lane_group: components["schemas"]["FastLaneGroup"] | null;
         };
         /**
+         * IssuedKey
+         * @description The key in full, shown this once: only its hash is kept.
+         */
+        IssuedKey: {
+            /** Key */
+            key: string;
+            developer_key: components["schemas"]["DeveloperKeyRead"];
+        };
+        /**
          * ItemPage
          * @description A page of items (`next_cursor` null on the last) and how many match in all.
          */
@@ -5389,11 +5651,52 @@ export interface components {
             fee_fen: number;
             department: components["schemas"]["Ref"] | null;
         };
+        /** KeyCreate */
+        KeyCreate: {
+            /** Developer Name */
+            developer_name: string;
+            /** Organisation */
+            organisation: string;
+            /** Contact Email */
+            contact_email: string;
+            /**
+             * Rate Limit Per Minute
+             * @default 60
+             */
+            rate_limit_per_minute: number;
+        };
+        /** KeyIdParams */
+        KeyIdParams: {
+            /**
+             * Key Id
+             * @description the 12 hex digits after `od_`
+             */
+            key_id: string;
+        };
         /**
          * KeyMode
          * @enum {string}
          */
         KeyMode: "test" | "live";
+        /** KeysQuery */
+        KeysQuery: {
+            /**
+             * Cursor
+             * @description `next_cursor` of the previous page; none: the first
+             * @default null
+             */
+            cursor: string | null;
+            /**
+             * Limit
+             * @default 20
+             */
+            limit: number;
+            /**
+             * Include Revoked
+             * @default false
+             */
+            include_revoked: boolean;
+        };
         /**
          * Lane
          * @description Serving order: a lower lane is called first.
@@ -5891,6 +6194,16 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[DeveloperKeyRead] */
+        Page_DeveloperKeyRead_: {
+            /** Items */
+            items: components["schemas"]["DeveloperKeyRead"][];
+            /**
+             * Next Cursor
+             * @description null on the last page
+             */
+            next_cursor: string | null;
+        };
         /** Page[FaqRead] */
         Page_FaqRead_: {
             /** Items */
@@ -5985,6 +6298,16 @@ export interface components {
         Page_TimelineEntry_: {
             /** Items */
             items: components["schemas"]["services__timeline__schemas__TimelineEntry"][];
+            /**
+             * Next Cursor
+             * @description null on the last page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[UsageRead] */
+        Page_UsageRead_: {
+            /** Items */
+            items: components["schemas"]["UsageRead"][];
             /**
              * Next Cursor
              * @description null on the last page
@@ -6996,6 +7319,39 @@ export interface components {
             /** Account Id */
             account_id: number;
         };
+        /** UsageQuery */
+        UsageQuery: {
+            /**
+             * Cursor
+             * @description `next_cursor` of the previous page; none: the first
+             * @default null
+             */
+            cursor: string | null;
+            /**
+             * Limit
+             * @default 20
+             */
+            limit: number;
+            /**
+             * Key Id
+             * @description the 12 hex digits after `od_`
+             */
+            key_id: string;
+        };
+        /** UsageRead */
+        UsageRead: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Dataset */
+            dataset: string;
+            /** Requests */
+            requests: number;
+            /** Rows */
+            rows: number;
+        };
         /**
          * UtilityKind
          * @enum {string}
@@ -7617,7 +7973,7 @@ export interface components {
          */
         ErrorEnvelope: {
             /** @enum {string} */
-            code: "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "BAD_REQUEST" | "VALIDATION_FAILED" | "UNKNOWN_SERVICE" | "UNKNOWN_ACTION" | "CHANNEL_NOT_ALLOWED" | "LOGIN_REQUIRED" | "REAL_NAME_REQUIRED" | "STAFF_ONLY" | "PERMISSION_DENIED" | "OUT_OF_SCOPE" | "RATE_LIMITED" | "IDEMPOTENCY_CONFLICT" | "CURSOR_INVALID" | "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_IN_PROGRESS" | "SERVICE_UNAVAILABLE" | "SERVER_BUSY" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "TOKEN_REVOKED" | "REFRESH_TOKEN_REUSED" | "PHONE_INVALID" | "ID_NUMBER_INVALID" | "OTP_TOO_FREQUENT" | "OTP_DAILY_LIMIT" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_TOO_MANY_ATTEMPTS" | "CITIZEN_NOT_FOUND" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "STAFF_DISABLED" | "STAFF_NOT_FOUND" | "STAFF_USERNAME_INVALID" | "STAFF_USERNAME_TAKEN" | "STAFF_PASSWORD_TOO_SHORT" | "STAFF_ROLE_UNKNOWN" | "STAFF_ASSIGNMENT_NOT_FOUND" | "STAFF_OWN_ACCOUNT" | "REAL_NAME_MISMATCH" | "REAL_NAME_ALREADY_VERIFIED" | "ID_NUMBER_TAKEN" | "ALIPAY_PHONE_INVALID" | "PHONE_TAKEN" | "PHONE_ALREADY_BOUND" | "CHANNEL_ACCOUNT_NOT_FOUND" | "CHANNEL_ACCOUNT_LAST" | "CATALOG_ITEM_NOT_FOUND" | "CATALOG_THEME_NOT_FOUND" | "REGION_NOT_FOUND" | "CATALOG_LIFE_EVENT_NOT_FOUND" | "CATALOG_TARGET_GROUP_NOT_FOUND" | "CATALOG_DEPARTMENT_NOT_FOUND" | "CATALOG_NOT_IMPLEMENTED" | "CATALOG_PROMISE_EXCEEDS_LEGAL" | "HALL_NOT_FOUND" | "ITEM_NOT_BOOKABLE" | "SLOT_NOT_FOUND" | "SLOT_FULL" | "SLOT_CLOSED" | "APPOINTMENT_LIMIT" | "BOOKING_BLOCKED" | "APPOINTMENT_NOT_FOUND" | "APPOINTMENT_NOT_ACTIVE" | "CANCEL_TOO_LATE" | "CHECK_IN_CLOSED" | "QUEUE_NOT_FOUND" | "QUEUE_CLOSED" | "QUEUE_NUMBER_NOT_FOUND" | "QUEUE_NUMBER_ACTIVE" | "QUEUE_NUMBER_STATE" | "QUEUE_EMPTY" | "QUEUE_STREAM_TICKET_INVALID" | "WINDOW_NOT_FOUND" | "WINDOW_CODE_TAKEN" | "OPENING_HOURS_INVALID" | "WINDOW_TAKEN" | "WINDOW_NOT_SIGNED_IN" | "WINDOW_BUSY" | "NOTIFY_TEMPLATE_UNKNOWN" | "NOTIFY_PARAM_MISSING" | "NOTIFY_MESSAGE_NOT_FOUND" | "NOTIFY_CATEGORY_MANDATORY" | "NOTIFY_NOT_RETRYABLE" | "WECHAT_ACCOUNT_UNKNOWN" | "WECHAT_SIGNATURE_MISSING" | "WECHAT_SIGNATURE_INVALID" | "WECHAT_MESSAGE_STALE" | "WECHAT_APPID_MISMATCH" | "WECHAT_MESSAGE_MALFORMED" | "WECHAT_API_ERROR" | "WECHAT_CODE_INVALID" | "CHANNEL_NOT_CONFIGURED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_REUSED" | "OAUTH_REDIRECT_INVALID" | "ALIPAY_API_ERROR" | "ALIPAY_SIGNATURE_INVALID" | "ALIPAY_CODE_INVALID" | "PAYMENT_ORDER_NOT_FOUND" | "PAYMENT_STATE_CONFLICT" | "PAYMENT_ALREADY_PAID" | "PAYMENT_AMOUNT_INVALID" | "PAYMENT_METHOD_UNSUPPORTED" | "PAYMENT_PAYER_REQUIRED" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PAYMENT_PROVIDER_REFUSED" | "RECONCILIATION_BREAK_NOT_FOUND" | "RECONCILIATION_BREAK_CLOSED" | "RECONCILIATION_RANGE_INVALID" | "REFUND_EXCEEDS_PAID" | "REFUND_CONFLICT" | "REFUND_NOT_FOUND" | "APPLICATION_FORM_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_MOVE_NOT_ALLOWED" | "APPLICATION_REASON_REQUIRED" | "APPLICATION_INVALID" | "APPLICATION_MATERIALS_MISSING" | "FILE_REJECTED" | "FILE_NOT_FOUND" | "FILE_LINK_INVALID" | "RATING_MATTER_NOT_FOUND" | "RATING_NOT_HANDLED" | "RATING_ALREADY_GIVEN" | "RATING_REASON_INVALID" | "RATING_NOT_FOUND" | "RATING_CASE_NOT_FOUND" | "RATING_CASE_CLOSED" | "RATING_CALLBACK_REQUIRED" | "RATING_APPEAL_EXISTS" | "RATING_APPEAL_NOT_FOUND" | "RATING_APPEAL_DECIDED" | "DEPARTMENT_KEY_INVALID" | "DEMAND_NOT_FOUND" | "DEMAND_CONFLICT" | "DEMAND_NOT_PAYABLE" | "DEMAND_PAYING" | "DEMAND_TEST_MODE" | "DEMAND_PAYER_REQUIRED" | "BILL_HOLDER_MISMATCH" | "BILL_PROOF_LOCKED" | "BILL_KIND_UNAVAILABLE" | "BILL_COMPANY_UNAVAILABLE" | "BILL_ACCOUNT_NOT_FOUND" | "BILL_ACCOUNT_ALREADY_BOUND" | "BILL_ACCOUNT_LIMIT" | "BILL_NOT_FOUND" | "BILL_NOTHING_TO_PAY" | "BILL_PAYING" | "BILL_ALREADY_PAID" | "BILL_RECEIPT_NOT_FOUND" | "BILL_WRITE_OFF_NOT_FOUND" | "FINE_REPORT_NOT_FOUND" | "TRAFFIC_VEHICLE_NOT_FOUND" | "TRAFFIC_VIOLATION_NOT_FOUND" | "TRAFFIC_FINE_NOT_PAYABLE" | "TRAFFIC_FINE_PAYING" | "TRAFFIC_FINE_PAID" | "TRAFFIC_UNAVAILABLE" | "CONSULTATION_NOT_FOUND" | "CONSULTATION_MOVE_NOT_ALLOWED" | "CONSULTATION_NOT_ANSWERED" | "CONSULTATION_REOPEN_USED" | "CONSULTATION_REOPEN_EXPIRED" | "CONSULTATION_TRANSFER_SAME" | "CONSULTATION_FAQ_NOT_ALLOWED" | "CONSULTATION_FAQ_PERSONAL_DATA" | "CONSULTATION_FAQ_NOT_FOUND";
+            code: "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "BAD_REQUEST" | "VALIDATION_FAILED" | "UNKNOWN_SERVICE" | "UNKNOWN_ACTION" | "CHANNEL_NOT_ALLOWED" | "LOGIN_REQUIRED" | "REAL_NAME_REQUIRED" | "STAFF_ONLY" | "PERMISSION_DENIED" | "OUT_OF_SCOPE" | "RATE_LIMITED" | "IDEMPOTENCY_CONFLICT" | "CURSOR_INVALID" | "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_IN_PROGRESS" | "SERVICE_UNAVAILABLE" | "SERVER_BUSY" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "TOKEN_REVOKED" | "REFRESH_TOKEN_REUSED" | "PHONE_INVALID" | "ID_NUMBER_INVALID" | "OTP_TOO_FREQUENT" | "OTP_DAILY_LIMIT" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_TOO_MANY_ATTEMPTS" | "CITIZEN_NOT_FOUND" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "STAFF_DISABLED" | "STAFF_NOT_FOUND" | "STAFF_USERNAME_INVALID" | "STAFF_USERNAME_TAKEN" | "STAFF_PASSWORD_TOO_SHORT" | "STAFF_ROLE_UNKNOWN" | "STAFF_ASSIGNMENT_NOT_FOUND" | "STAFF_OWN_ACCOUNT" | "REAL_NAME_MISMATCH" | "REAL_NAME_ALREADY_VERIFIED" | "ID_NUMBER_TAKEN" | "ALIPAY_PHONE_INVALID" | "PHONE_TAKEN" | "PHONE_ALREADY_BOUND" | "CHANNEL_ACCOUNT_NOT_FOUND" | "CHANNEL_ACCOUNT_LAST" | "CATALOG_ITEM_NOT_FOUND" | "CATALOG_THEME_NOT_FOUND" | "REGION_NOT_FOUND" | "CATALOG_LIFE_EVENT_NOT_FOUND" | "CATALOG_TARGET_GROUP_NOT_FOUND" | "CATALOG_DEPARTMENT_NOT_FOUND" | "CATALOG_NOT_IMPLEMENTED" | "CATALOG_PROMISE_EXCEEDS_LEGAL" | "HALL_NOT_FOUND" | "ITEM_NOT_BOOKABLE" | "SLOT_NOT_FOUND" | "SLOT_FULL" | "SLOT_CLOSED" | "APPOINTMENT_LIMIT" | "BOOKING_BLOCKED" | "APPOINTMENT_NOT_FOUND" | "APPOINTMENT_NOT_ACTIVE" | "CANCEL_TOO_LATE" | "CHECK_IN_CLOSED" | "QUEUE_NOT_FOUND" | "QUEUE_CLOSED" | "QUEUE_NUMBER_NOT_FOUND" | "QUEUE_NUMBER_ACTIVE" | "QUEUE_NUMBER_STATE" | "QUEUE_EMPTY" | "QUEUE_STREAM_TICKET_INVALID" | "WINDOW_NOT_FOUND" | "WINDOW_CODE_TAKEN" | "OPENING_HOURS_INVALID" | "WINDOW_TAKEN" | "WINDOW_NOT_SIGNED_IN" | "WINDOW_BUSY" | "NOTIFY_TEMPLATE_UNKNOWN" | "NOTIFY_PARAM_MISSING" | "NOTIFY_MESSAGE_NOT_FOUND" | "NOTIFY_CATEGORY_MANDATORY" | "NOTIFY_NOT_RETRYABLE" | "WECHAT_ACCOUNT_UNKNOWN" | "WECHAT_SIGNATURE_MISSING" | "WECHAT_SIGNATURE_INVALID" | "WECHAT_MESSAGE_STALE" | "WECHAT_APPID_MISMATCH" | "WECHAT_MESSAGE_MALFORMED" | "WECHAT_API_ERROR" | "WECHAT_CODE_INVALID" | "CHANNEL_NOT_CONFIGURED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_REUSED" | "OAUTH_REDIRECT_INVALID" | "ALIPAY_API_ERROR" | "ALIPAY_SIGNATURE_INVALID" | "ALIPAY_CODE_INVALID" | "PAYMENT_ORDER_NOT_FOUND" | "PAYMENT_STATE_CONFLICT" | "PAYMENT_ALREADY_PAID" | "PAYMENT_AMOUNT_INVALID" | "PAYMENT_METHOD_UNSUPPORTED" | "PAYMENT_PAYER_REQUIRED" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PAYMENT_PROVIDER_REFUSED" | "RECONCILIATION_BREAK_NOT_FOUND" | "RECONCILIATION_BREAK_CLOSED" | "RECONCILIATION_RANGE_INVALID" | "REFUND_EXCEEDS_PAID" | "REFUND_CONFLICT" | "REFUND_NOT_FOUND" | "APPLICATION_FORM_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_MOVE_NOT_ALLOWED" | "APPLICATION_REASON_REQUIRED" | "APPLICATION_INVALID" | "APPLICATION_MATERIALS_MISSING" | "FILE_REJECTED" | "FILE_NOT_FOUND" | "FILE_LINK_INVALID" | "RATING_MATTER_NOT_FOUND" | "RATING_NOT_HANDLED" | "RATING_ALREADY_GIVEN" | "RATING_REASON_INVALID" | "RATING_NOT_FOUND" | "RATING_CASE_NOT_FOUND" | "RATING_CASE_CLOSED" | "RATING_CALLBACK_REQUIRED" | "RATING_APPEAL_EXISTS" | "RATING_APPEAL_NOT_FOUND" | "RATING_APPEAL_DECIDED" | "DEPARTMENT_KEY_INVALID" | "DEMAND_NOT_FOUND" | "OPENDATA_KEY_INVALID" | "OPENDATA_KEY_REVOKED" | "OPENDATA_RATE_LIMITED" | "OPENDATA_DATASET_NOT_FOUND" | "OPENDATA_KEY_NOT_FOUND" | "DEMAND_CONFLICT" | "DEMAND_NOT_PAYABLE" | "DEMAND_PAYING" | "DEMAND_TEST_MODE" | "DEMAND_PAYER_REQUIRED" | "BILL_HOLDER_MISMATCH" | "BILL_PROOF_LOCKED" | "BILL_KIND_UNAVAILABLE" | "BILL_COMPANY_UNAVAILABLE" | "BILL_ACCOUNT_NOT_FOUND" | "BILL_ACCOUNT_ALREADY_BOUND" | "BILL_ACCOUNT_LIMIT" | "BILL_NOT_FOUND" | "BILL_NOTHING_TO_PAY" | "BILL_PAYING" | "BILL_ALREADY_PAID" | "BILL_RECEIPT_NOT_FOUND" | "BILL_WRITE_OFF_NOT_FOUND" | "FINE_REPORT_NOT_FOUND" | "TRAFFIC_VEHICLE_NOT_FOUND" | "TRAFFIC_VIOLATION_NOT_FOUND" | "TRAFFIC_FINE_NOT_PAYABLE" | "TRAFFIC_FINE_PAYING" | "TRAFFIC_FINE_PAID" | "TRAFFIC_UNAVAILABLE" | "CONSULTATION_NOT_FOUND" | "CONSULTATION_MOVE_NOT_ALLOWED" | "CONSULTATION_NOT_ANSWERED" | "CONSULTATION_REOPEN_USED" | "CONSULTATION_REOPEN_EXPIRED" | "CONSULTATION_TRANSFER_SAME" | "CONSULTATION_FAQ_NOT_ALLOWED" | "CONSULTATION_FAQ_PERSONAL_DATA" | "CONSULTATION_FAQ_NOT_FOUND";
             /** @description in the language of Accept-Language */
             message: string;
             /** @description details, e.g. the invalid fields of VALIDATION_FAILED */
@@ -8509,6 +8865,111 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    datasets_api_v1_open_datasets_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueAnswer"];
+                };
+            };
+            /** @description OPENDATA_RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    download_api_v1_open_datasets__name__get: {
+        parameters: {
+            query?: {
+                /** @description json or csv */
+                format?: components["schemas"]["Format"];
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: {
+                /** @description od_<key_id>_<secret>, issued by the open-data office */
+                "X-Api-Key"?: string | null;
+            };
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetAnswer"];
+                    "text/csv": string;
+                };
+            };
+            /** @description CURSOR_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description OPENDATA_KEY_INVALID, OPENDATA_KEY_REVOKED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description OPENDATA_DATASET_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description OPENDATA_RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -14433,6 +14894,186 @@ export interface operations {
                 };
             };
             /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, CONSULTATION_FAQ_NOT_FOUND */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "opendata.keys": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["KeysQuery"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["Page_DeveloperKeyRead_"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "opendata.issue-key": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeyCreate"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["IssuedKey"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "opendata.revoke-key": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeyIdParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["DeveloperKeyRead"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, OPENDATA_KEY_NOT_FOUND */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "opendata.usage": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UsageQuery"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["Page_UsageRead_"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, STAFF_ONLY, PERMISSION_DENIED, CURSOR_INVALID, OPENDATA_KEY_NOT_FOUND */
             default: {
                 headers: {
                     [name: string]: unknown;
