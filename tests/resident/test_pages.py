@@ -57,6 +57,8 @@ SAMPLE_QUERIES = {
     "pages/receipts/detail": "?no=R0000",
     "pages/demands/detail": "?no=FD0000",
     "pages/applications/detail": "?no=A0000",
+    "pages/consultations/detail": "?no=GD0000000000",
+    "pages/consultations/new": "?kind=complaint&item=MZ001",
     "pages/bills/index": "?kind=water&account=SW0010001",
 }
 

@@ -1,7 +1,7 @@
 // The page frame and the few controls every page shares. Controls are NutUI React Taro's, so
 // the three builds look alike; on H5 each tappable thing is also a keyboard stop with a label.
 import { Button } from '@nutui/nutui-react-taro'
-import { Input, Text, View } from '@tarojs/components'
+import { Input, Text, Textarea, View } from '@tarojs/components'
 import { useDidShow } from '@tarojs/taro'
 import { type ReactNode, useState } from 'react'
 
@@ -114,6 +114,30 @@ export function Field({ label, value, onInput, type = 'text', name, maxlength, p
         value={value}
         maxlength={maxlength}
         placeholder={placeholder ?? label}
+        aria-label={label}
+        onInput={(event) => onInput(event.detail.value)}
+      />
+    </View>
+  )
+}
+
+/** A field for a few lines of the resident's own words (a case, a reason). */
+export function TextBox({ label, value, onInput, name, maxlength }: {
+  label: string
+  value: string
+  onInput: (value: string) => void
+  name: string
+  maxlength?: number
+}) {
+  return (
+    <View className='field'>
+      <Text className='field-label'>{label}</Text>
+      <Textarea
+        className='field-input field-text'
+        name={name}
+        value={value}
+        maxlength={maxlength}
+        placeholder={label}
         aria-label={label}
         onInput={(event) => onInput(event.detail.value)}
       />

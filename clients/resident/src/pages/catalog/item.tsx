@@ -1,7 +1,7 @@
 // 办事指南: what to bring, the steps, the fee and the time, and the next step as one button.
 import { Text, View } from '@tarojs/components'
 
-import { Loadable, Screen, Section, Tap } from '../../components/ui'
+import { Loadable, Row, Screen, Section, Tap } from '../../components/ui'
 import { call } from '../../lib/api'
 import type { ItemDetail } from '../../lib/catalog'
 import { t } from '../../lib/i18n'
@@ -41,6 +41,7 @@ export default function Item() {
                 {t('取号')}
               </Tap>
             </View>
+            <Row title={t('我要咨询')} test='ask' onTap={() => go(`pages/consultations/new?kind=consultation&item=${code}`)} />
             {detail.conditions ? (
               <Section title={t('受理条件')}>
                 <Text>{detail.conditions}</Text>

@@ -16,6 +16,7 @@ const SHORTCUTS: [string, string][] = [
   ['我的预约', 'pages/appointments/mine'],
   ['办件查询', 'pages/applications/mine'],
   ['交通罚款', 'pages/traffic/index'],
+  ['咨询投诉', 'pages/consultations/new'],
   ['我的', 'pages/me/index'],
 ]
 const FAST_LANE: [string, string][] = [
