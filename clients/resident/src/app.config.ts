@@ -25,6 +25,7 @@ export default defineAppConfig({
     'pages/consultations/faq',
     'pages/me/index',
     'pages/me/real-name',
+    'pages/me/timeline',
   ],
   window: {
     backgroundTextStyle: 'light',

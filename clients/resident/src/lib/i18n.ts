@@ -101,6 +101,7 @@ const EN: Record<string, string> = {
   未实名: 'Not verified',
   待缴费用: 'Fees to pay',
   我的办件: 'My applications',
+  我的事项: 'My matters',
   办件进度: 'Progress',
   需补正: 'Please supplement',
   填写信息: 'Your answers',

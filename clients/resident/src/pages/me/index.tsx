@@ -18,6 +18,7 @@ interface Me {
 }
 
 const MINE: [string, string][] = [
+  ['我的事项', 'pages/me/timeline'],
   ['我的预约', 'pages/appointments/mine'],
   ['我的排队', 'pages/queue/mine'],
   ['我的办件', 'pages/applications/mine'],
