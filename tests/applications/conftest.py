@@ -13,9 +13,6 @@ from fastapi import FastAPI
 
 from channels.identity.service import identity
 from gateway.schemas import (
-    Channel,
-    CitizenPrincipal,
-    IdentityLevel,
     ServiceRequest,
     ServiceResult,
     StaffPrincipal,
@@ -24,6 +21,7 @@ from gateway.schemas import (
 from services.applications.seed import seed_forms
 from services.applications.settings import application_settings
 from services.catalog.seed import seed_catalog
+from tests.as_resident import invoke_as_resident, ok
 from tests.notify.helpers import make_resident
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
@@ -45,17 +43,7 @@ async def resident(phone: str = "13700137000") -> int:
 async def as_resident(
     app: FastAPI, action: str, params: dict[str, Any], citizen_id: int
 ) -> ServiceResult:
-    principal = CitizenPrincipal(citizen_id, IdentityLevel.REAL_NAME, "session", Channel.APP)
-    request = ServiceRequest(
-        "applications",
-        action,
-        params,
-        channel=Channel.APP,
-        principal=principal,
-        client_ip="10.0.0.1",
-    )
-    result: ServiceResult = await app.state.gateway.invoke(request)
-    return result
+    return await invoke_as_resident(app, "applications", action, params, citizen_id)
 
 
 async def as_staff(
@@ -75,10 +63,4 @@ async def as_staff(
     return result
 
 
-def ok(result: ServiceResult) -> dict[str, Any]:
-    assert result.ok, (result.code, result.message)
-    data: dict[str, Any] = result.data
-    return data
-
-
-__all__ = ["identity"]
+__all__ = ["identity", "ok"]

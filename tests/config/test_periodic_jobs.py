@@ -59,7 +59,7 @@ async def periodic_jobs_running() -> AsyncIterator[None]:
             process.wait(timeout=20)
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], seconds: float = 30) -> None:
+async def eventually(check: Callable[[], Awaitable[bool]], seconds: float = 90) -> None:
     deadline = asyncio.get_running_loop().time() + seconds
     while not await check():
         assert asyncio.get_running_loop().time() < deadline, "the periodic job never ran"

@@ -9,8 +9,6 @@ import pytest_asyncio
 from fastapi import FastAPI
 
 from gateway.schemas import (
-    Channel,
-    CitizenPrincipal,
     IdentityLevel,
     ServiceRequest,
     ServiceResult,
@@ -19,6 +17,7 @@ from gateway.schemas import (
 )
 from services.catalog.models import Department
 from services.catalog.seed import seed_catalog
+from tests.as_resident import invoke_as_resident, ok, refused
 from tests.notify.helpers import make_resident
 
 HOUSING = "350200-housing_fund"
@@ -42,17 +41,9 @@ async def department_id(code: str) -> int:
 async def as_resident(
     app: FastAPI, action: str, params: dict[str, Any], citizen_id: int
 ) -> ServiceResult:
-    principal = CitizenPrincipal(citizen_id, IdentityLevel.LOGGED_IN, "session", Channel.APP)
-    request = ServiceRequest(
-        "consultations",
-        action,
-        params,
-        channel=Channel.APP,
-        principal=principal,
-        client_ip="10.0.0.1",
+    return await invoke_as_resident(
+        app, "consultations", action, params, citizen_id, IdentityLevel.LOGGED_IN
     )
-    result: ServiceResult = await app.state.gateway.invoke(request)
-    return result
 
 
 async def as_staff(
@@ -80,12 +71,4 @@ async def anonymous(app: FastAPI, action: str, params: dict[str, Any]) -> Servic
     return result
 
 
-def ok(result: ServiceResult) -> dict[str, Any]:
-    assert result.ok, (result.code, result.message)
-    data: dict[str, Any] = result.data
-    return data
-
-
-def refused(result: ServiceResult) -> str:
-    assert not result.ok, result.data
-    return str(result.code)
+__all__ = ["ok", "refused"]

@@ -8,25 +8,19 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from gateway.schemas import Channel, CitizenPrincipal, IdentityLevel, ServiceRequest
-from tests.applications.conftest import forms, ok, resident
+from tests.applications.conftest import forms, resident
+from tests.as_resident import invoke_as_resident, ok
 from tests.consultations.test_consultations import QUESTION
 
 __all__ = ["forms"]
 
 
 async def mine(app: FastAPI, citizen_id: int, locale: str = "zh-CN", **params: Any) -> Any:
-    principal = CitizenPrincipal(citizen_id, IdentityLevel.REAL_NAME, "session", Channel.APP)
-    request = ServiceRequest(
-        "timeline", "mine", params, channel=Channel.APP, principal=principal, locale=locale
-    )
-    return ok(await app.state.gateway.invoke(request))
+    return ok(await invoke_as_resident(app, "timeline", "mine", params, citizen_id, locale=locale))
 
 
 async def act(app: FastAPI, service: str, action: str, params: dict[str, Any], who: int) -> Any:
-    principal = CitizenPrincipal(who, IdentityLevel.REAL_NAME, "session", Channel.APP)
-    request = ServiceRequest(service, action, params, channel=Channel.APP, principal=principal)
-    return ok(await app.state.gateway.invoke(request))
+    return ok(await invoke_as_resident(app, service, action, params, who))
 
 
 class TestTimeline:
