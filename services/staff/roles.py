@@ -48,9 +48,16 @@ BUILTIN_ROLES: dict[str, RoleSpec] = {
                 "queue.call",
                 "queue.issue",
                 "appointments.checkin",
-                "applications.handle",
                 "demands.counter",
             ),
+        ),
+        # Online applications are decided by the handling department's back office, not at
+        # the hall's windows: its own role, scoped to the departments it reviews for.
+        RoleSpec(
+            "application_reviewer",
+            "办件审核员",
+            "Application reviewer",
+            (SELF, "applications.handle"),
         ),
         RoleSpec("catalog_editor", "事项编辑", "Catalogue editor", (SELF, "catalog.edit")),
         RoleSpec(
