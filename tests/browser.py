@@ -159,7 +159,7 @@ def live_govhub(client: BuiltClient, build_command: str) -> Iterator[LiveGovHub]
             [*govhub, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=ROOT
         )
         try:
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 90  # a machine busy with other builds starts slowly
             while True:
                 try:
                     if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
