@@ -29,6 +29,10 @@ async def citizen_by_id(citizen_id: int) -> Citizen | None:
     return await Citizen.get_or_none(id=citizen_id)
 
 
+async def citizens_by_ids(citizen_ids: Sequence[int]) -> list[Citizen]:
+    return await Citizen.filter(id__in=list(citizen_ids))
+
+
 async def citizen_by_phone_hash(candidates: Sequence[str]) -> Citizen | None:
     return await Citizen.filter(phone_hash__in=list(candidates)).first()
 

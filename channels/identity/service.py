@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
@@ -238,6 +239,22 @@ class IdentityService:
         if citizen is None:
             return None, None
         return self._open(citizen.name_cipher, NAME), self.phone_of(citizen)
+
+    def masked_label(self, citizen: Citizen) -> str:
+        """How a resident is named to staff and on receipts: masked real name, else masked
+        phone, so the one at the counter recognises themselves and nobody else learns more."""
+        if citizen.name_cipher:
+            return mask_name(self.data.open(citizen.name_cipher, NAME))
+        if citizen.phone_cipher:
+            return mask_phone(self.data.open(citizen.phone_cipher, PHONE))
+        return "-"
+
+    async def masked_labels(self, citizen_ids: Iterable[int]) -> dict[int, str]:
+        """`masked_label` of many residents in one query; an unknown id is absent."""
+        wanted = sorted(set(citizen_ids))
+        if not wanted:
+            return {}
+        return {c.id: self.masked_label(c) for c in await repository.citizens_by_ids(wanted)}
 
     def _account_read(self, account: ChannelAccount) -> ChannelAccountRead:
         external = self._open(account.external_id_cipher, PHONE)

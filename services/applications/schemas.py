@@ -86,7 +86,11 @@ class ApplicationView(BaseModel):
     item_name: str
     state: str
     state_name: str
+    applicant: str | None = Field(None, description="staff only: masked real name, else phone")
     data: dict[str, Any]
+    field_titles: dict[str, str] = Field(
+        default_factory=dict, description="the form's title of each answer's field"
+    )
     materials: list[AttachedMaterial]
     missing: list[str]  # required materials not attached yet
     moves: list[str]  # what the caller may do next
@@ -103,6 +107,7 @@ class ApplicationSummary(BaseModel):
     item_name: str
     state: str
     state_name: str
+    applicant: str | None = Field(None, description="staff only: masked real name, else phone")
     submitted_at: datetime | None
     due_at: datetime | None
     overdue: bool

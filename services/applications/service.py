@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from channels.identity.crypto import personal_data
+from channels.identity.service import identity
 from config.database import unit_of_work
 from gateway.paging import BEIJING
 from gateway.schemas import Channel, StaffPrincipal
@@ -307,13 +308,23 @@ class ApplicationService:
         )
         more = len(rows) > limit
         rows = rows[:limit]
+        applicants = await identity.masked_labels(a.citizen_id for a in rows)
         return ApplicationList(
-            items=[await self.summary(a) for a in rows],
+            items=[
+                (await self.summary(a)).model_copy(
+                    update={"applicant": applicants.get(a.citizen_id, "-")}
+                )
+                for a in rows
+            ],
             next_cursor=str(rows[-1].id) if more and rows else None,
         )
 
     async def view_as_staff(self, staff: StaffPrincipal, no: str) -> ApplicationView:
-        return await self._view(await self._covered(staff, no), Actor.STAFF)
+        """What the reviewer decides on; `moves` are the staff moves the workflow allows now."""
+        application = await self._covered(staff, no)
+        applicants = await identity.masked_labels([application.citizen_id])
+        view = await self._view(application, Actor.STAFF)
+        return view.model_copy(update={"applicant": applicants.get(application.citizen_id, "-")})
 
     async def act(
         self, staff: StaffPrincipal, no: str, move: str, reason: str | None
@@ -432,6 +443,7 @@ class ApplicationService:
             state=application.state,
             state_name=workflow.states.get(application.state, (application.state,))[0],
             data=unseal(application.data_cipher),
+            field_titles=_field_titles(form.schema),
             materials=[
                 AttachedMaterial(
                     code=m.material_code,
@@ -505,6 +517,15 @@ async def processing_by_month(since: datetime, until: datetime) -> list[MonthlyP
             )
         )
     return result
+
+
+def _field_titles(schema: dict[str, Any]) -> dict[str, str]:
+    properties = schema.get("properties", {})
+    return {
+        name: str(spec.get("title", name))
+        for name, spec in (properties.items() if isinstance(properties, dict) else ())
+        if isinstance(spec, dict)
+    }
 
 
 def _usable(entry: Any, today: date) -> bool:

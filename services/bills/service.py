@@ -17,12 +17,10 @@ from typing import TypeVar
 
 from tortoise.exceptions import IntegrityError, OperationalError
 
-from channels.identity import repository as identity_repo
-from channels.identity.service import NAME, PHONE, identity
+from channels.identity.service import identity
 from config import jobs
 from config.database import unit_of_work
 from config.runtime import runtime
-from gateway.masking import mask_name, mask_phone
 from gateway.paging import Page, cursor_id, cursor_key, decode_cursor, key_of, page_of
 from gateway.schemas import ServiceRequest
 from notify.events import Event, emit
@@ -571,15 +569,8 @@ class BillsService:
 
 
 async def payer_label(citizen_id: int) -> str:
-    """The payer as a receipt shows them: masked real name, else masked phone."""
-    citizen = await identity_repo.citizen_by_id(citizen_id)
-    if citizen is None:
-        return "-"
-    if citizen.name_cipher:
-        return mask_name(identity.data.open(citizen.name_cipher, NAME))
-    if citizen.phone_cipher:
-        return mask_phone(identity.data.open(citizen.phone_cipher, PHONE))
-    return "-"
+    """The payer as a receipt shows them."""
+    return (await identity.masked_labels([citizen_id])).get(citizen_id, "-")
 
 
 bills = BillsService()

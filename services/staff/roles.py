@@ -48,7 +48,6 @@ BUILTIN_ROLES: dict[str, RoleSpec] = {
                 "queue.call",
                 "queue.issue",
                 "appointments.checkin",
-                "applications.handle",
                 "demands.counter",
                 "ratings.manage",
             ),
@@ -58,6 +57,14 @@ BUILTIN_ROLES: dict[str, RoleSpec] = {
             "诉求办理员",
             "Consultation handler",
             (SELF, "consultations.answer"),
+        ),
+        # Online applications are decided by the handling department's back office, not at
+        # the hall's windows: its own role, scoped to the departments it reviews for.
+        RoleSpec(
+            "application_reviewer",
+            "办件审核员",
+            "Application reviewer",
+            (SELF, "applications.handle"),
         ),
         RoleSpec("catalog_editor", "事项编辑", "Catalogue editor", (SELF, "catalog.edit")),
         RoleSpec(

@@ -1,4 +1,5 @@
-"""Demo staff: an administrator and a window clerk, with documented demo passwords."""
+"""Demo staff: an administrator, window clerks and an application reviewer, with documented
+demo passwords."""
 
 from __future__ import annotations
 
@@ -26,6 +27,10 @@ DEMO_STAFF = (
     DemoStaff("clerk", "窗口工作人员（演示）", "window_clerk", "GovHub-clerk-demo", "350203"),
     DemoStaff(
         "clerk2", "窗口工作人员（海沧，演示）", "window_clerk", "GovHub-clerk-demo", "350205"
+    ),
+    # Reviews the online applications of the city's departments and of every district below.
+    DemoStaff(
+        "reviewer", "办件审核员（演示）", "application_reviewer", "GovHub-reviewer-demo", "350200"
     ),
 )
 

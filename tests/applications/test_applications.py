@@ -196,10 +196,34 @@ class TestStaffScope:
         inbox = ok(await as_staff(app, "inbox", {}, other))
         assert inbox["items"] == []
         own = ok(await as_staff(app, "inbox", {}, department))
-        assert [a["application_no"] for a in own["items"]] == [no]
+        assert [(a["application_no"], a["applicant"]) for a in own["items"]] == [
+            (no, "137****7000")
+        ]
         review = ok(await as_staff(app, "review", {"application_no": no}, department))
         assert review["data"]["mother_name"] == "王芳"
+        assert review["field_titles"]["mother_name"] == "母亲姓名"
+        assert review["applicant"] == "137****7000"
         assert review["moves"] == ["accept", "request_supplement", "reject"]
+        mine = ok(await as_resident(app, "detail", {"application_no": no}, citizen))
+        assert mine["applicant"] is None  # only staff are shown who applied
+
+    @pytest.mark.asyncio
+    async def test_staff_moves_offered_follow_the_workflow_to_the_end(
+        self, app: FastAPI, forms: None
+    ) -> None:
+        citizen = await resident()
+        no = (await submitted(app, citizen, "WS002", BIRTH_ANSWERS))["application_no"]
+        department = (await Application.get(application_no=no)).department_id
+        offered: list[list[str]] = []
+        for move in ("accept", "review", "approve", "complete"):
+            params = {"application_no": no, "move": move}
+            offered.append(ok(await as_staff(app, "act", params, department))["moves"])
+        assert offered == [
+            ["review", "request_supplement", "reject"],
+            ["request_supplement", "approve", "reject"],
+            ["complete"],
+            [],
+        ]
 
     @pytest.mark.asyncio
     async def test_overdue_applications_are_listed_for_staff(

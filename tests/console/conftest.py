@@ -13,6 +13,7 @@ from tests.browser import LiveGovHub
 
 CLERK_PASSWORD = "GovHub-clerk-demo"  # services/staff/seed.py
 ADMIN_PASSWORD = "GovHub-admin-demo"
+REVIEWER_PASSWORD = "GovHub-reviewer-demo"
 
 
 govhub, browser = shared.fixtures(CONSOLE, "make console")
@@ -29,9 +30,16 @@ def screenshot(page: Page, name: str) -> None:
     shared.screenshot(page, "console", name)
 
 
-def sign_in(page: Page, govhub: LiveGovHub, username: str, password: str = CLERK_PASSWORD) -> None:
+def sign_in(
+    page: Page,
+    govhub: LiveGovHub,
+    username: str,
+    password: str = CLERK_PASSWORD,
+    lands: str = "window",
+) -> None:
+    """Signs in from the window's address; `lands` is the first page the roles grant."""
     page.goto(f"{govhub.url}/console/window")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("[data-test=login]")
-    page.wait_for_url("**/console/window")
+    page.wait_for_url(f"**/console/{lands}")

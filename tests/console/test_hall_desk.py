@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.browser import LiveGovHub
+from tests.browser import LiveGovHub, new_resident
 from tests.console.conftest import ADMIN_PASSWORD, screenshot, sign_in
-from tests.resident.conftest import new_resident
 
 SIMING_HALL = 2  # the demo clerk's hall
 

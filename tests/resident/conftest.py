@@ -4,69 +4,20 @@ runs at phone size as it is, in elder mode, and in elder mode with the keyboard 
 
 from __future__ import annotations
 
-import itertools
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlencode
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 
 from gateway.clients import RESIDENT
 from tests import browser as shared
-from tests.browser import LiveGovHub
+from tests.browser import LiveGovHub, Resident
 
 PHONE: ViewportSize = {"width": 375, "height": 667}
 MODES = ("standard", "elder", "keyboard")
-_phones = itertools.count(13900000100)
-_ids = itertools.count(101)
-
-
-def id_number(serial: int) -> str:
-    """A GB 11643 ID number (valid check digit) of a demo resident."""
-    body = f"11010519900101{serial % 1000:03d}"
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    total = sum(int(d) * w for d, w in zip(body, weights, strict=True))
-    return body + "10X98765432"[total % 11]
-
-
-@dataclass
-class Resident:
-    phone: str
-    tokens: dict[str, Any]
-
-
-def sms_code(govhub: LiveGovHub, phone: str) -> str:
-    messages = httpx.get(f"{govhub.url}/dev/sms", params={"phone": phone}, timeout=5).json()
-    found = re.search(r"(\d{6})", messages["data"][0]["text"])  # newest first
-    assert found, messages
-    return found.group(1)
-
-
-def new_resident(govhub: LiveGovHub, real_name: bool = False) -> Resident:
-    """A resident signed in by SMS code through the API (the journeys start signed in)."""
-    phone = str(next(_phones))
-    assert govhub.post("/api/v1/auth/otp", {"phone": phone})["code"] == "OK"
-    login = govhub.post("/api/v1/auth/login", {"phone": phone, "code": sms_code(govhub, phone)})
-    tokens = login["data"]
-    if real_name:
-        verified = govhub.invoke(
-            "account",
-            "verify-real-name",
-            {"name": "测试居民", "id_number": id_number(next(_ids))},
-            tokens["access_token"],
-        )
-        assert verified["code"] == "OK", verified
-        tokens = govhub.post("/api/v1/auth/refresh", {"refresh_token": tokens["refresh_token"]})[
-            "data"
-        ]
-    return Resident(phone, tokens)
-
-
 METRICS = shared.ARTEFACTS / "resident" / "metrics.json"
 
 

@@ -9,8 +9,8 @@ import zlib
 
 from playwright.sync_api import Page, expect
 
-from tests.browser import LiveGovHub
-from tests.resident.conftest import Journey, Resident, new_resident, open_page, record, shown
+from tests.browser import LiveGovHub, Resident, new_resident
+from tests.resident.conftest import Journey, open_page, record, shown
 
 
 def photo() -> bytes:

@@ -8,8 +8,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser import LiveGovHub
-from tests.resident.conftest import Journey, new_resident, open_page, shown, start
+from tests.browser import LiveGovHub, new_resident
+from tests.resident.conftest import Journey, open_page, shown, start
 from tests.resident.test_apply import ADMIN
 
 MARKET = "350200-market_regulation"  # services/catalog/demo_data.py

@@ -10,16 +10,8 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import LiveGovHub
-from tests.resident.conftest import (
-    MODES,
-    new_resident,
-    open_page,
-    record,
-    shown,
-    sms_code,
-    start,
-)
+from tests.browser import LiveGovHub, new_resident, sms_code
+from tests.resident.conftest import MODES, open_page, record, shown, start
 
 CLERK_PASSWORD = "GovHub-clerk-demo"  # services/staff/seed.py
 WATER = {"standard": "SW0010001", "elder": "SW0010002", "keyboard": "SW0010003"}

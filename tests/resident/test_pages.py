@@ -12,8 +12,8 @@ from playwright.sync_api import Page, Response, expect
 
 from config.wechat_oa import MENU, ViewButton
 from notify.templates import TEMPLATES
-from tests.browser import LiveGovHub
-from tests.resident.conftest import new_resident, open_page, record, shown
+from tests.browser import LiveGovHub, new_resident
+from tests.resident.conftest import open_page, record, shown
 
 CLIENT = Path(__file__).resolve().parents[2] / "clients" / "resident"
 JS_BUDGET = 250 * 1024  # gzipped JavaScript of the home page

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.browser import LiveGovHub
-from tests.resident.conftest import new_resident, open_page, shown
+from tests.browser import LiveGovHub, new_resident
+from tests.resident.conftest import open_page, shown
 
 
 def test_a_draft_application_shows_in_the_timeline_and_opens(

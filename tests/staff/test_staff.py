@@ -266,3 +266,16 @@ class TestSeed:
             assert any(demo.password in line for line in said)
             response = await staff_login(client, demo.username, demo.password)
             assert response.status_code == 200, response.text
+
+    @pytest.mark.asyncio
+    async def test_the_demo_reviewer_handles_applications_and_clerks_do_not(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        await seed_staff(lambda _: None)
+        answers: dict[str, str] = {}
+        for username in ("reviewer", "clerk"):
+            demo = next(d for d in DEMO_STAFF if d.username == username)
+            token = (await staff_login(client, demo.username, demo.password)).json()["data"]
+            inbox = await call(client, "applications", "inbox", token["access_token"], {})
+            answers[username] = inbox.json()["code"]
+        assert answers == {"reviewer": "OK", "clerk": "PERMISSION_DENIED"}

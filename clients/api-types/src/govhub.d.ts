@@ -4258,6 +4258,12 @@ export interface components {
             state: string;
             /** State Name */
             state_name: string;
+            /**
+             * Applicant
+             * @description staff only: masked real name, else phone
+             * @default null
+             */
+            applicant: string | null;
             /** Submitted At */
             submitted_at: string | null;
             /** Due At */
@@ -4277,9 +4283,22 @@ export interface components {
             state: string;
             /** State Name */
             state_name: string;
+            /**
+             * Applicant
+             * @description staff only: masked real name, else phone
+             * @default null
+             */
+            applicant: string | null;
             /** Data */
             data: {
                 [key: string]: unknown;
+            };
+            /**
+             * Field Titles
+             * @description the form's title of each answer's field
+             */
+            field_titles?: {
+                [key: string]: string;
             };
             /** Materials */
             materials: components["schemas"]["AttachedMaterial"][];

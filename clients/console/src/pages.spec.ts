@@ -16,4 +16,8 @@ describe('pages by permission', () => {
     expect(allowedPages(finance).map((p) => p.path)).toEqual(['/payments', '/reconciliation', '/handovers'])
     expect(grants(finance, 'audit.read')).toBe(false)
   })
+
+  it('grants a reviewer the applications page only', () => {
+    expect(allowedPages(['staff.self', 'applications.handle']).map((p) => p.path)).toEqual(['/applications'])
+  })
 })

@@ -13,6 +13,7 @@ export const PAGES: ConsolePage[] = [
   { path: '/bookings', label: '预约签到', permission: 'appointments.checkin' },
   { path: '/counter', label: '收费窗口', permission: 'demands.counter' },
   { path: '/hall', label: '大厅设置', permission: 'hall.manage' },
+  { path: '/applications', label: '办件审核', permission: 'applications.handle' },
   { path: '/payments', label: '支付退款', permission: 'payments.refund' },
   { path: '/reconciliation', label: '对账差错', permission: 'payments.reconcile' },
   { path: '/handovers', label: '待处理销账', permission: 'bills.write-offs' },

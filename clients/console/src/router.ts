@@ -1,6 +1,7 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { savedTokens } from './api'
 import { PAGES, allowedPages, grants, myPermissions } from './pages'
+import ApplicationsView from './views/ApplicationsView.vue'
 import AuditView from './views/AuditView.vue'
 import BoardView from './views/BoardView.vue'
 import BookingsView from './views/BookingsView.vue'
@@ -26,6 +27,7 @@ export const router = createRouter({
     { path: '/bookings', component: BookingsView },
     { path: '/counter', component: CounterView },
     { path: '/hall', component: HallSetupView },
+    { path: '/applications', component: ApplicationsView },
     { path: '/payments', component: PaymentsView },
     { path: '/reconciliation', component: ReconciliationView },
     { path: '/handovers', component: HandOversView },
