@@ -21,6 +21,8 @@ export default defineAppConfig({
     'pages/applications/detail',
     'pages/me/index',
     'pages/me/real-name',
+    'pages/ratings/mine',
+    'pages/ratings/rate',
   ],
   window: {
     backgroundTextStyle: 'light',
