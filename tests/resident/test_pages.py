@@ -58,6 +58,7 @@ SAMPLE_QUERIES = {
     "pages/demands/detail": "?no=FD0000",
     "pages/applications/detail": "?no=A0000",
     "pages/bills/index": "?kind=water&account=SW0010001",
+    "pages/ratings/rate": "?kind=application&ref=A0000",
 }
 
 
