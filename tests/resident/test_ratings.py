@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser import LiveGovHub
-from tests.resident.conftest import Journey, Resident, new_resident, open_page, shown
+from tests.resident.conftest import MODES, Resident, new_resident, open_page, shown, start
 from tests.resident.test_apply import PARENTS, complete, photo
 
 
@@ -22,7 +23,9 @@ def completed_application(govhub: LiveGovHub, resident: Resident, item: str) -> 
     """Applies through the API (answers, every paper still needed, submit) and has the
     department complete it; answers the application_no."""
     token = resident.tokens["access_token"]
-    no = ok(govhub.invoke("applications", "start", {"item_code": item}, token))["application_no"]
+    no = str(
+        ok(govhub.invoke("applications", "start", {"item_code": item}, token))["application_no"]
+    )
     ok(govhub.invoke("applications", "save", {"application_no": no, "data": PARENTS}, token))
     form = ok(govhub.invoke("applications", "form", {"item_code": item}, token))
     for material in form["materials"]:
@@ -45,14 +48,15 @@ def completed_application(govhub: LiveGovHub, resident: Resident, item: str) -> 
     return no
 
 
+@pytest.mark.parametrize("mode", MODES)
 def test_a_completed_application_is_rated_once_from_my_ratings(
-    govhub: LiveGovHub, page: Page
+    govhub: LiveGovHub, page: Page, mode: str
 ) -> None:
     resident = new_resident(govhub, real_name=True)
     no = completed_application(govhub, resident, "WS002")
 
+    journey = start(page, govhub, mode, "ratings", resident)
     open_page(page, govhub, "pages/ratings/mine", resident)
-    journey = Journey(page, "standard", "ratings")
     expect(shown(page, f"[data-test=pending-{no}]")).to_be_visible()
     journey.shot("pending")
     journey.tap(f"[data-test=pending-{no}] [data-test=rate]")
@@ -73,10 +77,10 @@ def test_a_completed_application_is_rated_once_from_my_ratings(
 
     token = resident.tokens["access_token"]
     mine = ok(govhub.invoke("ratings", "mine", {}, token))["items"]
-    assert [(r["reference"], r["level"], [x["code"] for x in r["reasons"]]) for r in mine] == [
-        (no, 2, ["long_wait"])
-    ]
-    assert mine[0]["comment"] == "窗口等了很久"
+    (given,) = (r for r in mine if r["reference"] == no)
+    assert (given["kind"], given["level"], given["grade"]) == ("application", 2, "dissatisfied")
+    assert [r["code"] for r in given["reasons"]] == ["long_wait"]
+    assert given["comment"] == "窗口等了很久"
     again = govhub.invoke(
         "ratings", "rate", {"kind": "application", "reference": no, "level": 5}, token
     )
@@ -91,4 +95,5 @@ def test_the_progress_page_of_a_completed_application_offers_to_rate_it(
     open_page(page, govhub, f"pages/applications/detail?no={no}", resident)
     shown(page, "[data-test=application-detail] [data-test=rate]").click()
     expect(shown(page, "[data-test=grade-5]")).to_be_visible()
-    assert "kind=application" in page.url and f"ref={no}" in page.url
+    assert "kind=application" in page.url
+    assert f"ref={no}" in page.url

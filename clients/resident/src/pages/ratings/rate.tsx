@@ -1,6 +1,6 @@
 // 评价 one handled matter on one screen: five large grade chips, the chosen grade's reasons,
 // optional words, submit. A retried tap sends the same idempotency key, so it rates once.
-import { Textarea, View } from '@tarojs/components'
+import { Text, Textarea, View } from '@tarojs/components'
 import { useState } from 'react'
 
 import { ErrorNote, Loadable, Screen, Section, Tap } from '../../components/ui'
@@ -44,9 +44,11 @@ export default function Rate() {
             <Section title={t('您对本次办事满意吗')}>
               <View className='grades' role='radiogroup'>
                 {bestFirst(list).map((g) => (
-                  <View key={g.level} className={g.level === level ? 'grade chosen' : 'grade'} style={{ borderColor: gradeColour(g.level) }}>
+                  <View key={g.level} className='grade'>
                     <Tap block kind={g.level === level ? 'primary' : 'default'} onTap={() => choose(g.level)} label={named(g)} test={`grade-${g.level}`}>
-                      {named(g)}
+                      <Text className='grade-label' style={g.level === level ? undefined : { color: gradeColour(g.level) }}>
+                        {named(g)}
+                      </Text>
                     </Tap>
                   </View>
                 ))}
