@@ -60,6 +60,11 @@ def apply(page: Page, journey: Journey, answers: dict[str, str]) -> int:
 
 def complete_by_staff(govhub: LiveGovHub, page: Page) -> None:
     number = shown(page, "[data-test=application-detail]").inner_text().split("\n")[1].split()[0]
+    complete(govhub, number)
+
+
+def complete(govhub: LiveGovHub, number: str) -> None:
+    """The department accepts, reviews, approves and completes (办结) the application."""
     token = govhub.sign_in(*ADMIN)
     for move in ("accept", "review", "approve", "complete"):
         done = govhub.invoke("applications", "act", {"application_no": number, "move": move}, token)

@@ -60,6 +60,7 @@ SAMPLE_QUERIES = {
     "pages/consultations/detail": "?no=GD0000000000",
     "pages/consultations/new": "?kind=complaint&item=MZ001",
     "pages/bills/index": "?kind=water&account=SW0010001",
+    "pages/ratings/rate": "?kind=application&ref=A0000",
 }
 
 

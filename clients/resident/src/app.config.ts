@@ -26,6 +26,8 @@ export default defineAppConfig({
     'pages/me/index',
     'pages/me/real-name',
     'pages/me/timeline',
+    'pages/ratings/mine',
+    'pages/ratings/rate',
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -5,12 +5,17 @@ import { ErrorNote, Loadable, Screen, Section, Tap } from '../../components/ui'
 import { call, newKey } from '../../lib/api'
 import { t } from '../../lib/i18n'
 import { go, param, requireSignIn } from '../../lib/nav'
+import { ratePath } from '../../lib/ratings'
 import { dayAndClock } from '../../lib/time'
 import { useAction, useAsync } from '../../lib/useAsync'
+
+// Handled (办结 or 不予受理/批准): the resident may rate it (services/ratings/matters.py).
+const RATEABLE = ['completed', 'rejected']
 
 interface ApplicationView {
   application_no: string
   item_name: string
+  state: string
   state_name: string
   supplement_reason: string | null
   due_at: string | null
@@ -45,6 +50,11 @@ export default function ApplicationDetail() {
               {a.moves.includes('withdraw') ? (
                 <Tap kind='danger' onTap={() => void withdraw.run()} busy={withdraw.busy} test='withdraw'>
                   {t('撤回申请')}
+                </Tap>
+              ) : null}
+              {RATEABLE.includes(a.state) ? (
+                <Tap kind='primary' onTap={() => go(ratePath({ kind: 'application', reference: a.application_no }))} test='rate'>
+                  {t('评价')}
                 </Tap>
               ) : null}
             </View>

@@ -23,6 +23,7 @@ const MINE: [string, string][] = [
   ['我的排队', 'pages/queue/mine'],
   ['我的办件', 'pages/applications/mine'],
   ['我的诉求', 'pages/consultations/mine'],
+  ['我的评价', 'pages/ratings/mine'],
   ['缴费记录', 'pages/receipts/index'],
   ['生活缴费', 'pages/bills/index'],
 ]
