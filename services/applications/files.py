@@ -4,9 +4,11 @@ whom the service hands a link to (its owner, the reviewing staff)."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import secrets
+import struct
 import time
 from typing import Protocol
 
@@ -30,7 +32,51 @@ class NoScanner:
         return None
 
 
-SCANNERS: dict[str, Scanner] = {"none": NoScanner()}
+class ClamdScanner:
+    """clamd's INSTREAM command over TCP: the upload in length-prefixed chunks, a zero-length
+    chunk to end, one answer line (`stream: OK`, or `stream: <name> FOUND`). A clamd that
+    cannot be reached or answers an error refuses the upload: nothing unscanned is kept."""
+
+    CHUNK = 64 * 1024
+
+    async def infected(self, content: bytes) -> str | None:
+        settings = application_settings()
+        try:
+            answer = await asyncio.wait_for(
+                self._scan(settings.clamd_host, settings.clamd_port, content),
+                settings.clamd_timeout_seconds,
+            )
+        except (
+            OSError,
+            TimeoutError,
+            asyncio.IncompleteReadError,
+            asyncio.LimitOverrunError,
+        ) as error:
+            raise FileRejected(reason="the virus scan is unavailable, please retry") from error
+        verdict = answer.removeprefix("stream:").strip()
+        if verdict == "OK":
+            return None
+        if verdict.endswith(" FOUND"):
+            return verdict.removesuffix(" FOUND")
+        raise FileRejected(reason=f"the virus scan failed: {verdict[:80]}")
+
+    async def _scan(self, host: str, port: int, content: bytes) -> str:
+        reader, writer = await asyncio.open_connection(host, port)
+        try:
+            writer.write(b"zINSTREAM\0")
+            for start in range(0, len(content), self.CHUNK):
+                chunk = content[start : start + self.CHUNK]
+                writer.write(struct.pack(">I", len(chunk)) + chunk)
+                await writer.drain()
+            writer.write(struct.pack(">I", 0))
+            await writer.drain()
+            answer = await reader.readuntil(b"\0")
+        finally:
+            writer.close()
+        return answer.rstrip(b"\0").decode(errors="replace")
+
+
+SCANNERS: dict[str, Scanner] = {"none": NoScanner(), "clamav": ClamdScanner()}
 
 
 async def check_upload(content: bytes) -> str:

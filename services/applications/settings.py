@@ -10,6 +10,7 @@ from pydantic_settings import SettingsConfigDict
 from config.settings import BlockSettings, load
 
 STORAGE_KINDS = ("local", "s3")
+SCANNER_KINDS = ("none", "clamav")
 
 
 class ApplicationSettings(BlockSettings):
@@ -38,13 +39,25 @@ class ApplicationSettings(BlockSettings):
     link_seconds: int = Field(
         600, ge=30, le=86400, description="how long a signed link to a material works"
     )
-    scanner: str = Field("none", description="virus scan of uploads: none")
+    scanner: str = Field("none", description="virus scan of uploads: none or clamav")
+    clamd_host: str = Field("127.0.0.1", description="address of clamd for the clamav scanner")
+    clamd_port: int = Field(3310, ge=1, le=65535, description="TCP port of clamd")
+    clamd_timeout_seconds: float = Field(
+        10.0, gt=0, description="how long clamd may take to answer one upload"
+    )
 
     @field_validator("storage")
     @classmethod
     def _known_storage(cls, value: str) -> str:
         if value not in STORAGE_KINDS:
             raise ValueError(f"one of {', '.join(STORAGE_KINDS)}")
+        return value
+
+    @field_validator("scanner")
+    @classmethod
+    def _known_scanner(cls, value: str) -> str:
+        if value not in SCANNER_KINDS:
+            raise ValueError(f"one of {', '.join(SCANNER_KINDS)}")
         return value
 
     @field_validator("s3_bucket")
