@@ -20,6 +20,7 @@ from services.bills.models import BillPayment, BoundAccount, Receipt
 from services.consultations.models import Case
 from services.demands.models import FeeDemand
 from services.queue.models import OPEN_STATUSES, QueueEvent, Ticket, TicketStatus
+from services.ratings.models import Rating
 from services.traffic.models import FinePayment
 
 # Citizens and channel accounts
@@ -162,6 +163,7 @@ PLAIN_CITIZEN_REFERENCES: tuple[tuple[type[Model], str], ...] = (
     (ChannelAccount, "citizen_id"),
     (Application, "citizen_id"),
     (Case, "citizen_id"),
+    (Rating, "citizen_id"),  # unique per matter, not per citizen
     (StoredFile, "citizen_id"),
     (FeeDemand, "paid_by_citizen_id"),
     (BookingBlock, "citizen_id"),
