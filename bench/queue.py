@@ -18,7 +18,8 @@ route doing one store INCR, in the same run on the same server.
                           [--postgres postgres://…] [--redis redis://…] [--profile out.svg]
 
 `--workers` runs that many uvicorn workers (several need `--redis`). `--profile` records the
-server with py-spy (dev extras) while (b) is measured: a flame graph of where its time goes.
+server with py-spy (dev extras) while (b) is measured: a flame graph of where its time goes
+(an SVG; a `.txt` name writes py-spy's collapsed stacks instead, to read or diff as text).
 
 The server is fresh (migrated, demo-seeded); the bench adds one hall, item and queue of its
 own, and signs a kiosk's staff token with a secret it gives the server. Opening hours are not
@@ -86,6 +87,8 @@ def profiled(pid: int | None, output: Path | None, seconds: float) -> Iterator[N
         raise SystemExit("--profile needs py-spy: pip install -e '.[dev]'")
     output.parent.mkdir(parents=True, exist_ok=True)
     command = [spy, "record", "--nonblocking", "--subprocesses", "-o", str(output)]
+    if output.suffix == ".txt":  # collapsed stacks, for reading or diffing as text
+        command += ["--format", "raw"]
     command += ["--pid", str(pid), "--duration", str(max(1, round(seconds)))]
     recorder = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
