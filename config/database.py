@@ -13,11 +13,12 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from tortoise import Tortoise, connections
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import get_current_context
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from config import jobs
+from config import jobs, sqlite
 from config.settings import Settings
 
 # label -> package holding `models.py` and `migrations/`; cross-app foreign keys use "label.Model".
@@ -51,9 +52,18 @@ def database_url(settings: Settings) -> str:
     return url
 
 
+def connection_config(settings: Settings) -> str | dict[str, Any]:
+    """The default connection: PostgreSQL by URL, SQLite through `config.sqlite`'s engine."""
+    url = database_url(settings)
+    if not url.startswith("sqlite://"):
+        return url
+    expanded: dict[str, Any] = expand_db_url(url)
+    return {**expanded, "engine": sqlite.ENGINE}
+
+
 def tortoise_config(settings: Settings) -> dict[str, Any]:
     return {
-        "connections": {"default": database_url(settings)},
+        "connections": {"default": connection_config(settings)},
         "apps": {
             label: {
                 "models": [f"{package}.models"],
