@@ -7,7 +7,7 @@ from typing import Any
 
 from tortoise.expressions import F, Q
 
-from config.database import changed_rows
+from config.database import changed_rows, equal_to
 from gateway.schemas import StaffPrincipal
 from services.applications.models import (
     Application,
@@ -180,9 +180,10 @@ async def add_refunded(application_id: int, amount_fen: int) -> None:
 
 async def fee_application_nos(term: str) -> list[str]:
     """Applications with a fee numbered `term` (a staff search of payment orders)."""
-    rows = await Application.filter(application_no=term, fee_fen__gt=0).values_list(
-        "application_no", flat=True
-    )
+    named = equal_to(Application, term, "application_no")
+    if named is None:
+        return []
+    rows = await Application.filter(named, fee_fen__gt=0).values_list("application_no", flat=True)
     return [str(no) for no in rows]
 
 
