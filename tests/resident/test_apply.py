@@ -179,7 +179,7 @@ def test_an_approved_application_is_paid_at_the_cashier_and_moves_on(
     journey.tap("button:has-text('支付 Pay')")
     page.wait_for_url("**/h5/pages/payments/detail**")
     expect(shown(page, "[data-test=payment-state]")).to_have_text("支付成功", timeout=10_000)
-    journey.tap("[data-test=payment] [data-test=application]")
+    journey.tap("[data-test=payment] [data-test=application] .tap")  # the button, not its frame
     expect(shown(page, "[data-test=application-state]")).to_have_text("已缴费", timeout=10_000)
     expect(shown(page, "[data-test=fee-state]")).to_have_text("已缴费")
     expect(shown(page, "[data-test=application-detail]")).to_contain_text("通知缴费")
