@@ -299,6 +299,44 @@ class TestOneOrderAtATime:
         await fulfil()  # the late "closed" of the first order lets nothing go
         assert (await Application.get(application_no=no)).out_trade_no == second
 
+    @pytest.mark.asyncio
+    async def test_money_for_a_closed_order_comes_late_and_goes_back_untouched(
+        self, app: FastAPI, client: httpx.AsyncClient, forms: None, wechat: FakeWeChatPay
+    ) -> None:
+        citizen = await make_resident(
+            [(Channel.WECHAT_MP, WECHAT_MP_APPID, "oMP_applicant_0002")], phone="13700137000"
+        )
+        no = (await approved(app, citizen))["application_no"]
+
+        async def pay_in_the_mini_program() -> str:
+            params = {"application_no": no}
+            result = await invoke(app, "applications", "pay", params, citizen, Channel.WECHAT_MP)
+            assert result.ok, result
+            out_trade_no: str = result.data["payment"]["out_trade_no"]
+            return out_trade_no
+
+        first = await pay_in_the_mini_program()
+        assert await payments.expire_due(utcnow() + timedelta(minutes=30)) == 1
+        await fulfil()
+        second = await pay_in_the_mini_program()
+        headers, body = wechat.notification(wechat.pay(second))
+        assert (
+            await client.post("/payments/notify/wechatpay", content=body, headers=headers)
+        ).status_code == 204
+        await fulfil()
+        wechat.refund_status = "SUCCESS"
+        headers, body = wechat.notification(wechat.pay(first))  # the first order paid anyway
+        assert (
+            await client.post("/payments/notify/wechatpay", content=body, headers=headers)
+        ).status_code == 204
+        await fulfil()
+        late = await PaymentOrder.get(out_trade_no=first)
+        assert late.state in (OrderState.PAID_AFTER_CLOSE, OrderState.REFUNDED)
+        assert await Refund.exists(out_refund_no=f"LATE{first}")
+        row = await Application.get(application_no=no)
+        assert (row.state, row.out_trade_no) == ("paid", second)
+        assert [e.reference for e in await pay_moves(no)] == [second]
+
 
 class TestRefund:
     @pytest.mark.asyncio
