@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from tortoise import Tortoise, connections
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import get_current_context
+from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
@@ -145,6 +146,17 @@ async def unit_of_work() -> AsyncIterator[Any]:
 
 
 M = TypeVar("M", bound=Model)
+
+
+def equal_to(model: type[Model], term: str, *names: str) -> Q | None:
+    """Rows where any of the text columns `names` is `term`, leaving out the columns too short
+    to hold it (tortoise refuses to compare a longer value); None when none can."""
+    fitting = [
+        Q(**{name: term})
+        for name in names
+        if len(term) <= (getattr(model._meta.fields_map[name], "max_length", None) or len(term))
+    ]
+    return Q(*fitting, join_type=Q.OR) if fitting else None
 
 
 async def changed_rows(

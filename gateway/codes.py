@@ -147,6 +147,9 @@ class Code(StrEnum):
     APPLICATION_REASON_REQUIRED = "APPLICATION_REASON_REQUIRED"
     APPLICATION_INVALID = "APPLICATION_INVALID"
     APPLICATION_MATERIALS_MISSING = "APPLICATION_MATERIALS_MISSING"
+    APPLICATION_NOT_PAYABLE = "APPLICATION_NOT_PAYABLE"
+    APPLICATION_PAYING = "APPLICATION_PAYING"
+    APPLICATION_FEE_CHANGED = "APPLICATION_FEE_CHANGED"
     FILE_REJECTED = "FILE_REJECTED"
     FILE_NOT_FOUND = "FILE_NOT_FOUND"
     FILE_LINK_INVALID = "FILE_LINK_INVALID"
@@ -555,6 +558,21 @@ SPECS: dict[Code, Spec] = {
     ),
     Code.APPLICATION_MATERIALS_MISSING: Spec(
         400, "还缺少材料：{names}", "Materials still missing: {names}"
+    ),
+    Code.APPLICATION_NOT_PAYABLE: Spec(
+        409,
+        "办件当前状态（{state}）无需缴费",
+        "This application ({state}) has nothing to pay now",
+    ),
+    Code.APPLICATION_PAYING: Spec(
+        409,
+        "该办件的费用正在支付中，请完成该笔支付或待订单关闭后再试",
+        "This application's fee is being paid: finish that payment or wait until its order closes",
+    ),
+    Code.APPLICATION_FEE_CHANGED: Spec(
+        409,
+        "应缴金额为 {amount_yuan} 元，与页面显示的不同，请刷新后再缴",
+        "The fee due is {amount_yuan} yuan, not what the page showed: reload before paying",
     ),
     Code.FILE_REJECTED: Spec(400, "文件不符合要求：{reason}", "The file was refused: {reason}"),
     Code.FILE_NOT_FOUND: Spec(404, "未找到该文件", "No such file"),

@@ -20,6 +20,7 @@ class Purpose(StrEnum):
     FEE = "fee"
     UTILITY_BILL = "utility_bill"
     FINE = "fine"
+    APPLICATION_FEE = "application_fee"  # an online application's fee, asked once approved
 
 
 class TradeType(StrEnum):

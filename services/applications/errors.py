@@ -30,6 +30,18 @@ class MaterialsMissing(GovError):
     code = Code.APPLICATION_MATERIALS_MISSING
 
 
+class NotPayable(GovError):
+    code = Code.APPLICATION_NOT_PAYABLE
+
+
+class Paying(GovError):
+    code = Code.APPLICATION_PAYING
+
+
+class FeeChanged(GovError):
+    code = Code.APPLICATION_FEE_CHANGED
+
+
 class FileRejected(GovError):
     code = Code.FILE_REJECTED
 

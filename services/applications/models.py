@@ -49,6 +49,13 @@ class Application(Model):
     due_at = fields.DatetimeField(null=True)  # the promised date, moved by time in 补正
     decided_at = fields.DatetimeField(null=True)
     supplement_reason = fields.CharField(max_length=500, null=True)
+    # The item's fee as it stood when the resident started (0: free), asked for by the
+    # workflow's request_payment move. out_trade_no is the payment order that holds the
+    # application (open) or paid it, None while no order is open.
+    fee_fen = fields.IntField(default=0)
+    out_trade_no = fields.CharField(max_length=32, null=True)
+    paid_at = fields.DatetimeField(null=True)
+    refunded_fen = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -71,6 +78,7 @@ class ApplicationEvent(Model):
     actor_type = fields.CharField(max_length=16)  # resident, staff, system
     actor_id = fields.BigIntField(null=True)
     reason = fields.CharField(max_length=500, null=True)
+    reference = fields.CharField(max_length=64, null=True)  # a payment order or refund number
     at = fields.DatetimeField()
 
     class Meta:

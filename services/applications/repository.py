@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import F, Q
 
-from config.database import changed_rows
+from config.database import changed_rows, equal_to
 from gateway.schemas import StaffPrincipal
 from services.applications.models import (
     Application,
@@ -32,9 +32,22 @@ async def form_by_id(form_id: int) -> ApplicationForm:
     return await ApplicationForm.get(id=form_id)
 
 
+async def _handling(item_code: str) -> Implementation | None:
+    return await Implementation.filter(item__code=item_code).order_by("id").first()
+
+
 async def handling_department(item_code: str) -> int | None:
-    found = await Implementation.filter(item__code=item_code).order_by("id").first()
+    found = await _handling(item_code)
     return found.department_id if found else None
+
+
+async def fee_fen(item_code: str) -> int:
+    """The fee of the item where it is handled: the implementation's own, else the standard."""
+    found = await _handling(item_code)
+    if found is not None and found.fee_fen is not None:
+        return found.fee_fen
+    item = await Item.get_or_none(code=item_code)
+    return item.fee_fen if item else 0
 
 
 async def promised_days(item_code: str) -> int:
@@ -108,6 +121,7 @@ async def add_event(
     actor_id: int | None,
     reason: str | None,
     at: datetime,
+    reference: str | None = None,
 ) -> int:
     event = await ApplicationEvent.create(
         application_id=application_id,
@@ -117,6 +131,7 @@ async def add_event(
         actor_type=actor_type,
         actor_id=actor_id,
         reason=reason,
+        reference=reference,
         at=at,
     )
     event_id: int = event.id
@@ -127,13 +142,49 @@ async def events_of(application_id: int) -> list[ApplicationEvent]:
     return await ApplicationEvent.filter(application_id=application_id).order_by("id")
 
 
-async def last_move_at(application_id: int, move: str) -> datetime | None:
+async def entered_at(application_id: int, state: str) -> datetime | None:
+    """When the application last moved into `state`."""
     event = (
-        await ApplicationEvent.filter(application_id=application_id, move=move)
+        await ApplicationEvent.filter(application_id=application_id, to_state=state)
         .order_by("-id")
         .first()
     )
     return event.at if event else None
+
+
+async def event_exists(application_id: int, move: str, reference: str) -> bool:
+    return await ApplicationEvent.exists(
+        application_id=application_id, move=move, reference=reference
+    )
+
+
+async def hold_for_order(application_id: int, state: str, out_trade_no: str) -> bool:
+    """The application waiting in `state` is held by the order, unless one holds it already."""
+    updated = await Application.filter(
+        id=application_id, state=state, out_trade_no__isnull=True
+    ).update(out_trade_no=out_trade_no)
+    return bool(updated)
+
+
+async def release_order(application_id: int, out_trade_no: str) -> bool:
+    """The order no longer holds the unpaid application; False when it did not."""
+    updated = await Application.filter(
+        id=application_id, out_trade_no=out_trade_no, paid_at__isnull=True
+    ).update(out_trade_no=None)
+    return bool(updated)
+
+
+async def add_refunded(application_id: int, amount_fen: int) -> None:
+    await Application.filter(id=application_id).update(refunded_fen=F("refunded_fen") + amount_fen)
+
+
+async def fee_application_nos(term: str) -> list[str]:
+    """Applications with a fee numbered `term` (a staff search of payment orders)."""
+    named = equal_to(Application, term, "application_no")
+    if named is None:
+        return []
+    rows = await Application.filter(named, fee_fen__gt=0).values_list("application_no", flat=True)
+    return [str(no) for no in rows]
 
 
 async def attach(application_id: int, material_code: str, file_id: int, from_library: bool) -> None:

@@ -9,12 +9,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, UploadFile
 from starlette.responses import Response
 
+from gateway.codes import Code
 from gateway.http import ok
 from gateway.registry import RateLimit, Service
 from gateway.router import signed_in
 from gateway.schemas import CitizenPrincipal, IdentityLevel, ServiceRequest
 from services.applications import files
 from services.applications.errors import FileLinkInvalid, FileRejected
+from services.applications.fees import fees
 from services.applications.schemas import (
     ActParams,
     ApplicationList,
@@ -25,6 +27,8 @@ from services.applications.schemas import (
     InboxParams,
     ItemParams,
     NoParams,
+    PayParams,
+    PayResult,
     PublicProgress,
     PublicProgressParams,
     SaveParams,
@@ -99,6 +103,29 @@ async def submit(request: ServiceRequest, params: ApplicationParams) -> Applicat
 async def withdraw(request: ServiceRequest, params: ApplicationParams) -> ApplicationView:
     citizen_id = request.require_citizen().citizen_id
     return await applications.withdraw(citizen_id, params.application_no)
+
+
+@service.action(
+    identity=IdentityLevel.LOGGED_IN,
+    rate_limit=RateLimit(20),
+    mutates=True,
+    errors=(
+        Code.APPLICATION_NOT_FOUND,
+        Code.APPLICATION_NOT_PAYABLE,
+        Code.APPLICATION_PAYING,
+        Code.APPLICATION_FEE_CHANGED,
+        Code.PAYMENT_ALREADY_PAID,
+        Code.PAYMENT_PROVIDER_UNAVAILABLE,
+        Code.PAYMENT_METHOD_UNSUPPORTED,
+        Code.PAYMENT_PAYER_REQUIRED,
+    ),
+    summary_zh="缴纳办件费用",
+    summary_en="Pay an application's fee",
+)
+async def pay(request: ServiceRequest, params: PayParams) -> PayResult:
+    """Open a payment order for the fee of my application waiting in 待缴费; `payment` is what
+    the client pays with (the sandbox cashier's address on `make run`)."""
+    return await fees.pay(request, params)
 
 
 @service.action(

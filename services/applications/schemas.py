@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field
+
+from payments.schemas import PaymentStart
+from payments.states import TradeType
 
 APPLICATION_NO = r"^SQ[0-9A-Z]{10,20}$"
 
@@ -47,6 +51,40 @@ class ActParams(ApplicationParams):
     reason: str | None = Field(None, max_length=500)
 
 
+class PayParams(ApplicationParams):
+    amount_fen: int | None = Field(
+        None, gt=0, description="the fee the page showed: refused when it is not the fee due"
+    )
+    provider: str | None = Field(None, max_length=16)
+    trade_type: TradeType | None = None
+
+
+class FeeState(StrEnum):
+    PENDING = "pending"  # charged once the workflow asks (after approval by default)
+    DUE = "due"  # 待缴费: the resident may pay
+    PAYING = "paying"  # an order is open: finish it, or pay again once it closes
+    PAID = "paid"
+    REFUNDED = "refunded"  # paid, then refunded in full
+    NOT_CHARGED = "not_charged"  # ended unpaid (rejected, withdrawn), or not charged online
+
+
+class PublicFee(BaseModel):
+    amount_fen: int
+    state: FeeState
+
+
+class FeeRead(PublicFee):
+    out_trade_no: str | None = Field(description="the open order, or the one that paid")
+    paid_at: datetime | None
+    refunded_fen: int
+
+
+class PayResult(BaseModel):
+    application_no: str
+    amount_fen: int
+    payment: PaymentStart
+
+
 class MaterialNeed(BaseModel):
     code: str
     name: str
@@ -77,6 +115,7 @@ class TimelineEntry(BaseModel):
     to_state: str
     actor_type: str
     reason: str | None
+    reference: str | None = Field(None, description="the payment order or refund number")
     at: datetime
 
 
@@ -98,6 +137,7 @@ class ApplicationView(BaseModel):
     due_at: datetime | None
     overdue: bool
     supplement_reason: str | None
+    fee: FeeRead | None = Field(None, description="the item's fee and its payment; None: free")
     timeline: list[TimelineEntry]
 
 
@@ -111,6 +151,7 @@ class ApplicationSummary(BaseModel):
     submitted_at: datetime | None
     due_at: datetime | None
     overdue: bool
+    fee: PublicFee | None = None
 
 
 class ApplicationList(BaseModel):
@@ -123,6 +164,7 @@ class PublicProgress(BaseModel):
     item_name: str
     state: str
     state_name: str
+    fee: PublicFee | None = None
 
 
 class FileRead(BaseModel):

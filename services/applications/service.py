@@ -42,20 +42,24 @@ from services.applications.schemas import (
     ApplicationSummary,
     ApplicationView,
     AttachedMaterial,
+    FeeRead,
+    FeeState,
     FileRead,
     FormView,
     MaterialNeed,
     MonthlyProcessing,
+    PublicFee,
     PublicProgress,
     TimelineEntry,
 )
 from services.applications.storage import storage
-from services.applications.workflow import DEFAULT, Actor, Workflow
+from services.applications.workflow import DEFAULT, PAY, REQUEST_PAYMENT, Actor, Move, Workflow
 from services.catalog.scope import department_covered
 
 logger = logging.getLogger(__name__)
 
 DATA_PURPOSE = "applications.data"
+PAYABLE = frozenset({FeeState.DUE, FeeState.PAYING})
 FIELD_PURPOSE = "applications.field"
 
 
@@ -166,6 +170,7 @@ class ApplicationService:
                 data_cipher=seal(await self._prefill(citizen_id, form)),
                 phone_last4=(phone or "")[-4:],
                 promised_days=await repo.promised_days(form.item_code),
+                fee_fen=await repo.fee_fen(form.item_code),
             )
             for need in form.materials:
                 entry = library.get(str(need["code"]))
@@ -218,9 +223,6 @@ class ApplicationService:
                 "submitted_at": now,
                 "due_at": add_working_days(now, application.promised_days),
             }
-        elif application.due_at is not None:
-            paused = await repo.last_move_at(application.id, "request_supplement")
-            changes = {"due_at": application.due_at + (now - (paused or now))}
         await self._move(application, move, Actor.RESIDENT, citizen_id, None, now, **changes)
         await repo.keep_fields(citizen_id, no, {k: _sealed_field(v) for k, v in data.items()}, now)
         return await self.view_own(citizen_id, no)
@@ -252,8 +254,13 @@ class ApplicationService:
             application_no=application.application_no,
             item_name=application.item_name,
             state=application.state,
-            state_name=workflow.states.get(application.state, (application.state,))[0],
+            state_name=workflow.name_of(application.state),
+            fee=public_fee(application, workflow),
         )
+
+    async def own(self, citizen_id: int, no: str) -> Application:
+        """The resident's own application; anyone else's is answered as not found."""
+        return await self._own(citizen_id, no)
 
     async def _own(self, citizen_id: int, no: str) -> Application:
         application = await repo.application_by_no(no)
@@ -372,8 +379,12 @@ class ApplicationService:
         actor_id: int | None,
         reason: str | None,
         now: datetime,
+        reference: str | None = None,
         **changes: Any,
     ) -> None:
+        """One move of the workflow, on the timeline, and the resident told of the state it
+        leads to. Arriving where the workflow asks for the fee, an application with one moves
+        on at once (request_payment, by the system): one message, 待缴费."""
         workflow = workflow_of(await repo.form_by_id(application.form_id))
         move = workflow.move(name)
         if move is None or move.actor is not actor or application.state not in move.sources:
@@ -381,38 +392,122 @@ class ApplicationService:
         if move.needs_reason and not (reason and reason.strip()):
             raise ReasonRequired()
         async with unit_of_work():
-            if not await repo.transition(application.id, application.state, move.target, **changes):
-                raise MoveNotAllowed(state=application.state, move=name)
-            event_id = await repo.add_event(
-                application.id,
-                name,
-                application.state,
-                move.target,
-                actor.value,
-                actor_id,
-                reason,
-                now,
+            event_id = await self._step(
+                application, workflow, move, actor_id, reason, now, reference, changes
             )
-            if move.target != "draft":
+            charge = workflow.system_move(REQUEST_PAYMENT)
+            if (
+                charge is not None
+                and application.state in charge.sources
+                and application.fee_fen > 0
+                and application.paid_at is None
+            ):
+                event_id = await self._step(application, workflow, charge, None, None, now)
+            if application.state != "draft":
                 await emit(
                     Event.APPLICATION_STATUS_CHANGED,
                     application.citizen_id,
                     {
                         "item": application.item_name,
                         "application_no": application.application_no,
-                        "status": workflow.states.get(move.target, (move.target,))[0],
+                        "status": workflow.name_of(application.state),
                     },
                     channel=application.channel,
                     dedupe_key=f"application:{application.application_no}:{event_id}",
                 )
+
+    async def _step(
+        self,
+        application: Application,
+        workflow: Workflow,
+        move: Move,
+        actor_id: int | None,
+        reason: str | None,
+        now: datetime,
+        reference: str | None = None,
+        changes: dict[str, Any] | None = None,
+    ) -> int:
+        """One conditional transition and its timeline entry; the event's id."""
+        changes = dict(changes or {})
+        resumed = await self._resumed_due(application, workflow, move, now)
+        if resumed is not None:
+            changes.setdefault("due_at", resumed)
+        if not await repo.transition(application.id, application.state, move.target, **changes):
+            raise MoveNotAllowed(state=application.state, move=move.name)
+        event_id = await repo.add_event(
+            application.id,
+            move.name,
+            application.state,
+            move.target,
+            move.actor.value,
+            actor_id,
+            reason,
+            now,
+            reference,
+        )
         logger.info(
             "application %s: %s → %s (%s)",
             application.application_no,
             application.state,
             move.target,
-            name,
+            move.name,
         )
         application.state = move.target
+        for field, value in changes.items():
+            setattr(application, field, value)
+        return event_id
+
+    @staticmethod
+    async def _resumed_due(
+        application: Application, workflow: Workflow, move: Move, now: datetime
+    ) -> datetime | None:
+        """Leaving a state in which the clock stops (补正, 待缴费) before the decision, the
+        promised date moves on by the time spent there. After the decision it stays: it was
+        kept or missed already."""
+        if (
+            application.state not in workflow.clock_stops
+            or move.target in workflow.clock_stops
+            or application.due_at is None
+            or application.decided_at is not None
+        ):
+            return None
+        paused = await repo.entered_at(application.id, application.state)
+        return application.due_at + (now - (paused or now))
+
+    async def pay_move(
+        self, application: Application, out_trade_no: str, paid_at: datetime
+    ) -> None:
+        """The system move `pay`: the order paid the application's fee (payments outbox)."""
+        await self._move(
+            application,
+            PAY,
+            Actor.SYSTEM,
+            None,
+            None,
+            utcnow(),
+            reference=out_trade_no,
+            out_trade_no=out_trade_no,
+            paid_at=paid_at,
+        )
+
+    async def note(
+        self, application: Application, move: str, reason: str, reference: str, now: datetime
+    ) -> None:
+        """A timeline entry of the system that changes no state (a refund)."""
+        await repo.add_event(
+            application.id,
+            move,
+            application.state,
+            application.state,
+            Actor.SYSTEM.value,
+            None,
+            reason,
+            now,
+            reference,
+        )
+
+    async def workflow(self, application: Application) -> Workflow:
+        return workflow_of(await repo.form_by_id(application.form_id))
 
     async def summary(self, application: Application) -> ApplicationSummary:
         workflow = workflow_of(await repo.form_by_id(application.form_id))
@@ -421,10 +516,11 @@ class ApplicationService:
             item_code=application.item_code,
             item_name=application.item_name,
             state=application.state,
-            state_name=workflow.states.get(application.state, (application.state,))[0],
+            state_name=workflow.name_of(application.state),
             submitted_at=application.submitted_at,
             due_at=application.due_at,
             overdue=_overdue(application, workflow),
+            fee=public_fee(application, workflow),
         )
 
     async def _view(self, application: Application, actor: Actor) -> ApplicationView:
@@ -436,12 +532,14 @@ class ApplicationService:
         moves = workflow.moves_from(application.state, actor)
         if actor is Actor.RESIDENT and application.state in ("draft", "supplement_requested"):
             moves = ["save", "attach", *moves]
+        if actor is Actor.RESIDENT and fee_state(application, workflow) in PAYABLE:
+            moves = [*moves, PAY]
         return ApplicationView(
             application_no=application.application_no,
             item_code=application.item_code,
             item_name=application.item_name,
             state=application.state,
-            state_name=workflow.states.get(application.state, (application.state,))[0],
+            state_name=workflow.name_of(application.state),
             data=unseal(application.data_cipher),
             field_titles=_field_titles(form.schema),
             materials=[
@@ -463,6 +561,7 @@ class ApplicationService:
             supplement_reason=application.supplement_reason
             if application.state == "supplement_requested"
             else None,
+            fee=fee_read(application, workflow),
             timeline=[
                 TimelineEntry(
                     move=e.move,
@@ -470,6 +569,7 @@ class ApplicationService:
                     to_state=e.to_state,
                     actor_type=e.actor_type,
                     reason=e.reason,
+                    reference=e.reference,
                     at=e.at,
                 )
                 for e in await repo.events_of(application.id)
@@ -535,9 +635,40 @@ def _usable(entry: Any, today: date) -> bool:
 def _overdue(application: Application, workflow: Workflow) -> bool:
     if application.due_at is None or application.state in workflow.final:
         return False
-    if application.state in workflow.clock_stops or application.state == "approved":
+    if application.state in workflow.clock_stops or application.decided_at is not None:
         return False
     return utcnow() > application.due_at
+
+
+def fee_state(application: Application, workflow: Workflow) -> FeeState:
+    if application.paid_at is not None:
+        refunded = application.refunded_fen >= application.fee_fen
+        return FeeState.REFUNDED if refunded else FeeState.PAID
+    if workflow.payment_due is None or application.state in workflow.final:
+        return FeeState.NOT_CHARGED
+    if application.state == workflow.payment_due:
+        return FeeState.PAYING if application.out_trade_no else FeeState.DUE
+    return FeeState.PENDING
+
+
+def public_fee(application: Application, workflow: Workflow) -> PublicFee | None:
+    """The fee and how far its payment went, for anyone who may see the state."""
+    if application.fee_fen <= 0:
+        return None
+    return PublicFee(amount_fen=application.fee_fen, state=fee_state(application, workflow))
+
+
+def fee_read(application: Application, workflow: Workflow) -> FeeRead | None:
+    """The fee with its order, for the applicant and the reviewing staff."""
+    if application.fee_fen <= 0:
+        return None
+    return FeeRead(
+        amount_fen=application.fee_fen,
+        state=fee_state(application, workflow),
+        out_trade_no=application.out_trade_no,
+        paid_at=application.paid_at,
+        refunded_fen=application.refunded_fen,
+    )
 
 
 def _same(a: str, b: str) -> bool:

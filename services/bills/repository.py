@@ -10,6 +10,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 
+from config.database import equal_to
 from services.bills.models import (
     BillPayment,
     BillPaymentState,
@@ -209,5 +210,8 @@ async def receipts_of(
 
 async def payment_ids_of_account(account_no: str, limit: int = 200) -> list[int]:
     """The latest payments of an account number, whichever company (a staff search)."""
-    rows = await BillPayment.filter(account_no=account_no).order_by("-id").limit(limit)
+    named = equal_to(BillPayment, account_no, "account_no")
+    if named is None:
+        return []
+    rows = await BillPayment.filter(named).order_by("-id").limit(limit)
     return [row.id for row in rows]

@@ -10,6 +10,7 @@ from tortoise.functions import Min
 from tortoise.transactions import in_transaction
 
 from channels.identity.models import Citizen
+from config.database import equal_to
 from services.demands.models import (
     DeliveryState,
     DemandState,
@@ -178,9 +179,8 @@ async def attempts_of(delivery_ids: list[int]) -> list[WebhookAttempt]:
 
 async def demand_nos_named(term: str, limit: int = 200) -> list[str]:
     """Demands numbered `term`, by us or by their department (a staff search)."""
-    rows = (
-        await FeeDemand.filter(Q(demand_no=term) | Q(external_ref=term))
-        .order_by("-id")
-        .limit(limit)
-    )
+    named = equal_to(FeeDemand, term, "demand_no", "external_ref")
+    if named is None:
+        return []
+    rows = await FeeDemand.filter(named).order_by("-id").limit(limit)
     return [row.demand_no for row in rows]

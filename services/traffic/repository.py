@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from tortoise.expressions import F, Q
+from tortoise.expressions import F
 
+from config.database import equal_to
 from services.payable import needing_staff
 from services.traffic.models import FinePayment, FineReport, FineState, ReportState
 
@@ -87,7 +88,8 @@ async def confirm_report(report_id: int, confirmation_no: str, at: datetime) -> 
 
 async def payment_ids_named(term: str, limit: int = 200) -> list[int]:
     """The latest fine payments of a decision number or a plate (a staff search)."""
-    rows = (
-        await FinePayment.filter(Q(decision_no=term) | Q(plate=term)).order_by("-id").limit(limit)
-    )
+    named = equal_to(FinePayment, term, "decision_no", "plate")
+    if named is None:
+        return []
+    rows = await FinePayment.filter(named).order_by("-id").limit(limit)
     return [row.id for row in rows]

@@ -251,6 +251,7 @@ class TestProgressAndFiles:
             "item_name": public["item_name"],
             "state": "submitted",
             "state_name": "已提交",
+            "fee": None,  # 生育登记 is free
         }
         wrong = await as_resident(app, "progress", {**request, "phone_last4": "0000"}, citizen + 1)
         assert wrong.code == "APPLICATION_NOT_FOUND"

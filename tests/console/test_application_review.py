@@ -44,12 +44,15 @@ def attach_scans(govhub: LiveGovHub, resident: Resident, no: str, codes: list[st
         )
 
 
-def submitted(govhub: LiveGovHub) -> tuple[Resident, str]:
-    """A real-name resident's 生育登记, answered and submitted through the API."""
+def submitted(
+    govhub: LiveGovHub, item: str = ITEM, answers: dict[str, str] = ANSWERS
+) -> tuple[Resident, str]:
+    """A real-name resident's application (生育登记 unless told), answered and submitted
+    through the API."""
     resident = new_resident(govhub, real_name=True)
-    form = as_resident(govhub, resident, "form", item_code=ITEM)
-    no = as_resident(govhub, resident, "start", item_code=ITEM)["application_no"]
-    as_resident(govhub, resident, "save", application_no=no, data=ANSWERS)
+    form = as_resident(govhub, resident, "form", item_code=item)
+    no = as_resident(govhub, resident, "start", item_code=item)["application_no"]
+    as_resident(govhub, resident, "save", application_no=no, data=answers)
     needed = [m["code"] for m in form["materials"] if m["required"] and not m["in_library"]]
     attach_scans(govhub, resident, no, needed)
     assert as_resident(govhub, resident, "submit", application_no=no)["state"] == "submitted"
@@ -150,3 +153,38 @@ def test_a_window_clerk_has_no_review_page(govhub: LiveGovHub, page: Page) -> No
     expect(page.locator("[data-test=nav-applications]")).to_have_count(0)
     page.goto(f"{govhub.url}/console/applications")
     page.wait_for_url("**/console/window")
+
+
+def test_an_approved_renewal_waits_for_its_fee_and_is_completed_once_paid(
+    govhub: LiveGovHub, page: Page
+) -> None:
+    answers = {"applicant_name": "张三", "address": "厦门市思明区湖滨南路 1 号"}
+    resident, no = submitted(govhub, "GA011", answers)  # 驾驶证期满换证: 工本费 10 元
+    sign_in(page, govhub, "reviewer", REVIEWER_PASSWORD, lands="applications")
+    opened = open_application(page, no)
+    expect(opened.locator("[data-test=opened-fee]")).to_have_text("¥10.00 · 审核通过后缴纳")
+    for name, state in (("accept", "已受理"), ("review", "审核中"), ("approve", "待缴费")):
+        move(page, name)
+        expect(opened.locator("[data-test=opened-state]")).to_have_text(state)
+    expect(opened.locator("[data-test=opened-fee]")).to_have_text("¥10.00 · 待缴费")
+    expect(opened.locator("[data-test=no-moves]")).to_be_visible()
+    expect(opened.locator("[data-test=timeline-move]").last).to_have_text("系统 通知缴费")
+
+    started = as_resident(govhub, resident, "pay", application_no=no, amount_fen=1000)
+    out_trade_no = started["payment"]["out_trade_no"]
+    paid = httpx.post(f"{govhub.url}/sandbox/cashier/{out_trade_no}/pay", timeout=10)
+    assert paid.status_code == 303
+    for _ in range(50):  # the outbox runs in the server's own job runner
+        if as_resident(govhub, resident, "detail", application_no=no)["state"] == "paid":
+            break
+        page.wait_for_timeout(200)
+
+    opened = open_application(page, no)
+    expect(opened.locator("[data-test=opened-state]")).to_have_text("已缴费")
+    expect(opened.locator("[data-test=opened-fee]")).to_have_text("¥10.00 · 已缴费")
+    expect(opened.locator("[data-test=opened-order]")).to_have_text(out_trade_no)
+    expect(opened.locator("[data-test=timeline]")).to_contain_text("系统 缴费成功")
+    expect(opened.locator("[data-test=moves] button")).to_have_text(["办结"])
+    move(page, "complete")
+    expect(opened.locator("[data-test=opened-state]")).to_have_text("已办结")
+    screenshot(page, "application-fee")

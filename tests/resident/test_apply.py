@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import struct
 import zlib
+from typing import Any
 
+import httpx
 from playwright.sync_api import Page, expect
 
 from tests.browser import LiveGovHub, Resident, new_resident
@@ -71,6 +73,40 @@ def complete(govhub: LiveGovHub, number: str) -> None:
         assert done["code"] == "OK", done
 
 
+def submitted_through_api(
+    govhub: LiveGovHub, resident: Resident, item: str, answers: dict[str, str]
+) -> str:
+    """Applies through the API (answers, every paper still needed, submit); answers the
+    application_no."""
+    token = resident.tokens["access_token"]
+
+    def ok(action: str, params: dict[str, Any]) -> Any:
+        answer = govhub.invoke("applications", action, params, token)
+        assert answer["code"] == "OK", answer
+        return answer["data"]
+
+    no = str(ok("start", {"item_code": item})["application_no"])
+    ok("save", {"application_no": no, "data": answers})
+    for material in ok("form", {"item_code": item})["materials"]:
+        if not material["required"] or material["in_library"]:
+            continue
+        uploaded = httpx.post(
+            f"{govhub.url}/api/v1/files",
+            headers={"Authorization": f"Bearer {token}"},
+            files={"file": ("scan.png", photo(), "image/png")},
+            timeout=10,
+        ).json()
+        assert uploaded["code"] == "OK", uploaded
+        attach = {
+            "application_no": no,
+            "material_code": material["code"],
+            "file_id": uploaded["data"]["file_id"],
+        }
+        ok("attach", attach)
+    assert ok("submit", {"application_no": no})["state"] == "submitted"
+    return no
+
+
 def test_a_birth_registration_online_then_the_hukou_asks_only_for_what_is_new(
     govhub: LiveGovHub, page: Page
 ) -> None:
@@ -109,3 +145,47 @@ def test_missing_answers_are_named_before_anything_is_sent(govhub: LiveGovHub, p
         govhub.invoke("applications", "mine", {}, resident.tokens["access_token"])["data"]["items"]
         == []
     )
+
+
+RENEWAL = "GA011"  # 机动车驾驶证期满换证: 工本费 10 元
+REVIEWER = ("reviewer", "GovHub-reviewer-demo")  # services/staff/seed.py
+
+
+def approved_renewal(govhub: LiveGovHub, resident: Resident) -> str:
+    """The resident's driving-licence renewal, submitted through the API and approved by the
+    demo reviewer; answers its application_no (now 待缴费)."""
+    answers = {"applicant_name": "张三", "address": "厦门市思明区湖滨南路 1 号"}
+    no = submitted_through_api(govhub, resident, RENEWAL, answers)
+    reviewer = govhub.sign_in(*REVIEWER)
+    for move in ("accept", "review", "approve"):
+        view = govhub.invoke("applications", "act", {"application_no": no, "move": move}, reviewer)
+        assert view["code"] == "OK", view
+    assert view["data"]["state"] == "payment_due"
+    return no
+
+
+def test_an_approved_application_is_paid_at_the_cashier_and_moves_on(
+    govhub: LiveGovHub, page: Page
+) -> None:
+    resident = new_resident(govhub, real_name=True)
+    no = approved_renewal(govhub, resident)
+    open_page(page, govhub, f"pages/applications/detail?no={no}", resident)
+    journey = Journey(page, "standard", "pay-fee")
+    expect(shown(page, "[data-test=application-state]")).to_have_text("待缴费")
+    expect(shown(page, "[data-test=fee]")).to_contain_text("¥10.00")
+    journey.shot("due")
+    journey.tap("[data-test=pay-fee]")
+    page.wait_for_url("**/sandbox/cashier/**")
+    journey.tap("button:has-text('支付 Pay')")
+    page.wait_for_url("**/h5/pages/payments/detail**")
+    expect(shown(page, "[data-test=payment-state]")).to_have_text("支付成功", timeout=10_000)
+    journey.tap("[data-test=payment] [data-test=application] .tap")  # the button, not its frame
+    expect(shown(page, "[data-test=application-state]")).to_have_text("已缴费", timeout=10_000)
+    expect(shown(page, "[data-test=fee-state]")).to_have_text("已缴费")
+    expect(shown(page, "[data-test=application-detail]")).to_contain_text("通知缴费")
+    journey.shot("paid")
+    reviewer = govhub.sign_in(*REVIEWER)
+    done = govhub.invoke(
+        "applications", "act", {"application_no": no, "move": "complete"}, reviewer
+    )
+    assert done["data"]["state"] == "completed", done

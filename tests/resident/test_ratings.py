@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser import LiveGovHub, Resident, new_resident
 from tests.resident.conftest import MODES, open_page, shown, start
-from tests.resident.test_apply import PARENTS, complete, photo
+from tests.resident.test_apply import PARENTS, complete, submitted_through_api
 
 
 def ok(answer: dict[str, Any]) -> Any:
@@ -20,30 +19,9 @@ def ok(answer: dict[str, Any]) -> Any:
 
 
 def completed_application(govhub: LiveGovHub, resident: Resident, item: str) -> str:
-    """Applies through the API (answers, every paper still needed, submit) and has the
-    department complete it; answers the application_no."""
-    token = resident.tokens["access_token"]
-    no = str(
-        ok(govhub.invoke("applications", "start", {"item_code": item}, token))["application_no"]
-    )
-    ok(govhub.invoke("applications", "save", {"application_no": no, "data": PARENTS}, token))
-    form = ok(govhub.invoke("applications", "form", {"item_code": item}, token))
-    for material in form["materials"]:
-        if not material["required"] or material["in_library"]:
-            continue
-        uploaded = httpx.post(
-            f"{govhub.url}/api/v1/files",
-            headers={"Authorization": f"Bearer {token}"},
-            files={"file": ("scan.png", photo(), "image/png")},
-            timeout=10,
-        ).json()
-        attach = {
-            "application_no": no,
-            "material_code": material["code"],
-            "file_id": ok(uploaded)["file_id"],
-        }
-        ok(govhub.invoke("applications", "attach", attach, token))
-    ok(govhub.invoke("applications", "submit", {"application_no": no}, token))
+    """Applies through the API and has the department complete it; answers the
+    application_no."""
+    no = submitted_through_api(govhub, resident, item, PARENTS)
     complete(govhub, no)
     return no
 

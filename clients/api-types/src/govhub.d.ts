@@ -2954,6 +2954,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/services/applications/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pay an application's fee
+         * @description 缴纳办件费用
+         *
+         *     Caller: a signed-in resident.
+         *     Send `Idempotency-Key` to make a retry safe.
+         *     Errors: `VALIDATION_FAILED`, `RATE_LIMITED`, `SERVER_BUSY`, `LOGIN_REQUIRED`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `IDEMPOTENCY_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`, `APPLICATION_NOT_FOUND`, `APPLICATION_NOT_PAYABLE`, `APPLICATION_PAYING`, `APPLICATION_FEE_CHANGED`, `PAYMENT_ALREADY_PAID`, `PAYMENT_PROVIDER_UNAVAILABLE`, `PAYMENT_METHOD_UNSUPPORTED`, `PAYMENT_PAYER_REQUIRED`.
+         */
+        post: operations["applications.pay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/services/applications/mine": {
         parameters: {
             query?: never;
@@ -4270,6 +4294,8 @@ export interface components {
             due_at: string | null;
             /** Overdue */
             overdue: boolean;
+            /** @default null */
+            fee: components["schemas"]["PublicFee"] | null;
         };
         /** ApplicationView */
         ApplicationView: {
@@ -4314,6 +4340,11 @@ export interface components {
             overdue: boolean;
             /** Supplement Reason */
             supplement_reason: string | null;
+            /**
+             * @description the item's fee and its payment; None: free
+             * @default null
+             */
+            fee: components["schemas"]["FeeRead"] | null;
             /** Timeline */
             timeline: components["schemas"]["services__applications__schemas__TimelineEntry"][];
         };
@@ -5285,6 +5316,26 @@ export interface components {
             ticket_id: number;
             fast_lane_group: components["schemas"]["FastLaneGroup"];
         };
+        /** FeeRead */
+        FeeRead: {
+            /** Amount Fen */
+            amount_fen: number;
+            state: components["schemas"]["FeeState"];
+            /**
+             * Out Trade No
+             * @description the open order, or the one that paid
+             */
+            out_trade_no: string | null;
+            /** Paid At */
+            paid_at: string | null;
+            /** Refunded Fen */
+            refunded_fen: number;
+        };
+        /**
+         * FeeState
+         * @enum {string}
+         */
+        FeeState: "pending" | "due" | "paying" | "paid" | "refunded" | "not_charged";
         /** FinePayParams */
         FinePayParams: {
             /**
@@ -6353,16 +6404,6 @@ export interface components {
              */
             password: string;
         };
-        /** PayResult */
-        PayResult: {
-            /** Payment Id */
-            payment_id: number;
-            /** Amount Fen */
-            amount_fen: number;
-            /** Bill Ids */
-            bill_ids: string[];
-            payment: components["schemas"]["PaymentStart"];
-        };
         /**
          * PaymentStart
          * @description What the resident's client needs to pay (`pay`), and the order to poll afterwards.
@@ -6424,6 +6465,12 @@ export interface components {
             /** Mandatory */
             mandatory: boolean;
         };
+        /** PublicFee */
+        PublicFee: {
+            /** Amount Fen */
+            amount_fen: number;
+            state: components["schemas"]["FeeState"];
+        };
         /** PublicProgress */
         PublicProgress: {
             /** Application No */
@@ -6434,6 +6481,8 @@ export interface components {
             state: string;
             /** State Name */
             state_name: string;
+            /** @default null */
+            fee: components["schemas"]["PublicFee"] | null;
         };
         /** PublicProgressParams */
         PublicProgressParams: {
@@ -6447,7 +6496,7 @@ export interface components {
          * @description What the resident pays for; each purpose has its fulfiller (payments/outbox.py).
          * @enum {string}
          */
-        Purpose: "fee" | "utility_bill" | "fine";
+        Purpose: "fee" | "utility_bill" | "fine" | "application_fee";
         /** QueueRead */
         QueueRead: {
             /** Id */
@@ -7610,6 +7659,32 @@ export interface components {
             /** Item Code */
             item_code: string;
         };
+        /** PayParams */
+        services__applications__schemas__PayParams: {
+            /** Application No */
+            application_no: string;
+            /**
+             * Amount Fen
+             * @description the fee the page showed: refused when it is not the fee due
+             * @default null
+             */
+            amount_fen: number | null;
+            /**
+             * Provider
+             * @default null
+             */
+            provider: string | null;
+            /** @default null */
+            trade_type: components["schemas"]["TradeType"] | null;
+        };
+        /** PayResult */
+        services__applications__schemas__PayResult: {
+            /** Application No */
+            application_no: string;
+            /** Amount Fen */
+            amount_fen: number;
+            payment: components["schemas"]["PaymentStart"];
+        };
         /** TimelineEntry */
         services__applications__schemas__TimelineEntry: {
             /** Move */
@@ -7622,6 +7697,12 @@ export interface components {
             actor_type: string;
             /** Reason */
             reason: string | null;
+            /**
+             * Reference
+             * @description the payment order or refund number
+             * @default null
+             */
+            reference: string | null;
             /**
              * At
              * Format: date-time
@@ -7680,6 +7761,16 @@ export interface components {
             provider: string | null;
             /** @default null */
             trade_type: components["schemas"]["TradeType"] | null;
+        };
+        /** PayResult */
+        services__bills__schemas__PayResult: {
+            /** Payment Id */
+            payment_id: number;
+            /** Amount Fen */
+            amount_fen: number;
+            /** Bill Ids */
+            bill_ids: string[];
+            payment: components["schemas"]["PaymentStart"];
         };
         /** FaqRead */
         services__catalog__schemas__FaqRead: {
@@ -7992,7 +8083,7 @@ export interface components {
          */
         ErrorEnvelope: {
             /** @enum {string} */
-            code: "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "BAD_REQUEST" | "VALIDATION_FAILED" | "UNKNOWN_SERVICE" | "UNKNOWN_ACTION" | "CHANNEL_NOT_ALLOWED" | "LOGIN_REQUIRED" | "REAL_NAME_REQUIRED" | "STAFF_ONLY" | "PERMISSION_DENIED" | "OUT_OF_SCOPE" | "RATE_LIMITED" | "IDEMPOTENCY_CONFLICT" | "CURSOR_INVALID" | "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_IN_PROGRESS" | "SERVICE_UNAVAILABLE" | "SERVER_BUSY" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "TOKEN_REVOKED" | "REFRESH_TOKEN_REUSED" | "PHONE_INVALID" | "ID_NUMBER_INVALID" | "OTP_TOO_FREQUENT" | "OTP_DAILY_LIMIT" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_TOO_MANY_ATTEMPTS" | "CITIZEN_NOT_FOUND" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "STAFF_DISABLED" | "STAFF_NOT_FOUND" | "STAFF_USERNAME_INVALID" | "STAFF_USERNAME_TAKEN" | "STAFF_PASSWORD_TOO_SHORT" | "STAFF_ROLE_UNKNOWN" | "STAFF_ASSIGNMENT_NOT_FOUND" | "STAFF_OWN_ACCOUNT" | "REAL_NAME_MISMATCH" | "REAL_NAME_ALREADY_VERIFIED" | "ID_NUMBER_TAKEN" | "ALIPAY_PHONE_INVALID" | "PHONE_TAKEN" | "PHONE_ALREADY_BOUND" | "CHANNEL_ACCOUNT_NOT_FOUND" | "CHANNEL_ACCOUNT_LAST" | "CATALOG_ITEM_NOT_FOUND" | "CATALOG_THEME_NOT_FOUND" | "REGION_NOT_FOUND" | "CATALOG_LIFE_EVENT_NOT_FOUND" | "CATALOG_TARGET_GROUP_NOT_FOUND" | "CATALOG_DEPARTMENT_NOT_FOUND" | "CATALOG_NOT_IMPLEMENTED" | "CATALOG_PROMISE_EXCEEDS_LEGAL" | "HALL_NOT_FOUND" | "ITEM_NOT_BOOKABLE" | "SLOT_NOT_FOUND" | "SLOT_FULL" | "SLOT_CLOSED" | "APPOINTMENT_LIMIT" | "BOOKING_BLOCKED" | "APPOINTMENT_NOT_FOUND" | "APPOINTMENT_NOT_ACTIVE" | "CANCEL_TOO_LATE" | "CHECK_IN_CLOSED" | "QUEUE_NOT_FOUND" | "QUEUE_CLOSED" | "QUEUE_NUMBER_NOT_FOUND" | "QUEUE_NUMBER_ACTIVE" | "QUEUE_NUMBER_STATE" | "QUEUE_EMPTY" | "QUEUE_STREAM_TICKET_INVALID" | "WINDOW_NOT_FOUND" | "WINDOW_CODE_TAKEN" | "OPENING_HOURS_INVALID" | "WINDOW_TAKEN" | "WINDOW_NOT_SIGNED_IN" | "WINDOW_BUSY" | "NOTIFY_TEMPLATE_UNKNOWN" | "NOTIFY_PARAM_MISSING" | "NOTIFY_MESSAGE_NOT_FOUND" | "NOTIFY_CATEGORY_MANDATORY" | "NOTIFY_NOT_RETRYABLE" | "WECHAT_ACCOUNT_UNKNOWN" | "WECHAT_SIGNATURE_MISSING" | "WECHAT_SIGNATURE_INVALID" | "WECHAT_MESSAGE_STALE" | "WECHAT_APPID_MISMATCH" | "WECHAT_MESSAGE_MALFORMED" | "WECHAT_API_ERROR" | "WECHAT_CODE_INVALID" | "CHANNEL_NOT_CONFIGURED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_REUSED" | "OAUTH_REDIRECT_INVALID" | "ALIPAY_API_ERROR" | "ALIPAY_SIGNATURE_INVALID" | "ALIPAY_CODE_INVALID" | "PAYMENT_ORDER_NOT_FOUND" | "PAYMENT_STATE_CONFLICT" | "PAYMENT_ALREADY_PAID" | "PAYMENT_AMOUNT_INVALID" | "PAYMENT_METHOD_UNSUPPORTED" | "PAYMENT_PAYER_REQUIRED" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PAYMENT_PROVIDER_REFUSED" | "RECONCILIATION_BREAK_NOT_FOUND" | "RECONCILIATION_BREAK_CLOSED" | "RECONCILIATION_RANGE_INVALID" | "REFUND_EXCEEDS_PAID" | "REFUND_CONFLICT" | "REFUND_NOT_FOUND" | "APPLICATION_FORM_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_MOVE_NOT_ALLOWED" | "APPLICATION_REASON_REQUIRED" | "APPLICATION_INVALID" | "APPLICATION_MATERIALS_MISSING" | "FILE_REJECTED" | "FILE_NOT_FOUND" | "FILE_LINK_INVALID" | "RATING_MATTER_NOT_FOUND" | "RATING_NOT_HANDLED" | "RATING_ALREADY_GIVEN" | "RATING_REASON_INVALID" | "RATING_NOT_FOUND" | "RATING_CASE_NOT_FOUND" | "RATING_CASE_CLOSED" | "RATING_CALLBACK_REQUIRED" | "RATING_APPEAL_EXISTS" | "RATING_APPEAL_NOT_FOUND" | "RATING_APPEAL_DECIDED" | "DEPARTMENT_KEY_INVALID" | "DEMAND_NOT_FOUND" | "OPENDATA_KEY_INVALID" | "OPENDATA_KEY_REVOKED" | "OPENDATA_RATE_LIMITED" | "OPENDATA_DATASET_NOT_FOUND" | "OPENDATA_KEY_NOT_FOUND" | "DEMAND_CONFLICT" | "DEMAND_NOT_PAYABLE" | "DEMAND_PAYING" | "DEMAND_TEST_MODE" | "DEMAND_PAYER_REQUIRED" | "BILL_HOLDER_MISMATCH" | "BILL_PROOF_LOCKED" | "BILL_KIND_UNAVAILABLE" | "BILL_COMPANY_UNAVAILABLE" | "BILL_ACCOUNT_NOT_FOUND" | "BILL_ACCOUNT_ALREADY_BOUND" | "BILL_ACCOUNT_LIMIT" | "BILL_NOT_FOUND" | "BILL_NOTHING_TO_PAY" | "BILL_PAYING" | "BILL_ALREADY_PAID" | "BILL_RECEIPT_NOT_FOUND" | "BILL_WRITE_OFF_NOT_FOUND" | "FINE_REPORT_NOT_FOUND" | "TRAFFIC_VEHICLE_NOT_FOUND" | "TRAFFIC_VIOLATION_NOT_FOUND" | "TRAFFIC_FINE_NOT_PAYABLE" | "TRAFFIC_FINE_PAYING" | "TRAFFIC_FINE_PAID" | "TRAFFIC_UNAVAILABLE" | "CONSULTATION_NOT_FOUND" | "CONSULTATION_MOVE_NOT_ALLOWED" | "CONSULTATION_NOT_ANSWERED" | "CONSULTATION_REOPEN_USED" | "CONSULTATION_REOPEN_EXPIRED" | "CONSULTATION_TRANSFER_SAME" | "CONSULTATION_FAQ_NOT_ALLOWED" | "CONSULTATION_FAQ_PERSONAL_DATA" | "CONSULTATION_FAQ_NOT_FOUND";
+            code: "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "BAD_REQUEST" | "VALIDATION_FAILED" | "UNKNOWN_SERVICE" | "UNKNOWN_ACTION" | "CHANNEL_NOT_ALLOWED" | "LOGIN_REQUIRED" | "REAL_NAME_REQUIRED" | "STAFF_ONLY" | "PERMISSION_DENIED" | "OUT_OF_SCOPE" | "RATE_LIMITED" | "IDEMPOTENCY_CONFLICT" | "CURSOR_INVALID" | "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_IN_PROGRESS" | "SERVICE_UNAVAILABLE" | "SERVER_BUSY" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "TOKEN_REVOKED" | "REFRESH_TOKEN_REUSED" | "PHONE_INVALID" | "ID_NUMBER_INVALID" | "OTP_TOO_FREQUENT" | "OTP_DAILY_LIMIT" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_TOO_MANY_ATTEMPTS" | "CITIZEN_NOT_FOUND" | "STAFF_LOGIN_FAILED" | "STAFF_LOCKED" | "STAFF_DISABLED" | "STAFF_NOT_FOUND" | "STAFF_USERNAME_INVALID" | "STAFF_USERNAME_TAKEN" | "STAFF_PASSWORD_TOO_SHORT" | "STAFF_ROLE_UNKNOWN" | "STAFF_ASSIGNMENT_NOT_FOUND" | "STAFF_OWN_ACCOUNT" | "REAL_NAME_MISMATCH" | "REAL_NAME_ALREADY_VERIFIED" | "ID_NUMBER_TAKEN" | "ALIPAY_PHONE_INVALID" | "PHONE_TAKEN" | "PHONE_ALREADY_BOUND" | "CHANNEL_ACCOUNT_NOT_FOUND" | "CHANNEL_ACCOUNT_LAST" | "CATALOG_ITEM_NOT_FOUND" | "CATALOG_THEME_NOT_FOUND" | "REGION_NOT_FOUND" | "CATALOG_LIFE_EVENT_NOT_FOUND" | "CATALOG_TARGET_GROUP_NOT_FOUND" | "CATALOG_DEPARTMENT_NOT_FOUND" | "CATALOG_NOT_IMPLEMENTED" | "CATALOG_PROMISE_EXCEEDS_LEGAL" | "HALL_NOT_FOUND" | "ITEM_NOT_BOOKABLE" | "SLOT_NOT_FOUND" | "SLOT_FULL" | "SLOT_CLOSED" | "APPOINTMENT_LIMIT" | "BOOKING_BLOCKED" | "APPOINTMENT_NOT_FOUND" | "APPOINTMENT_NOT_ACTIVE" | "CANCEL_TOO_LATE" | "CHECK_IN_CLOSED" | "QUEUE_NOT_FOUND" | "QUEUE_CLOSED" | "QUEUE_NUMBER_NOT_FOUND" | "QUEUE_NUMBER_ACTIVE" | "QUEUE_NUMBER_STATE" | "QUEUE_EMPTY" | "QUEUE_STREAM_TICKET_INVALID" | "WINDOW_NOT_FOUND" | "WINDOW_CODE_TAKEN" | "OPENING_HOURS_INVALID" | "WINDOW_TAKEN" | "WINDOW_NOT_SIGNED_IN" | "WINDOW_BUSY" | "NOTIFY_TEMPLATE_UNKNOWN" | "NOTIFY_PARAM_MISSING" | "NOTIFY_MESSAGE_NOT_FOUND" | "NOTIFY_CATEGORY_MANDATORY" | "NOTIFY_NOT_RETRYABLE" | "WECHAT_ACCOUNT_UNKNOWN" | "WECHAT_SIGNATURE_MISSING" | "WECHAT_SIGNATURE_INVALID" | "WECHAT_MESSAGE_STALE" | "WECHAT_APPID_MISMATCH" | "WECHAT_MESSAGE_MALFORMED" | "WECHAT_API_ERROR" | "WECHAT_CODE_INVALID" | "CHANNEL_NOT_CONFIGURED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_REUSED" | "OAUTH_REDIRECT_INVALID" | "ALIPAY_API_ERROR" | "ALIPAY_SIGNATURE_INVALID" | "ALIPAY_CODE_INVALID" | "PAYMENT_ORDER_NOT_FOUND" | "PAYMENT_STATE_CONFLICT" | "PAYMENT_ALREADY_PAID" | "PAYMENT_AMOUNT_INVALID" | "PAYMENT_METHOD_UNSUPPORTED" | "PAYMENT_PAYER_REQUIRED" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PAYMENT_PROVIDER_REFUSED" | "RECONCILIATION_BREAK_NOT_FOUND" | "RECONCILIATION_BREAK_CLOSED" | "RECONCILIATION_RANGE_INVALID" | "REFUND_EXCEEDS_PAID" | "REFUND_CONFLICT" | "REFUND_NOT_FOUND" | "APPLICATION_FORM_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_MOVE_NOT_ALLOWED" | "APPLICATION_REASON_REQUIRED" | "APPLICATION_INVALID" | "APPLICATION_MATERIALS_MISSING" | "APPLICATION_NOT_PAYABLE" | "APPLICATION_PAYING" | "APPLICATION_FEE_CHANGED" | "FILE_REJECTED" | "FILE_NOT_FOUND" | "FILE_LINK_INVALID" | "RATING_MATTER_NOT_FOUND" | "RATING_NOT_HANDLED" | "RATING_ALREADY_GIVEN" | "RATING_REASON_INVALID" | "RATING_NOT_FOUND" | "RATING_CASE_NOT_FOUND" | "RATING_CASE_CLOSED" | "RATING_CALLBACK_REQUIRED" | "RATING_APPEAL_EXISTS" | "RATING_APPEAL_NOT_FOUND" | "RATING_APPEAL_DECIDED" | "DEPARTMENT_KEY_INVALID" | "DEMAND_NOT_FOUND" | "OPENDATA_KEY_INVALID" | "OPENDATA_KEY_REVOKED" | "OPENDATA_RATE_LIMITED" | "OPENDATA_DATASET_NOT_FOUND" | "OPENDATA_KEY_NOT_FOUND" | "DEMAND_CONFLICT" | "DEMAND_NOT_PAYABLE" | "DEMAND_PAYING" | "DEMAND_TEST_MODE" | "DEMAND_PAYER_REQUIRED" | "BILL_HOLDER_MISMATCH" | "BILL_PROOF_LOCKED" | "BILL_KIND_UNAVAILABLE" | "BILL_COMPANY_UNAVAILABLE" | "BILL_ACCOUNT_NOT_FOUND" | "BILL_ACCOUNT_ALREADY_BOUND" | "BILL_ACCOUNT_LIMIT" | "BILL_NOT_FOUND" | "BILL_NOTHING_TO_PAY" | "BILL_PAYING" | "BILL_ALREADY_PAID" | "BILL_RECEIPT_NOT_FOUND" | "BILL_WRITE_OFF_NOT_FOUND" | "FINE_REPORT_NOT_FOUND" | "TRAFFIC_VEHICLE_NOT_FOUND" | "TRAFFIC_VIOLATION_NOT_FOUND" | "TRAFFIC_FINE_NOT_PAYABLE" | "TRAFFIC_FINE_PAYING" | "TRAFFIC_FINE_PAID" | "TRAFFIC_UNAVAILABLE" | "CONSULTATION_NOT_FOUND" | "CONSULTATION_MOVE_NOT_ALLOWED" | "CONSULTATION_NOT_ANSWERED" | "CONSULTATION_REOPEN_USED" | "CONSULTATION_REOPEN_EXPIRED" | "CONSULTATION_TRANSFER_SAME" | "CONSULTATION_FAQ_NOT_ALLOWED" | "CONSULTATION_FAQ_PERSONAL_DATA" | "CONSULTATION_FAQ_NOT_FOUND";
             /** @description in the language of Accept-Language */
             message: string;
             /** @description details, e.g. the invalid fields of VALIDATION_FAILED */
@@ -12577,7 +12668,7 @@ export interface operations {
                         /** @constant */
                         code: "OK";
                         message: string;
-                        data: components["schemas"]["PayResult"];
+                        data: components["schemas"]["services__bills__schemas__PayResult"];
                         request_id: string;
                     };
                 };
@@ -13481,6 +13572,52 @@ export interface operations {
                 };
             };
             /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, REAL_NAME_REQUIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "applications.pay": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `zh-CN` (default) or `en`: the language of `message` */
+                "Accept-Language"?: string;
+                /** @description the channel of an anonymous caller: web, app, wechat_oa, … */
+                "X-Channel"?: string;
+                /** @description the same key and body replay the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["services__applications__schemas__PayParams"];
+            };
+        };
+        responses: {
+            /** @description `code` is `OK`; `data` is the result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "OK";
+                        message: string;
+                        data: components["schemas"]["services__applications__schemas__PayResult"];
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description an error: VALIDATION_FAILED, RATE_LIMITED, SERVER_BUSY, LOGIN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, IDEMPOTENCY_CONFLICT, IDEMPOTENCY_IN_PROGRESS, APPLICATION_NOT_FOUND, APPLICATION_NOT_PAYABLE, APPLICATION_PAYING, APPLICATION_FEE_CHANGED, PAYMENT_ALREADY_PAID, PAYMENT_PROVIDER_UNAVAILABLE, PAYMENT_METHOD_UNSUPPORTED, PAYMENT_PAYER_REQUIRED */
             default: {
                 headers: {
                     [name: string]: unknown;

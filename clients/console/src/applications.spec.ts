@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { actParams, answerRows, canSend, dateTime, inboxParams, moveButtons, moveLabel } from './applications'
+import { actParams, actorLabel, answerRows, canSend, dateTime, feeText, inboxParams, moveButtons, moveLabel } from './applications'
 
 describe('the review buttons', () => {
   it('offers what the server allows, in the order a reviewer works', () => {
@@ -66,5 +66,22 @@ describe('the answers', () => {
       { field: 'extra', title: 'extra', value: 'a、b' },
       { field: 'married', title: 'married', value: '是' },
     ])
+  })
+})
+
+describe('the fee', () => {
+  const fee = { amount_fen: 1000, state: 'paid' as const, out_trade_no: 'GH1', paid_at: null, refunded_fen: 0 }
+
+  it('shows the amount and how far its payment went', () => {
+    expect(feeText(fee)).toBe('¥10.00 · 已缴费')
+    expect(feeText({ ...fee, state: 'due', out_trade_no: null })).toBe('¥10.00 · 待缴费')
+    expect(feeText({ ...fee, refunded_fen: 300 })).toBe('¥10.00 · 已缴费（已退 ¥3.00）')
+    expect(feeText(null)).toBe('免费')
+  })
+
+  it('names the system’s moves on the timeline', () => {
+    expect(moveLabel('request_payment')).toBe('通知缴费')
+    expect(moveLabel('pay')).toBe('缴费成功')
+    expect(actorLabel('system')).toBe('系统')
   })
 })

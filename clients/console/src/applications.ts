@@ -1,6 +1,7 @@
 // 办件审核: what the review page shows of an application and which buttons it offers. The moves
 // come from the server (`moves` of applications.review: what the workflow allows staff now);
 // this file only names them, orders them and says which need a written reason.
+import { fenToYuan } from './money'
 
 export interface ApplicationSummary {
   application_no: string
@@ -12,6 +13,15 @@ export interface ApplicationSummary {
   submitted_at: string | null
   due_at: string | null
   overdue: boolean
+}
+
+/** The item's fee and how far its payment went (applications.review `fee`; null: free). */
+export interface Fee {
+  amount_fen: number
+  state: 'pending' | 'due' | 'paying' | 'paid' | 'refunded' | 'not_charged'
+  out_trade_no: string | null
+  paid_at: string | null
+  refunded_fen: number
 }
 
 export interface AttachedMaterial {
@@ -27,6 +37,7 @@ export interface TimelineEntry {
   to_state: string
   actor_type: string
   reason: string | null
+  reference?: string | null // the payment order or refund number
   at: string
 }
 
@@ -37,6 +48,7 @@ export interface ApplicationView extends ApplicationSummary {
   missing: string[]
   moves: string[]
   supplement_reason: string | null
+  fee: Fee | null
   timeline: TimelineEntry[]
 }
 
@@ -47,6 +59,8 @@ export const STATES: { value: string; label: string }[] = [
   { value: 'in_review', label: '审核中' },
   { value: 'supplement_requested', label: '待补正' },
   { value: 'approved', label: '审核通过' },
+  { value: 'payment_due', label: '待缴费' },
+  { value: 'paid', label: '已缴费' },
   { value: 'rejected', label: '不予受理/不予批准' },
   { value: 'completed', label: '已办结' },
   { value: 'withdrawn', label: '已撤回' },
@@ -71,9 +85,33 @@ const KNOWN: MoveButton[] = [
   { move: 'reject', label: '不予受理/不予批准', type: 'danger', needsReason: true },
 ]
 
-const ACTORS: Record<string, string> = { resident: '申请人', staff: '工作人员' }
+const ACTORS: Record<string, string> = { resident: '申请人', staff: '工作人员', system: '系统' }
 
-const RESIDENT_MOVES: Record<string, string> = { submit: '提交申请', resubmit: '补正后重新提交', withdraw: '撤回' }
+// Moves staff never make, named on the timeline: the resident's, and the system's for the fee.
+const OTHER_MOVES: Record<string, string> = {
+  submit: '提交申请',
+  resubmit: '补正后重新提交',
+  withdraw: '撤回',
+  request_payment: '通知缴费',
+  pay: '缴费成功',
+  refund: '退款',
+}
+
+const FEE_STATES: Record<Fee['state'], string> = {
+  pending: '审核通过后缴纳',
+  due: '待缴费',
+  paying: '支付中',
+  paid: '已缴费',
+  refunded: '已退款',
+  not_charged: '未收费',
+}
+
+/** "¥10.00 · 已缴费", with what was refunded; 免费 for a free item. */
+export function feeText(fee: Fee | null): string {
+  if (!fee) return '免费'
+  const refunded = fee.refunded_fen > 0 && fee.state !== 'refunded' ? `（已退 ¥${fenToYuan(fee.refunded_fen)}）` : ''
+  return `¥${fenToYuan(fee.amount_fen)} · ${FEE_STATES[fee.state] ?? fee.state}${refunded}`
+}
 
 /** The buttons for the moves the server allows; a move of an item's own workflow keeps its name. */
 export function moveButtons(moves: readonly string[]): MoveButton[] {
@@ -85,7 +123,7 @@ export function moveButtons(moves: readonly string[]): MoveButton[] {
 }
 
 export function moveLabel(move: string): string {
-  return KNOWN.find((button) => button.move === move)?.label ?? RESIDENT_MOVES[move] ?? move
+  return KNOWN.find((button) => button.move === move)?.label ?? OTHER_MOVES[move] ?? move
 }
 
 export function actorLabel(actor: string): string {

@@ -5,6 +5,7 @@ import { useEffect } from 'react'
 
 import { Loadable, Screen, Tap } from '../../components/ui'
 import { call } from '../../lib/api'
+import { applicationOf } from '../../lib/fees'
 import { t } from '../../lib/i18n'
 import { yuan } from '../../lib/money'
 import { go, home, param, requireSignIn } from '../../lib/nav'
@@ -13,6 +14,7 @@ import { useAsync } from '../../lib/useAsync'
 interface Order {
   out_trade_no: string
   purpose: string
+  reference: string
   state: string
   paid: boolean
   amount_fen: number
@@ -43,6 +45,11 @@ export default function PaymentDetail() {
             {found.paid && found.purpose === 'utility_bill' ? (
               <Tap onTap={() => go('pages/receipts/index')} test='receipts'>
                 {t('电子票据')}
+              </Tap>
+            ) : null}
+            {applicationOf(found.reference) ? (
+              <Tap onTap={() => go(`pages/applications/detail?no=${applicationOf(found.reference)}`)} test='application'>
+                {t('查看办件')}
               </Tap>
             ) : null}
             <Tap onTap={home}>{t('返回首页')}</Tap>
