@@ -1,13 +1,14 @@
 """One immutable, indexed view of the whole catalogue, built from the database rows.
 
 Every read of the catalogue is answered from here without touching the database. Results are
-built once per (item, implementation) or per region and reused until the next rebuild.
+built once per (item, implementation) or per region and reused until the next rebuild; the
+rankings of the latest searches are kept too (bounded), and go with the snapshot.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -44,7 +45,11 @@ from services.catalog.schemas import (
     StepRead,
     TargetGroupRead,
 )
-from services.catalog.search import Document, SearchIndex
+from services.catalog.search import Document, ResultCache, SearchIndex, segments
+
+# Rankings kept per snapshot: the latest 1,024 distinct (query, region), about 4 MB at most.
+SEARCH_CACHE_ENTRIES = 1024
+SEARCH_CACHE_RESULTS = 500_000
 
 T = TypeVar("T")
 
@@ -138,7 +143,9 @@ def _group(links: Iterable[tuple[int, int]], codes: Mapping[int, str]) -> dict[i
     return grouped
 
 
-def _page(offers: list[Offer], params: Paged, summary: Callable[[Offer], ItemSummary]) -> ItemPage:
+def _page(
+    offers: Sequence[Offer], params: Paged, summary: Callable[[Offer], ItemSummary]
+) -> ItemPage:
     """The page after the cursor: an offset, since the catalogue's order is computed whole."""
     start = decode_cursor(params.cursor).get("offset", 0)
     if not isinstance(start, int) or start < 0:
@@ -206,6 +213,10 @@ class Catalog:
             Document(i.code, i.name, f"{i.keywords} {i.summary}")
             for i in rows.items
             if i.code in self._items
+        )
+        # (query segments, region) -> the offers found, best first
+        self.search_results: ResultCache[tuple[Offer, ...]] = ResultCache(
+            SEARCH_CACHE_ENTRIES, SEARCH_CACHE_RESULTS
         )
 
     # -- building ---------------------------------------------------------------------------
@@ -538,7 +549,18 @@ class Catalog:
         return bool(terms["online_level"] == params.online_level)
 
     def search(self, params: SearchParams) -> ItemPage:
-        offers = {o.item.code: o for o in self.offers(params.region)}
-        allowed = None if params.region is None else offers.keys()
-        ranked = [offers[code] for code in self._search.search(params.q, allowed)]
+        """Ranked once per distinct (query segments, region) in this snapshot; every page of
+        it and every spelling of it (spaces or punctuation between the same words, case) is
+        answered from that ranking."""
+        offers = self._offers_by_code(params.region)
+        key = (segments(params.q), params.region)
+        ranked = self.search_results.get(key)
+        if ranked is None:
+            allowed = None if params.region is None else offers
+            ranked = tuple(offers[code] for code in self._search.search(params.q, allowed))
+            self.search_results.put(key, ranked, len(ranked))
         return _page(ranked, params, self._summary)
+
+    def _offers_by_code(self, region: str | None) -> Mapping[str, Offer]:
+        offers = self.offers(region)
+        return self._memoized(("offers_by_code", region), lambda: {o.item.code: o for o in offers})

@@ -12,7 +12,7 @@ from config.runtime import Runtime
 from config.store import LockContext, Store, Subscription, WindowHit, WindowResult
 from gateway.schemas import StaffScope
 from services.catalog.cache import VERSION_KEY, CatalogCache, load_catalog
-from services.catalog.schemas import ImplementationUpdate
+from services.catalog.schemas import ImplementationUpdate, SearchParams
 from services.catalog.service import CatalogService, catalog_changed, item_detail, region_within
 from services.catalog.snapshot import Catalog
 from tests.catalog.helpers import CITY, GULOU, HAICANG, HAIHONG, SIMING, staff
@@ -170,6 +170,25 @@ class TestInvalidation:
         assert fresh.fee_fen == 900
         assert before.fee_fen == 0
         assert len(reader.loads) == 2
+
+    @pytest.mark.asyncio
+    async def test_kept_search_rankings_go_with_the_catalogue_they_came_from(
+        self, rt: Runtime
+    ) -> None:
+        writer, reader = process(rt), process(rt)
+        query = SearchParams(q="结婚 登记", region=HAICANG)
+        before = await reader.service.search(query)
+        await writer.service.update_implementation(
+            HAICANG_EDITOR, ImplementationUpdate(item="MZ001", region=HAICANG, fee_fen=900)
+        )
+        assert await reader.service.search(query) == before  # within the check interval
+        reader.clock.now += 1.01
+        after = await reader.service.search(query)
+        fees = {i.code: i.fee_fen for i in after.items}
+        assert {i.code: i.fee_fen for i in before.items}["MZ001"] == 0
+        assert fees["MZ001"] == 900
+        assert len(reader.loads) == 2
+        assert len((await reader.service.cache.current()).search_results) == 1
 
     @pytest.mark.asyncio
     async def test_the_version_survives_a_lost_store(self, rt: Runtime) -> None:
