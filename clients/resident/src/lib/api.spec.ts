@@ -37,14 +37,6 @@ function sentKeys(): (string | undefined)[] {
   return taro.request.mock.calls.map(([options]) => options.header['Idempotency-Key'])
 }
 
-/** The call's outcome, kept so a rejection is never left unhandled while timers run. */
-function settle<T>(promise: Promise<T>): Promise<{ value?: T; error?: unknown }> {
-  return promise.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  )
-}
-
 beforeEach(() => {
   vi.useFakeTimers()
   vi.spyOn(Math, 'random').mockReturnValue(0) // no jitter: the wait is exactly the advised one
@@ -60,14 +52,14 @@ afterEach(() => {
 describe('a request refused for now', () => {
   it('is sent again once the Retry-After wait is over, with the same Idempotency-Key', async () => {
     answers(BUSY, OK)
-    const outcome = settle(call('queue', 'take', { queue_id: 3 }, { key: 'tap-1' }))
+    const outcome = call('queue', 'take', { queue_id: 3 }, { key: 'tap-1' })
     await vi.advanceTimersByTimeAsync(0)
     expect(taro.request).toHaveBeenCalledTimes(1)
     expect(waitingUntil()).toBe(Date.now() + 2000) // the page's notice counts this down
     await vi.advanceTimersByTimeAsync(1999)
     expect(taro.request).toHaveBeenCalledTimes(1)
     await vi.advanceTimersByTimeAsync(1)
-    expect(await outcome).toEqual({ value: { id: 7 } })
+    expect(await outcome).toEqual({ id: 7 })
     expect(sentKeys()).toEqual(['tap-1', 'tap-1'])
     expect(taro.request.mock.calls[1][0].data).toEqual({ queue_id: 3 })
     expect(waitingUntil()).toBeNull()
@@ -75,27 +67,28 @@ describe('a request refused for now', () => {
 
   it('honours a 429 that says when, whatever case the platform gives the header in', async () => {
     answers({ status: 429, code: 'RATE_LIMITED', header: { 'Retry-After': '1' } }, OK)
-    const outcome = settle(call('catalog', 'search', { q: '结婚' }))
+    const outcome = call('catalog', 'search', { q: '结婚' })
     await vi.advanceTimersByTimeAsync(1000)
-    expect(await outcome).toEqual({ value: { id: 7 } })
+    expect(await outcome).toEqual({ id: 7 })
     expect(taro.request).toHaveBeenCalledTimes(2)
   })
 
   it('gives up after three sends and shows the last refusal as it came', async () => {
     answers(BUSY, BUSY, BUSY, OK)
-    const outcome = settle(call('queue', 'take', { queue_id: 3 }, { key: 'tap-2' }))
+    const outcome = call('queue', 'take', { queue_id: 3 }, { key: 'tap-2' })
+    const checked = Promise.all([
+      expect(outcome).rejects.toBeInstanceOf(GovError),
+      expect(outcome).rejects.toMatchObject({ code: 'SERVER_BUSY', message: 'message of SERVER_BUSY', retryAfter: 2 }),
+    ])
     await vi.advanceTimersByTimeAsync(60_000)
-    const { error } = await outcome
-    expect(error).toBeInstanceOf(GovError)
-    expect(error).toMatchObject({ code: 'SERVER_BUSY', message: 'message of SERVER_BUSY' })
+    await checked
     expect(sentKeys()).toEqual(['tap-2', 'tap-2', 'tap-2'])
     expect(waitingUntil()).toBeNull()
   })
 
   it('is shown at once when the advised wait is longer than the client waits', async () => {
     answers({ status: 429, code: 'OTP_TOO_FREQUENT', header: { 'retry-after': '60' } })
-    const { error } = await settle(requestCode('13900000000'))
-    expect(error).toMatchObject({ code: 'OTP_TOO_FREQUENT', retryAfter: 60 })
+    await expect(requestCode('13900000000')).rejects.toMatchObject({ code: 'OTP_TOO_FREQUENT', retryAfter: 60 })
     expect(taro.request).toHaveBeenCalledTimes(1)
   })
 
@@ -116,9 +109,10 @@ describe('any other error', () => {
     { status: 429, code: 'RATE_LIMITED' }, // no Retry-After: no wait to keep
   ])('$status $code is shown at once, never sent again', async (answer) => {
     answers({ ...answer, header: answer.code === 'RATE_LIMITED' ? {} : { 'retry-after': '1' } }, OK)
-    const outcome = settle(call('queue', 'take', { queue_id: 3 }, { key: 'tap-3' }))
+    const refused = expect(call('queue', 'take', { queue_id: 3 }, { key: 'tap-3' })).rejects
+    const checked = refused.toMatchObject({ code: answer.code, retryAfter: null })
     await vi.advanceTimersByTimeAsync(60_000)
-    expect((await outcome).error).toMatchObject({ code: answer.code, retryAfter: null })
+    await checked
     expect(taro.request).toHaveBeenCalledTimes(1)
   })
 })
@@ -136,16 +130,15 @@ describe('an upload refused for now', () => {
   it('is sent again after the wait its envelope names (uploads show no headers)', async () => {
     const stored = { file_id: 1, content_type: 'image/png', size: 10, link: '/files/1' }
     uploadAnswers({ status: 503, code: 'SERVER_BUSY', data: { retry_after: 1 } }, { ...OK, data: stored })
-    const outcome = settle(uploadFile('/tmp/photo.png', 'photo.png'))
+    const outcome = uploadFile('/tmp/photo.png', 'photo.png')
     await vi.advanceTimersByTimeAsync(1000)
-    expect(await outcome).toEqual({ value: stored })
+    expect(await outcome).toEqual(stored)
     expect(taro.uploadFile).toHaveBeenCalledTimes(2)
   })
 
   it('is refused at once when nothing says how long to wait', async () => {
     uploadAnswers({ status: 503, code: 'SERVER_BUSY' })
-    const { error } = await settle(uploadFile('/tmp/photo.png'))
-    expect(error).toMatchObject({ code: 'SERVER_BUSY', retryAfter: null })
+    await expect(uploadFile('/tmp/photo.png')).rejects.toMatchObject({ code: 'SERVER_BUSY', retryAfter: null })
     expect(taro.uploadFile).toHaveBeenCalledTimes(1)
   })
 })
