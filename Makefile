@@ -52,13 +52,16 @@ bench: install
 	$(BIN)/python -m bench.payment_jobs
 	$(BIN)/python -m bench.applications $(BENCH_ARGS)
 
+# Modules both clients build in as their own (clients/shared: plain TypeScript, no packages).
+CLIENTS_SHARED := clients/shared
+
 # The staff console (clients/console, Vue 3 + Vite), served at /console/. npm ci runs again only
 # when the lock file changes (its hash names the stamp); the build only when a source changed.
 CONSOLE       := clients/console
 CONSOLE_LOCK  := $(shell sha256sum $(CONSOLE)/package-lock.json 2>/dev/null | cut -c1-16)
 CONSOLE_DEPS  := $(CONSOLE)/node_modules/.ci-$(CONSOLE_LOCK)
 CONSOLE_BUILT := $(CONSOLE)/dist/index.html
-CONSOLE_SRC   := $(shell find $(CONSOLE)/src -type f 2>/dev/null) $(CONSOLE)/index.html \
+CONSOLE_SRC   := $(shell find $(CONSOLE)/src $(CLIENTS_SHARED) -type f 2>/dev/null) $(CONSOLE)/index.html \
                  $(CONSOLE)/vite.config.ts $(CONSOLE)/tsconfig.json
 
 .PHONY: console console-test
@@ -85,7 +88,7 @@ RESIDENT       := clients/resident
 RESIDENT_LOCK  := $(shell sha256sum $(RESIDENT)/package-lock.json 2>/dev/null | cut -c1-16)
 RESIDENT_DEPS  := $(RESIDENT)/node_modules/.ci-$(RESIDENT_LOCK)
 RESIDENT_BUILT := $(RESIDENT)/dist/h5/index.html
-RESIDENT_SRC   := $(shell find $(RESIDENT)/src $(RESIDENT)/config -type f 2>/dev/null) \
+RESIDENT_SRC   := $(shell find $(RESIDENT)/src $(RESIDENT)/config $(CLIENTS_SHARED) -type f 2>/dev/null) \
                   $(RESIDENT)/babel.config.js $(RESIDENT)/tsconfig.json
 
 .PHONY: resident resident-test client-weapp client-alipay

@@ -10,8 +10,9 @@ route doing one store INCR, in the same run on the same server.
     admits at once (`GOVHUB_MAX_IN_FLIGHT` per worker): the ones past it must be shed with
     SERVER_BUSY (503, Retry-After), counted apart, while the p99 of the ones served stays
     under 100 ms. Measured with the Python generator, which tells the two apart; a
-    connection that was shed waits as long as Retry-After says before sending again, as a
-    client honouring it does (one sending again at once measures how fast refusals go).
+    connection that was shed waits as long as Retry-After says before sending again, as the
+    clients do (they add a little jitter and stop after three sends, docs/api.md; sending
+    again at once would measure how fast refusals go).
 
     python -m bench.queue [--duration 10] [--concurrency 64] [--overload 256]
                           [--generator auto|wrk|python] [--workers 1]

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,6 +95,52 @@ class LiveGovHub:
         client_ip: str | None = None,
     ) -> Any:
         return self.post(f"/api/v1/services/{service}/{action}", params, token, client_ip)
+
+
+@contextmanager
+def shedding(govhub: LiveGovHub, most: int = 1024) -> Iterator[Callable[[], None]]:
+    """The live server shedding load for real: invocations are held in flight (their headers
+    sent, their bodies not yet) until one more is answered SERVER_BUSY, so every invocation after
+    them is shed too. Calling the answered function, or leaving the block, sends the bodies: the
+    held ones finish as ordinary catalogue reads and the server admits again."""
+    host, port = govhub.url.removeprefix("http://").split(":")
+    held: list[socket.socket] = []
+
+    def release() -> None:
+        while held:
+            connection = held.pop()
+            with connection:
+                connection.sendall(b"{}")
+                connection.recv(65536)  # its answer: the read ran and left the in-flight count
+
+    try:
+        for serial in range(most):
+            connection = socket.create_connection((host, int(port)), timeout=10)
+            held.append(connection)
+            connection.sendall(
+                (
+                    "POST /api/v1/services/catalog/halls HTTP/1.1\r\n"
+                    f"Host: {host}:{port}\r\nContent-Type: application/json\r\n"
+                    # addresses of their own, so the reads count against no one's rate limit
+                    f"X-Forwarded-For: 10.250.{serial // 256}.{serial % 256}\r\n"
+                    "Content-Length: 2\r\n\r\n"
+                ).encode()
+            )
+            probe = httpx.post(
+                f"{govhub.url}/api/v1/services/catalog/halls",
+                json={},
+                headers={"X-Forwarded-For": f"10.251.{serial // 256}.{serial % 256}"},
+                timeout=10,
+            )
+            if probe.status_code == 503:
+                assert probe.json()["code"] == "SERVER_BUSY", probe.text
+                assert probe.headers["Retry-After"].isdigit(), probe.headers
+                break
+        else:
+            raise AssertionError(f"{most} invocations in flight and the server sheds none")
+        yield release
+    finally:
+        release()
 
 
 _phones = itertools.count(13900000100)

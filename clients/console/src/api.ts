@@ -1,6 +1,8 @@
 // Every call goes through the gateway: POST /api/v1/services/{service}/{action}, answered with
 // the envelope {code, message, data, request_id}. A staff sign-in is kept in sessionStorage so a
-// shared hall computer forgets it when the browser closes.
+// shared hall computer forgets it when the browser closes. A refusal for now (SERVER_BUSY, 429
+// with Retry-After) is sent again after the advised wait (../../shared/retry.ts).
+import { advisedWait, patiently } from '../../shared/retry'
 
 export interface Envelope<T> {
   code: string
@@ -9,11 +11,13 @@ export interface Envelope<T> {
   request_id?: string
 }
 
+/** An answer other than OK. `retryAfter`: the seconds a refusal that may be sent again advises. */
 export class GovError extends Error {
   constructor(
     public readonly code: string,
     message: string,
     public readonly data: unknown = null,
+    public readonly retryAfter: number | null = null,
   ) {
     super(message)
   }
@@ -37,14 +41,20 @@ export function saveTokens(pair: TokenPair | null): void {
   else sessionStorage.removeItem(TOKENS)
 }
 
-async function post<T>(url: string, body: unknown, token?: string, mutates = false): Promise<T> {
+/** One request, sent again as it is (the same `key` as Idempotency-Key) while refused for now. */
+async function post<T>(url: string, body: unknown, token?: string, key?: string): Promise<T> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' }
   if (token) headers.Authorization = `Bearer ${token}`
-  if (mutates) headers['Idempotency-Key'] = crypto.randomUUID()
-  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) })
-  const envelope = (await response.json()) as Envelope<T>
-  if (envelope.code !== 'OK') throw new GovError(envelope.code, envelope.message, envelope.data)
-  return envelope.data
+  if (key) headers['Idempotency-Key'] = key
+  return patiently(async () => {
+    const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) })
+    const envelope = (await response.json()) as Envelope<T>
+    if (envelope.code !== 'OK') {
+      const wait = advisedWait(response.status, envelope.code, response.headers.get('Retry-After'), envelope.data)
+      throw new GovError(envelope.code, envelope.message, envelope.data, wait)
+    }
+    return envelope.data
+  })
 }
 
 export async function login(username: string, password: string): Promise<TokenPair> {
@@ -76,13 +86,15 @@ export async function call<T>(
   { mutates = false } = {},
 ): Promise<T> {
   const url = `/api/v1/services/${service}/${action}`
+  // one key for the call: every send of it (after a wait, with a renewed token) is the same one
+  const key = mutates ? crypto.randomUUID() : undefined
   try {
-    return await post<T>(url, params, savedTokens()?.access_token, mutates)
+    return await post<T>(url, params, savedTokens()?.access_token, key)
   } catch (error) {
     if (!(error instanceof GovError) || error.code !== 'TOKEN_EXPIRED') throw error
     const fresh = await refreshed()
     if (!fresh) throw error
-    return await post<T>(url, params, fresh.access_token, mutates)
+    return await post<T>(url, params, fresh.access_token, key)
   }
 }
 

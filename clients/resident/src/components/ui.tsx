@@ -3,10 +3,11 @@
 import { Button } from '@nutui/nutui-react-taro'
 import { Input, Text, Textarea, View } from '@tarojs/components'
 import { useDidShow } from '@tarojs/taro'
-import { type ReactNode, useState } from 'react'
+import { type ReactNode, useEffect, useState } from 'react'
 
+import { onWaiting, secondsLeft, waitingUntil } from '../../../shared/retry'
 import type { GovError } from '../lib/api'
-import { t } from '../lib/i18n'
+import { locale, t } from '../lib/i18n'
 import { here, home, replace } from '../lib/nav'
 import { elderMode } from '../lib/prefs'
 import type { Loaded } from '../lib/useAsync'
@@ -36,7 +37,28 @@ export function Screen({ title, children }: { title?: string; children: ReactNod
           {title}
         </View>
       ) : null}
+      <RetryNotice />
       {children}
+    </View>
+  )
+}
+
+/** While a request the server refused for now (busy, rate-limited) waits to be sent again: a
+ * calm note counting the seconds down, read out politely; it goes when the wait ends. */
+function RetryNotice() {
+  const [until, setUntil] = useState(waitingUntil())
+  const [, setNow] = useState(0)
+  useEffect(() => onWaiting(setUntil), [])
+  useEffect(() => {
+    if (until === null) return undefined
+    const timer = setInterval(() => setNow(Date.now()), 1000)
+    return () => clearInterval(timer)
+  }, [until])
+  if (until === null) return null
+  const seconds = secondsLeft(until)
+  return (
+    <View className='notice waiting' role='status' aria-live='polite' data-test='retrying'>
+      {locale() === 'en' ? `Many people are being served: retrying in ${seconds} s` : `排队人数较多，${seconds} 秒后自动重试`}
     </View>
   )
 }

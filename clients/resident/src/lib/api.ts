@@ -3,6 +3,7 @@
 // request in the mini-programs, so this one module serves all three builds.
 import Taro from '@tarojs/taro'
 
+import { advisedWait, patiently } from '../../../shared/retry'
 import { locale } from './i18n'
 
 export interface Envelope<T> {
@@ -18,12 +19,14 @@ export interface TokenPair {
   expires_in: number
 }
 
-/** An answer other than OK: `message` is the gateway's, in the resident's language. */
+/** An answer other than OK: `message` is the gateway's, in the resident's language.
+ * `retryAfter`: the seconds a refusal that may be sent again (SERVER_BUSY, 429) advises. */
 export class GovError extends Error {
   constructor(
     public readonly code: string,
     message: string,
     public readonly data: unknown = null,
+    public readonly retryAfter: number | null = null,
   ) {
     super(message)
   }
@@ -56,6 +59,27 @@ export function newKey(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`
 }
 
+/** The data of an answer, or its error; a refusal that may be sent again carries its wait.
+ * `retryAfter`: the Retry-After header, where the platform shows headers. */
+function opened<T>(status: number, retryAfter: string | undefined, envelope: Envelope<T> | null): T {
+  if (!envelope || typeof envelope !== 'object' || !('code' in envelope)) {
+    throw new GovError(NETWORK_ERROR, locale() === 'en' ? 'Service unavailable, please retry' : '服务暂不可用，请重试')
+  }
+  if (envelope.code !== 'OK') {
+    const wait = advisedWait(status, envelope.code, retryAfter, envelope.data)
+    throw new GovError(envelope.code, envelope.message, envelope.data, wait)
+  }
+  return envelope.data
+}
+
+/** A header of an answer, whatever case the platform gives its name in. */
+function headerOf(headers: Record<string, string> | undefined, name: string): string | undefined {
+  const found = Object.keys(headers ?? {}).find((key) => key.toLowerCase() === name)
+  return found === undefined ? undefined : headers?.[found]
+}
+
+/** One request; refused while the server is busy or rate-limited, sent again as it is (the
+ * same Idempotency-Key) after the advised wait (`shared/retry.ts`). */
 async function post<T>(path: string, body: unknown, token?: string, key?: string): Promise<T> {
   const header: Record<string, string> = {
     'Content-Type': 'application/json',
@@ -63,24 +87,21 @@ async function post<T>(path: string, body: unknown, token?: string, key?: string
   }
   if (token) header.Authorization = `Bearer ${token}`
   if (key) header['Idempotency-Key'] = key
-  let envelope: Envelope<T>
-  try {
-    const response = await Taro.request<Envelope<T>>({
-      url: `${apiBase()}${path}`,
-      method: 'POST',
-      header,
-      data: body,
-      timeout: 15000,
-    })
-    envelope = response.data
-  } catch {
-    throw new GovError(NETWORK_ERROR, locale() === 'en' ? 'Network error, please retry' : '网络异常，请重试')
-  }
-  if (!envelope || typeof envelope !== 'object' || !('code' in envelope)) {
-    throw new GovError(NETWORK_ERROR, locale() === 'en' ? 'Service unavailable, please retry' : '服务暂不可用，请重试')
-  }
-  if (envelope.code !== 'OK') throw new GovError(envelope.code, envelope.message, envelope.data)
-  return envelope.data
+  return patiently(async () => {
+    let response: Taro.request.SuccessCallbackResult<Envelope<T>>
+    try {
+      response = await Taro.request<Envelope<T>>({
+        url: `${apiBase()}${path}`,
+        method: 'POST',
+        header,
+        data: body,
+        timeout: 15000,
+      })
+    } catch {
+      throw new GovError(NETWORK_ERROR, locale() === 'en' ? 'Network error, please retry' : '网络异常，请重试')
+    }
+    return opened(response.statusCode, headerOf(response.header, 'retry-after'), response.data)
+  })
 }
 
 let refreshing: Promise<TokenPair | null> | null = null
@@ -155,18 +176,22 @@ export interface StoredFile {
 /** Uploads a picked file (a photo of a paper, a PDF) to POST /api/v1/files, answered with the
  * gateway's envelope like every call; the server judges the type by the content. */
 export async function uploadFile(filePath: string, fileName = 'material'): Promise<StoredFile> {
-  return asResident(async (token) => {
+  return asResident((token) => {
     const header: Record<string, string> = { 'Accept-Language': locale() === 'en' ? 'en' : 'zh-CN' }
     if (token) header.Authorization = `Bearer ${token}`
-    let envelope: Envelope<StoredFile>
-    try {
-      const response = await Taro.uploadFile({ url: `${apiBase()}/api/v1/files`, filePath, name: 'file', fileName, header })
-      envelope = JSON.parse(response.data) as Envelope<StoredFile>
-    } catch {
-      throw new GovError(NETWORK_ERROR, locale() === 'en' ? 'Upload failed, please retry' : '上传失败，请重试')
-    }
-    if (envelope.code !== 'OK') throw new GovError(envelope.code, envelope.message, envelope.data)
-    return envelope.data
+    // an upload's answer has no headers on any platform: a wait comes in the envelope's data
+    return patiently(async () => {
+      let status: number
+      let envelope: Envelope<StoredFile>
+      try {
+        const response = await Taro.uploadFile({ url: `${apiBase()}/api/v1/files`, filePath, name: 'file', fileName, header })
+        status = response.statusCode
+        envelope = JSON.parse(response.data) as Envelope<StoredFile>
+      } catch {
+        throw new GovError(NETWORK_ERROR, locale() === 'en' ? 'Upload failed, please retry' : '上传失败，请重试')
+      }
+      return opened(status, undefined, envelope)
+    })
   })
 }
 
