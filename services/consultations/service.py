@@ -23,8 +23,7 @@ from config.database import unit_of_work
 from gateway.paging import Page, PageParams, cursor_id, cursor_key, decode_cursor, key_of, page_of
 from gateway.schemas import Channel, StaffPrincipal
 from notify.events import Event, emit
-from services.appointments.calendar import local_moment
-from services.appointments.service import working_days_after
+from services.appointments.service import working_deadline
 from services.catalog.errors import DepartmentNotFound, ItemNotFound
 from services.catalog.models import Department
 from services.catalog.scope import department_covered, departments_covered
@@ -87,10 +86,7 @@ async def deadline(moment: datetime, kind: CaseKind) -> datetime:
     """The end of the last working day of the kind's time limit, counted from the local day of
     `moment` (which itself does not count) on the city's working-day calendar."""
     settings = consultation_settings()
-    last = await working_days_after(
-        moment.astimezone(settings.zone).date(), settings.days_for(kind)
-    )
-    return local_moment(last, 24 * 60, settings.zone)
+    return await working_deadline(moment, settings.days_for(kind), settings.zone)
 
 
 def personal_data_in(text: str, name: str | None, phone: str | None) -> str | None:
