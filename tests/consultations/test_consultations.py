@@ -204,8 +204,8 @@ class TestClosingByItself:
         assert refused(await as_resident(app, "reopen", reopen, citizen)) == (
             "CONSULTATION_MOVE_NOT_ALLOWED"
         )
-        told = await Notification.filter(citizen_id=citizen).values_list("event", flat=True)
-        assert set(told) == {"consultation_answered"}  # closing tells nobody, as confirming
+        told = {n.event for n in await Notification.filter(citizen_id=citizen)}
+        assert told == {"consultation_answered"}  # closing tells nobody, as confirming does
 
     @pytest.mark.asyncio
     async def test_a_second_answer_after_reopening_gets_its_own_window(
