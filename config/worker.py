@@ -21,6 +21,7 @@ TASK_MODULES: list[str] = [
     "services.bills.tasks",
     "services.traffic.tasks",
     "services.demands.tasks",
+    "services.consultations.tasks",
 ]
 
 _stack = AsyncExitStack()

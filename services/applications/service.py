@@ -12,7 +12,7 @@ import hashlib
 import logging
 import secrets
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
@@ -54,6 +54,7 @@ from services.applications.schemas import (
 )
 from services.applications.storage import storage
 from services.applications.workflow import DEFAULT, PAY, REQUEST_PAYMENT, Actor, Move, Workflow
+from services.appointments.service import working_deadline
 from services.catalog.scope import department_covered
 
 logger = logging.getLogger(__name__)
@@ -67,14 +68,10 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def add_working_days(start: datetime, days: int) -> datetime:
-    """`days` working days (Monday to Friday) after `start`, as promised times are counted."""
-    moment = start
-    while days > 0:
-        moment += timedelta(days=1)
-        if moment.weekday() < 5:
-            days -= 1
-    return moment
+async def promised_date(submitted_at: datetime, days: int) -> datetime:
+    """The end of the `days`-th working day after the day of submission (Beijing time), on the
+    city's calendar: holidays and worked weekend days count as they do for the halls."""
+    return await working_deadline(submitted_at, days, BEIJING)
 
 
 def new_application_no(now: datetime) -> str:
@@ -221,7 +218,7 @@ class ApplicationService:
         if move == "submit":
             changes = {
                 "submitted_at": now,
-                "due_at": add_working_days(now, application.promised_days),
+                "due_at": await promised_date(now, application.promised_days),
             }
         await self._move(application, move, Actor.RESIDENT, citizen_id, None, now, **changes)
         await repo.keep_fields(citizen_id, no, {k: _sealed_field(v) for k, v in data.items()}, now)

@@ -7,6 +7,7 @@ import secrets
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
 
@@ -17,6 +18,7 @@ from services.appointments import repository
 from services.appointments.calendar import (
     WeeklyHours,
     add_working_days,
+    local_moment,
     local_today,
     sessions_on,
     slot_times,
@@ -447,3 +449,11 @@ async def working_days_after(start: date, days: int) -> date:
     # Twice the days plus a month covers the longest run of holidays the calendar has.
     overrides = await repository.calendar_overrides(start, start + timedelta(days=2 * days + 31))
     return add_working_days(start, days, overrides)
+
+
+async def working_deadline(moment: datetime, days: int, zone: ZoneInfo) -> datetime:
+    """The end (the next local midnight, in UTC) of the `days`-th working day on the city's
+    calendar after the local day of `moment`, which itself does not count: how time limits in
+    working days are kept."""
+    last = await working_days_after(moment.astimezone(zone).date(), days)
+    return local_moment(last, 24 * 60, zone)

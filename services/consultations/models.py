@@ -22,7 +22,7 @@ class CaseState(StrEnum):
     SUBMITTED = "submitted"  # waiting for the department's answer
     ANSWERED = "answered"
     REOPENED = "reopened"  # the resident asked again: waiting for a second answer
-    CLOSED = "closed"  # the resident confirmed the answer
+    CLOSED = "closed"  # the resident confirmed the answer, or the reopen window passed
     WITHDRAWN = "withdrawn"
 
 
@@ -61,7 +61,8 @@ class Case(Model):
 
     class Meta:
         table = "consultations_case"
-        indexes = (("department_id", "state", "due_at"),)
+        # the second: the sweep closing answered cases once their reopen window has passed
+        indexes = (("department_id", "state", "due_at"), ("state", "answered_at"))
 
 
 class CaseEvent(Model):

@@ -64,12 +64,24 @@ async def cases_of(citizen_id: int, before_id: int | None, limit: int) -> list[C
     return await query.order_by("-id").limit(limit)
 
 
-async def transition(case: Case, to_state: CaseState, **changes: Any) -> bool:
-    """Moves the case only if nobody moved it (or passed it on) since it was read."""
+async def transition(
+    case: Case, to_state: CaseState, expected: dict[str, Any], **changes: Any
+) -> bool:
+    """Moves the case only if nobody moved it (or passed it on) since it was read, and its
+    `expected` columns still hold those values."""
     updated = await Case.filter(
-        id=case.id, state=case.state, department_id=case.department_id
+        id=case.id, state=case.state, department_id=case.department_id, **expected
     ).update(state=to_state, **changes)
     return bool(updated)
+
+
+async def answered_before(moment: datetime, limit: int) -> list[Case]:
+    """Answered cases whose answer came before `moment`, the oldest answer first."""
+    return (
+        await Case.filter(state=CaseState.ANSWERED, answered_at__lt=moment)
+        .order_by("answered_at", "id")
+        .limit(limit)
+    )
 
 
 async def add_event(

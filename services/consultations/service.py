@@ -23,8 +23,7 @@ from config.database import unit_of_work
 from gateway.paging import Page, PageParams, cursor_id, cursor_key, decode_cursor, key_of, page_of
 from gateway.schemas import Channel, StaffPrincipal
 from notify.events import Event, emit
-from services.appointments.calendar import local_moment
-from services.appointments.service import working_days_after
+from services.appointments.service import working_deadline
 from services.catalog.errors import DepartmentNotFound, ItemNotFound
 from services.catalog.models import Department
 from services.catalog.scope import department_covered, departments_covered
@@ -87,10 +86,7 @@ async def deadline(moment: datetime, kind: CaseKind) -> datetime:
     """The end of the last working day of the kind's time limit, counted from the local day of
     `moment` (which itself does not count) on the city's working-day calendar."""
     settings = consultation_settings()
-    last = await working_days_after(
-        moment.astimezone(settings.zone).date(), settings.days_for(kind)
-    )
-    return local_moment(last, 24 * 60, settings.zone)
+    return await working_deadline(moment, settings.days_for(kind), settings.zone)
 
 
 def personal_data_in(text: str, name: str | None, phone: str | None) -> str | None:
@@ -108,6 +104,7 @@ def personal_data_in(text: str, name: str | None, phone: str | None) -> str | No
 class Actor(StrEnum):
     RESIDENT = "resident"
     STAFF = "staff"
+    SYSTEM = "system"  # GovHub itself: closing an answered case once its reopen window passed
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +120,7 @@ MOVES: dict[str, Move] = {
     "confirm": Move(frozenset({CaseState.ANSWERED}), CaseState.CLOSED, Actor.RESIDENT),
     "answer": Move(frozenset(OPEN_STATES), CaseState.ANSWERED, Actor.STAFF),
     "transfer": Move(frozenset(OPEN_STATES), None, Actor.STAFF),
+    "auto_close": Move(frozenset({CaseState.ANSWERED}), CaseState.CLOSED, Actor.SYSTEM),
 }
 
 
@@ -239,6 +237,34 @@ class ConsultationService:
         if case is None or case.citizen_id != citizen_id:
             raise CaseNotFound()  # another resident's case looks the same as none
         return case
+
+    # ------------------------------------------------------------------ by itself
+
+    async def close_answered(self, now: datetime | None = None, limit: int = 200) -> int:
+        """Closes the answered cases whose reopen window has passed, neither reopened nor
+        confirmed by the resident, each with its timeline entry (actor `system`); how many.
+
+        A sweep, safe to run late, twice, or in two workers at once: each close is one
+        conditional update (still answered, by the same answer), and a case that another run,
+        or the resident, moved first is left as it is."""
+        now = now or utcnow()
+        days = consultation_settings().reopen_days
+        closed = 0
+        for case in await repo.answered_before(now - timedelta(days=days), limit):
+            try:
+                await self._move(
+                    case,
+                    "auto_close",
+                    None,
+                    f"答复后{days}日内未申请重新办理，工单自动办结",
+                    now,
+                    unchanged=("answered_at",),
+                    closed_at=now,
+                )
+            except MoveNotAllowed:
+                continue
+            closed += 1
+        return closed
 
     # ------------------------------------------------------------------ staff
 
@@ -361,14 +387,16 @@ class ConsultationService:
         self,
         case: Case,
         name: str,
-        actor_id: int,
+        actor_id: int | None,
         text: str | None,
         now: datetime | None = None,
         to_department: int | None = None,
+        unchanged: tuple[str, ...] = (),
         **changes: object,
     ) -> None:
-        """One step: a conditional update (nobody moved the case meanwhile), its timeline
-        entry and, for the department's answer or transfer, the resident's message."""
+        """One step: a conditional update (nobody moved the case meanwhile, nor changed the
+        `unchanged` columns), its timeline entry and, for the department's answer or transfer,
+        the resident's message."""
         move = MOVES[name]
         if case.state not in move.sources:
             raise MoveNotAllowed(state=case.state.value, move=name)
@@ -376,7 +404,11 @@ class ConsultationService:
         target = move.target or case.state
         department_id = to_department or case.department_id
         async with unit_of_work():
-            if not await repo.transition(case, target, department_id=department_id, **changes):
+            expected = {column: getattr(case, column) for column in unchanged}
+            moved = await repo.transition(
+                case, target, expected, department_id=department_id, **changes
+            )
+            if not moved:
                 raise MoveNotAllowed(state=case.state.value, move=name)
             event_id = await repo.add_event(
                 case.id,

@@ -227,6 +227,27 @@ HALLS = Dataset(
 # ------------------------------------------------------------------------------ processing
 
 
+# Small counts are withheld, as statistical offices do for small cells: a count from 1 to
+# SMALL_COUNT - 1 is published as null (an empty CSV cell), so that no row points at a handful of
+# residents; 0 stays 0. An average over fewer than SMALL_COUNT decisions is withheld too, since
+# it would tell each one's time. Nothing published adds rows up, so no other cell gives a
+# withheld one away.
+SMALL_COUNT = 5
+COUNTS = ("submitted", "completed", "overdue")
+
+
+def withheld(count: int) -> int | None:
+    return None if 0 < count < SMALL_COUNT else count
+
+
+def suppress_small_counts(row: Row) -> Row:
+    """The statistics row as published: small counts and averages over few decisions null."""
+    published = {**row, **{name: withheld(row[name]) for name in COUNTS}}
+    if row["completed"] < SMALL_COUNT:
+        published["average_days"] = None
+    return published
+
+
 def month_start(year: int, month: int) -> datetime:
     return datetime(year, month, 1, tzinfo=BEIJING)
 
@@ -259,7 +280,10 @@ async def _processing_monthly(after: Key | None, limit: int) -> Chunk:
     rows: list[Row] = []
     while month < end and len(rows) <= limit:
         following = next_month(month)
-        found = [s.model_dump() for s in await applications.processing_by_month(month, following)]
+        found = [
+            suppress_small_counts(s.model_dump())
+            for s in await applications.processing_by_month(month, following)
+        ]
         rows += after_key(found, PROCESSING_MONTHLY, after)
         month = following
     return Chunk(rows, stamp)
@@ -270,10 +294,10 @@ PROCESSING_MONTHLY = Dataset(
     title_zh="办件量月度统计",
     title_en="Applications processed, by month",
     description_zh="按申请月份和事项统计的网上办件量：提交、办结、超期件数和平均办理天数。"
-    "只有汇总数字，不含任何个人或单个办件的信息。",
+    f"只有汇总数字，不含任何个人或单个办件的信息；1至{SMALL_COUNT - 1}件的小数字不公布（为空）。",
     description_en="Online applications by month of submission and item: submitted, completed "
     "and overdue counts and the average days to a decision. Counts only: nothing about a "
-    "person or a single application.",
+    f"person or a single application; counts from 1 to {SMALL_COUNT - 1} are withheld (null).",
     source_zh="网上申办（按提交月份汇总）",
     source_en="Online applications, aggregated by month of submission",
     frequency_zh="实时汇总（每次请求时计算）",
@@ -282,21 +306,32 @@ PROCESSING_MONTHLY = Dataset(
         FieldSpec("month", FieldType.STRING, "提交月份（YYYY-MM，北京时间）", "Month, YYYY-MM"),
         FieldSpec("item_code", FieldType.STRING, "事项编码", "Item code"),
         FieldSpec("item_name", FieldType.STRING, "事项名称", "Item name"),
-        FieldSpec("submitted", FieldType.INTEGER, "当月提交件数", "Applications submitted"),
         FieldSpec(
-            "completed", FieldType.INTEGER, "其中已办结（准予或不予）", "Of them decided so far"
+            "submitted",
+            FieldType.INTEGER,
+            f"当月提交件数（1至{SMALL_COUNT - 1}件不公布，为空）",
+            f"Applications submitted (1 to {SMALL_COUNT - 1}: null)",
+            nullable=True,
+        ),
+        FieldSpec(
+            "completed",
+            FieldType.INTEGER,
+            f"其中已办结（准予或不予；1至{SMALL_COUNT - 1}件不公布，为空）",
+            f"Of them decided so far (1 to {SMALL_COUNT - 1}: null)",
+            nullable=True,
         ),
         FieldSpec(
             "overdue",
             FieldType.INTEGER,
-            "其中超期（超承诺时限办结或仍未办结）",
-            "Of them decided late, or open past the promised date",
+            f"其中超期（超承诺时限办结或仍未办结；1至{SMALL_COUNT - 1}件不公布，为空）",
+            f"Of them decided late, or open past the promised date (1 to {SMALL_COUNT - 1}: null)",
+            nullable=True,
         ),
         FieldSpec(
             "average_days",
             FieldType.NUMBER,
-            "平均办理天数（提交至办结，自然日）",
-            "Average calendar days from submission to decision",
+            f"平均办理天数（提交至办结，自然日；办结不足{SMALL_COUNT}件不公布，为空）",
+            f"Average calendar days from submission to decision (null under {SMALL_COUNT} decided)",
             nullable=True,
         ),
     ),

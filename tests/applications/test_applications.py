@@ -5,16 +5,18 @@ timeline, progress by number, and staff held to their department."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
+from gateway.paging import BEIJING
 from notify.models import Notification
 from services.applications.models import Application, LibraryMaterial
-from services.applications.service import add_working_days, applications, utcnow
+from services.applications.service import applications, promised_date, utcnow
+from services.appointments.models import CalendarDay, DayKind
 from tests.applications.conftest import PDF, PNG, as_resident, as_staff, ok, resident
 
 BIRTH_ANSWERS = {
@@ -127,7 +129,8 @@ class TestWorkflow:
         sent = await submitted(app, citizen, "WS002", BIRTH_ANSWERS)
         no = sent["application_no"]
         row = await Application.get(application_no=no)
-        assert row.due_at == add_working_days(row.submitted_at, row.promised_days)  # type: ignore[arg-type]
+        assert row.submitted_at is not None
+        assert row.due_at == await promised_date(row.submitted_at, row.promised_days)
         staff = row.department_id
         no_reason = await as_staff(
             app, "act", {"application_no": no, "move": "request_supplement"}, staff
@@ -178,6 +181,42 @@ class TestWorkflow:
         assert withdrawn["state"] == "withdrawn"
         late = await as_staff(app, "act", {"application_no": no, "move": "accept"}, department)
         assert late.code == "APPLICATION_MOVE_NOT_ALLOWED"
+
+
+class TestPromisedDate:
+    @pytest.mark.asyncio
+    async def test_holidays_do_not_count_and_worked_weekend_days_do(self, db: None) -> None:
+        # Friday 2030-09-27, late evening in Beijing: the National Day holiday runs from
+        # Tuesday 1 October to Monday 7, Sunday 29 September is worked instead.
+        for day in range(1, 8):
+            await CalendarDay.create(day=date(2030, 10, day), kind=DayKind.HOLIDAY, name="国庆节")
+        await CalendarDay.create(day=date(2030, 9, 29), kind=DayKind.WORKDAY, name="调休")
+        friday_night = datetime(2030, 9, 27, 15, 30, tzinfo=UTC)  # 23:30 in Beijing
+        # Working days: Sunday 29, Monday 30, then Tuesday 8 and Wednesday 9 October.
+        due = await promised_date(friday_night, 4)
+        assert due == datetime(2030, 10, 9, 16, 0, tzinfo=UTC)  # the end of the 9th in Beijing
+        assert await promised_date(friday_night, 2) == datetime(2030, 9, 30, 16, 0, tzinfo=UTC)
+
+    @pytest.mark.asyncio
+    async def test_a_holiday_in_the_city_calendar_moves_a_submitted_applications_date(
+        self, app: FastAPI, forms: None
+    ) -> None:
+        """Every day ahead made a working day but tomorrow, a holiday: whatever today is, the
+        promised date is the end of the day one later than the promised days."""
+        today = utcnow().astimezone(BEIJING).date()
+        for ahead in range(1, 90):
+            kind = DayKind.HOLIDAY if ahead == 1 else DayKind.WORKDAY
+            await CalendarDay.update_or_create(
+                defaults={"kind": kind, "name": "测试"}, day=today + timedelta(days=ahead)
+            )
+        sent = await submitted(app, await resident(), "WS002", BIRTH_ANSWERS)
+        row = await Application.get(application_no=sent["application_no"])
+        assert row.due_at is not None
+        assert 1 <= row.promised_days < 80
+        last = today + timedelta(days=row.promised_days + 1)
+        end_of_last = datetime.combine(last + timedelta(days=1), time(0), tzinfo=BEIJING)
+        assert row.due_at == end_of_last
+        assert not sent["overdue"]
 
 
 class TestStaffScope:

@@ -25,10 +25,14 @@ from payments.models import PaymentOrder
 from payments.service import utcnow
 from payments.states import OrderState
 from services.bills.models import BillPayment, BillState, UtilityBill
+from services.catalog.seed import seed_catalog
+from services.consultations.models import Case, CaseEvent, CaseState
 from services.queue import events as queue_events
 from services.queue.models import Ticket
 from tests.bills.conftest import invoke
 from tests.conftest import BACKEND
+from tests.consultations.conftest import as_resident, ok, resident
+from tests.consultations.test_consultations import QUESTION, answered
 from tests.notify.helpers import FakeClock, make_resident
 from tests.notify.test_relays import ticket_for
 
@@ -124,6 +128,26 @@ async def test_a_waiting_message_is_sent_by_the_sweep(
     finally:
         monkeypatch.undo()
         reload_notify_settings()
+
+
+@pytest.mark.asyncio
+async def test_an_answered_case_closes_by_itself_once_its_reopen_window_has_passed(
+    app: FastAPI, db: None
+) -> None:
+    await seed_catalog(lambda _: None)
+    citizen = await resident()
+    case = ok(await as_resident(app, "submit", QUESTION, citizen))
+    await answered(app, case["case_no"])
+    # The resident neither reopens nor confirms; the fifteen days pass.
+    await Case.filter(case_no=case["case_no"]).update(answered_at=utcnow() - timedelta(days=16))
+
+    async def closed() -> bool:
+        found = await Case.get(case_no=case["case_no"])
+        return found.state == CaseState.CLOSED
+
+    async with periodic_jobs_running():
+        await eventually(closed)
+    assert await CaseEvent.filter(move="auto_close", actor_type="system").count() == 1
 
 
 class TestDue:

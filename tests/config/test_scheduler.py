@@ -15,6 +15,7 @@ class TestPeriodicJobs:
         assert "payments.expire_orders" in jobs
         assert "payments.sweep_outbox" in jobs
         assert "appointments.mark_no_shows" in jobs
+        assert jobs["consultations.close_answered"] == ["* * * * *"]
         for crons in jobs.values():
             assert all(len(cron.split()) == 5 for cron in crons)
 

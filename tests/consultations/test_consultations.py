@@ -5,6 +5,7 @@ to the departments that handle it."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -15,9 +16,9 @@ from fastapi import FastAPI
 from gateway.models import AuditLog
 from notify.models import Notification
 from services.appointments.models import CalendarDay, DayKind
-from services.consultations.models import Case, CaseKind, FaqEntry
+from services.consultations.models import Case, CaseEvent, CaseKind, FaqEntry
 from services.consultations.seed import seed_consultations
-from services.consultations.service import deadline, utcnow
+from services.consultations.service import consultations, deadline, utcnow
 from tests.consultations.conftest import (
     HOUSING,
     TRANSPORT,
@@ -154,6 +155,89 @@ class TestReopenAndOtherMoves:
         await answered(app, second)
         again = await as_resident(app, "withdraw", {"case_no": second}, citizen)
         assert refused(again) == "CONSULTATION_MOVE_NOT_ALLOWED"
+
+
+class TestClosingByItself:
+    """Answered cases the resident neither reopens nor confirms close once the reopen window
+    (15 days) has passed; the sweep is given its clock."""
+
+    @pytest.mark.asyncio
+    async def test_only_answered_cases_past_their_window_close_each_once(
+        self, app: FastAPI, catalog: None
+    ) -> None:
+        citizen = await resident()
+        late, recent, open_case, confirmed = [
+            (await submitted(app, citizen))["case_no"] for _ in range(4)
+        ]
+        for no in (late, recent, confirmed):
+            await answered(app, no)
+        ok(await as_resident(app, "confirm", {"case_no": confirmed}, citizen))
+        answered_at = (await Case.get(case_no=late)).answered_at
+        assert answered_at is not None
+        await Case.filter(case_no=recent).update(answered_at=answered_at + timedelta(days=2))
+        window_end = answered_at + timedelta(days=15)
+
+        assert await consultations.close_answered(now=window_end) == 0  # reopening still allowed
+        later = window_end + timedelta(seconds=1)
+        assert await consultations.close_answered(now=later) == 1
+        assert await consultations.close_answered(now=later) == 0  # nothing twice
+
+        states = {c.case_no: c.state.value for c in await Case.all()}
+        assert states == {
+            late: "closed",
+            recent: "answered",
+            open_case: "submitted",
+            confirmed: "closed",
+        }
+        view = ok(await as_resident(app, "detail", {"case_no": late}, citizen))
+        assert view["moves"] == []
+        assert datetime.fromisoformat(view["closed_at"]) == later
+        last = view["timeline"][-1]
+        assert (last["move"], last["actor_type"], last["to_state"]) == (
+            "auto_close",
+            "system",
+            "closed",
+        )
+        assert "自动办结" in last["text"]
+        assert datetime.fromisoformat(last["at"]) == later
+        reopen = {"case_no": late, "reason": "还有问题"}
+        assert refused(await as_resident(app, "reopen", reopen, citizen)) == (
+            "CONSULTATION_MOVE_NOT_ALLOWED"
+        )
+        told = {n.event for n in await Notification.filter(citizen_id=citizen)}
+        assert told == {"consultation_answered"}  # closing tells nobody, as confirming does
+
+    @pytest.mark.asyncio
+    async def test_a_second_answer_after_reopening_gets_its_own_window(
+        self, app: FastAPI, catalog: None
+    ) -> None:
+        citizen = await resident()
+        no = (await submitted(app, citizen))["case_no"]
+        await answered(app, no)
+        ok(await as_resident(app, "reopen", {"case_no": no, "reason": "没说清楚"}, citizen))
+        await answered(app, no, text="补充答复：需携带身份证。")
+        second = (await Case.get(case_no=no)).answered_at
+        assert second is not None
+        assert await consultations.close_answered(now=second + timedelta(days=14)) == 0
+        assert await consultations.close_answered(now=second + timedelta(days=16)) == 1
+
+    @pytest.mark.asyncio
+    async def test_two_sweeps_at_once_close_each_case_once(
+        self, app: FastAPI, catalog: None
+    ) -> None:
+        citizen = await resident()
+        numbers = [(await submitted(app, citizen))["case_no"] for _ in range(6)]
+        for no in numbers:
+            await answered(app, no)
+        later = utcnow() + timedelta(days=16)
+        counts = await asyncio.gather(
+            consultations.close_answered(now=later), consultations.close_answered(now=later)
+        )
+        assert sum(counts) == len(numbers)
+        closes = await CaseEvent.filter(move="auto_close").values_list("case_id", flat=True)
+        assert sorted(closes) == sorted(set(closes))
+        assert len(closes) == len(numbers)
+        assert await Case.filter(state="closed").count() == len(numbers)
 
 
 class TestDeadlines:

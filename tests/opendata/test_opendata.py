@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from services.applications.models import Application, ApplicationForm
 from services.catalog.models import Hall, Implementation
 from services.opendata.datasets import DATASETS as DEFINED
+from services.opendata.datasets import SMALL_COUNT
 from services.opendata.seed import DEMO_KEY, seed_opendata
 from tests.applications.test_applications import BIRTH_ANSWERS, submitted
 from tests.as_staff import invoke_as_staff
@@ -132,7 +133,10 @@ class TestDownload:
     async def test_processing_is_counted_by_month_and_item_across_pages(
         self, client: httpx.AsyncClient, key: str
     ) -> None:
-        await history(await make_resident(phone="13600136000"))
+        citizen = await make_resident(phone="13600136000")
+        await history(citizen)
+        for decided in (3.0, 3.0, 3.0, 4.0):  # the oldest month's WS002 grows to six
+            await past_application(citizen, "WS002", months_ago(3), decided)
         rows = await all_json(client, "processing-monthly", key, limit=1)
         keys = [(r["month"], r["item_code"]) for r in rows]
         assert keys == sorted(set(keys))
@@ -142,16 +146,37 @@ class TestDownload:
             "month": rows[0]["month"],
             "item_code": "WS002",
             "item_name": "",
-            "submitted": 2,
-            "completed": 2,
-            "overdue": 1,  # decided on the ninth day, due on the seventh
-            "average_days": 5.5,
+            "submitted": 6,
+            "completed": 6,
+            "overdue": None,  # one, decided on the ninth day, due on the seventh: withheld
+            "average_days": 4.0,
         }
-        assert oldest["GA006"]["completed"] == 0
+        assert oldest["GA006"]["submitted"] is None  # one application
+        assert oldest["GA006"]["completed"] == 0  # none is not a small count
         assert oldest["GA006"]["average_days"] is None
-        assert oldest["GA006"]["overdue"] == 1  # open, past its date
+        assert oldest["GA006"]["overdue"] is None  # open, past its date: one, withheld
         _, csv_rows, _ = await all_csv(client, "processing-monthly", key, limit=2)
         assert [(r[0], r[1]) for r in csv_rows] == keys
+        first = {(r[0], r[1]): r for r in csv_rows}[keys[0][0], "GA006"]
+        assert first[3:] == ["", "0", "", ""]  # null is an empty cell
+
+    @pytest.mark.asyncio
+    async def test_small_counts_and_averages_over_few_decisions_are_withheld(
+        self, client: httpx.AsyncClient, key: str
+    ) -> None:
+        citizen = await make_resident(phone="13600136000")
+        # five submitted, four decided, two late (one decided on the tenth day, one still open)
+        for decided in (1.0, 2.0, 3.0, 10.0, None):
+            await past_application(citizen, "WS002", months_ago(1), decided)
+        for _ in range(SMALL_COUNT - 1):
+            await past_application(citizen, "GA006", months_ago(1))
+        rows = {r["item_code"]: r for r in await all_json(client, "processing-monthly", key, 10)}
+        counts = ("submitted", "completed", "overdue", "average_days")
+        assert [rows["WS002"][c] for c in counts] == [5, None, None, None]
+        assert [rows["GA006"][c] for c in counts] == [None, 0, None, None]  # four, all open
+        catalogue = (await client.get(DATASETS)).json()["data"]
+        fields = next(d for d in catalogue if d["name"] == "processing-monthly")
+        assert all(f["nullable"] for f in fields["fields"] if f["name"] in counts)
 
     @pytest.mark.asyncio
     async def test_a_forged_cursor_is_refused(self, client: httpx.AsyncClient, key: str) -> None:

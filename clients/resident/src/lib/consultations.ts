@@ -34,6 +34,7 @@ export const STEPS: Record<string, string> = {
   withdraw: '撤回',
   reopen: '重新提交',
   confirm: '满意并结束',
+  auto_close: '自动办结',
 }
 
 export interface CaseSummary {

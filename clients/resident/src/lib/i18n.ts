@@ -193,6 +193,7 @@ const EN: Record<string, string> = {
   撤回: 'Withdraw',
   重新提交: 'Ask again',
   满意并结束: 'Satisfied, close',
+  自动办结: 'Closed by itself',
   '不满意，重新提交': 'Not satisfied, ask again',
   不满意的原因: 'Why you are not satisfied',
   '仅可重新提交一次，截止': 'You may ask again once, until',
