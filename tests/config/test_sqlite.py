@@ -7,9 +7,11 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import multiprocessing.synchronize
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
-from tortoise import Tortoise, connections
+from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
 from config.database import tortoise_config
@@ -43,7 +45,7 @@ class TestSharedFile:
         self, tmp_path: Path
     ) -> None:
         database = tmp_path / "shared.sqlite3"
-        asyncio.run(_create_table(database))
+        _create_table(database)
         context = multiprocessing.get_context("spawn")
         start = context.Event()
         writers = [context.Process(target=_writer, args=(str(database), p, start)) for p in (1, 2)]
@@ -53,25 +55,19 @@ class TestSharedFile:
         for writer in writers:
             writer.join(120)
         assert [w.exitcode for w in writers] == [0, 0]
-        assert asyncio.run(_counted(database)) == 2 * TRANSACTIONS
+        assert _counted(database) == 2 * TRANSACTIONS
 
 
-async def _create_table(database: Path) -> None:
-    await Tortoise.init(config=tortoise_config(Settings(database_url=f"sqlite://{database}")))
-    try:
-        await connections.get("default").execute_script(
-            "CREATE TABLE counted (process INTEGER, n INTEGER, seen INTEGER)"
-        )
-    finally:
-        await Tortoise.close_connections()
+def _create_table(database: Path) -> None:
+    # The test's own process keeps off tortoise: its global state belongs to the other tests.
+    with closing(sqlite3.connect(database)) as connection:
+        connection.execute("CREATE TABLE counted (process INTEGER, n INTEGER, seen INTEGER)")
+        connection.commit()
 
 
-async def _counted(database: Path) -> int:
-    await Tortoise.init(config=tortoise_config(Settings(database_url=f"sqlite://{database}")))
-    try:
-        _, rows = await connections.get("default").execute_query(
-            "SELECT COUNT(DISTINCT process || '-' || n) AS written FROM counted"
-        )
-        return int(rows[0]["written"])
-    finally:
-        await Tortoise.close_connections()
+def _counted(database: Path) -> int:
+    with closing(sqlite3.connect(database)) as connection:
+        (written,) = connection.execute(
+            "SELECT COUNT(DISTINCT process || '-' || n) FROM counted"
+        ).fetchone()
+    return int(written)
