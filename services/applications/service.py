@@ -177,7 +177,7 @@ class ApplicationService:
         return await self.view_own(citizen_id, application.application_no)
 
     async def save(self, citizen_id: int, no: str, data: dict[str, Any]) -> ApplicationView:
-        application = await self._own(citizen_id, no)
+        application = await self.own(citizen_id, no)
         self._editable(application)
         merged = {**unseal(application.data_cipher), **data}
         await repo.update_application(application.id, data_cipher=seal(merged))
@@ -186,7 +186,7 @@ class ApplicationService:
     async def attach(
         self, citizen_id: int, no: str, material_code: str, file_id: int
     ) -> ApplicationView:
-        application = await self._own(citizen_id, no)
+        application = await self.own(citizen_id, no)
         self._editable(application)
         form = await repo.form_by_id(application.form_id)
         if material_code not in {str(m["code"]) for m in form.materials}:
@@ -200,7 +200,7 @@ class ApplicationService:
     async def submit(self, citizen_id: int, no: str) -> ApplicationView:
         """Checks the answers against the form's schema and the required materials, then
         submits (or resubmits after 补正) and starts or resumes the promised time."""
-        application = await self._own(citizen_id, no)
+        application = await self.own(citizen_id, no)
         form = await repo.form_by_id(application.form_id)
         data = unseal(application.data_cipher)
         errors = schema_errors(form.schema, data)
@@ -225,7 +225,7 @@ class ApplicationService:
         return await self.view_own(citizen_id, no)
 
     async def withdraw(self, citizen_id: int, no: str) -> ApplicationView:
-        application = await self._own(citizen_id, no)
+        application = await self.own(citizen_id, no)
         await self._move(application, "withdraw", Actor.RESIDENT, citizen_id, None, utcnow())
         return await self.view_own(citizen_id, no)
 
@@ -234,7 +234,7 @@ class ApplicationService:
         return ApplicationList(items=[await self.summary(a) for a in rows])
 
     async def view_own(self, citizen_id: int, no: str) -> ApplicationView:
-        return await self._view(await self._own(citizen_id, no), Actor.RESIDENT)
+        return await self._view(await self.own(citizen_id, no), Actor.RESIDENT)
 
     async def public_progress(self, no: str, phone_last4: str) -> PublicProgress:
         """Anyone with the number and the last four digits of the applicant's phone: the state
@@ -246,7 +246,7 @@ class ApplicationService:
             or not _same(application.phone_last4, phone_last4)
         ):
             raise ApplicationNotFound()
-        workflow = workflow_of(await repo.form_by_id(application.form_id))
+        workflow = await self.workflow(application)
         return PublicProgress(
             application_no=application.application_no,
             item_name=application.item_name,
@@ -257,9 +257,6 @@ class ApplicationService:
 
     async def own(self, citizen_id: int, no: str) -> Application:
         """The resident's own application; anyone else's is answered as not found."""
-        return await self._own(citizen_id, no)
-
-    async def _own(self, citizen_id: int, no: str) -> Application:
         application = await repo.application_by_no(no)
         if application is None or application.citizen_id != citizen_id:
             raise ApplicationNotFound()
@@ -382,7 +379,7 @@ class ApplicationService:
         """One move of the workflow, on the timeline, and the resident told of the state it
         leads to. Arriving where the workflow asks for the fee, an application with one moves
         on at once (request_payment, by the system): one message, 待缴费."""
-        workflow = workflow_of(await repo.form_by_id(application.form_id))
+        workflow = await self.workflow(application)
         move = workflow.move(name)
         if move is None or move.actor is not actor or application.state not in move.sources:
             raise MoveNotAllowed(state=application.state, move=name)
@@ -507,7 +504,7 @@ class ApplicationService:
         return workflow_of(await repo.form_by_id(application.form_id))
 
     async def summary(self, application: Application) -> ApplicationSummary:
-        workflow = workflow_of(await repo.form_by_id(application.form_id))
+        workflow = await self.workflow(application)
         return ApplicationSummary(
             application_no=application.application_no,
             item_code=application.item_code,
