@@ -11,42 +11,25 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from tortoise.models import Model
 
 from channels.identity import repository
 from channels.identity.crypto import PersonalData, UndecryptableError, personal_data
 from channels.identity.models import ChannelAccount, Citizen
+from channels.identity.sealed import SEALED_TABLES, SealedColumn, SealedColumns
 from channels.identity.service import ID_NUMBER, NAME, PHONE
 from config.database import unit_of_work
 
 logger = logging.getLogger(__name__)
 
-
-class SealedColumn(NamedTuple):
-    """A column of `DataCipher` ciphertexts, the purpose they were encrypted for, and the
-    column of their lookup hashes (`BlindIndex` digests), if they have one."""
-
-    column: str
-    purpose: str
-    hash_column: str | None = None
-
-
-SealedColumns = tuple[SealedColumn, ...]
-
-# Every table holding ciphertexts under the data keys, with its sealed columns: rotate_keys
-# walks them all. A module owning such a table adds it here beside the model (`SEALED_TABLES[
-# Model] = (...)` in its models.py): the ORM imports every models module when it starts, so the
-# entry is in place wherever the database is open.
-SEALED_TABLES: dict[type[Model], SealedColumns] = {
-    Citizen: (
-        SealedColumn("phone_cipher", PHONE, "phone_hash"),
-        SealedColumn("id_number_cipher", ID_NUMBER, "id_number_hash"),
-        SealedColumn("name_cipher", NAME),
-    ),
-    ChannelAccount: (SealedColumn("external_id_cipher", PHONE, "external_id"),),
-}
+# identity's own tables; every other module registers its tables beside its models
+SEALED_TABLES[Citizen] = (
+    SealedColumn("phone_cipher", PHONE, "phone_hash"),
+    SealedColumn("id_number_cipher", ID_NUMBER, "id_number_hash"),
+    SealedColumn("name_cipher", NAME),
+)
+SEALED_TABLES[ChannelAccount] = (SealedColumn("external_id_cipher", PHONE, "external_id"),)
 
 
 @dataclass
@@ -78,7 +61,7 @@ def _reseal(row: Model, columns: SealedColumns, data: PersonalData) -> dict[str,
     written: dict[str, str] = {}
     for sealed in columns:
         ciphertext: str | None = getattr(row, sealed.column)
-        if ciphertext is None:
+        if not ciphertext:  # none, or a column's empty default (an application not yet filled)
             continue
         plaintext = data.open(ciphertext, sealed.purpose)
         if not data.cipher.is_current(ciphertext):

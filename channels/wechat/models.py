@@ -8,7 +8,7 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
-from channels.identity.keys import SEALED_TABLES, SealedColumn
+from channels.identity.sealed import SEALED_TABLES, SealedColumn
 
 SESSION_KEY_PURPOSE = "wechat_session_key"  # associated data of the sealed session keys
 

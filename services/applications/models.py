@@ -9,6 +9,11 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+from channels.identity.sealed import SEALED_TABLES, SealedColumn
+
+DATA_PURPOSE = "applications.data"  # an application's answers, one JSON object
+FIELD_PURPOSE = "applications.field"  # one library answer, JSON
+
 
 class ApplicationForm(Model):
     """One version of an item's online form: a JSON Schema of its fields (their names are the
@@ -155,3 +160,7 @@ class LibraryField(Model):
     class Meta:
         table = "applications_library_field"
         unique_together = (("citizen_id", "name"),)
+
+
+SEALED_TABLES[Application] = (SealedColumn("data_cipher", DATA_PURPOSE),)
+SEALED_TABLES[LibraryField] = (SealedColumn("value_cipher", FIELD_PURPOSE),)

@@ -36,7 +36,13 @@ from services.applications.errors import (
     MoveNotAllowed,
     ReasonRequired,
 )
-from services.applications.models import Application, ApplicationForm, StoredFile
+from services.applications.models import (
+    DATA_PURPOSE,
+    FIELD_PURPOSE,
+    Application,
+    ApplicationForm,
+    StoredFile,
+)
 from services.applications.schemas import (
     ApplicationList,
     ApplicationSummary,
@@ -59,9 +65,7 @@ from services.catalog.scope import department_covered
 
 logger = logging.getLogger(__name__)
 
-DATA_PURPOSE = "applications.data"
 PAYABLE = frozenset({FeeState.DUE, FeeState.PAYING})
-FIELD_PURPOSE = "applications.field"
 
 
 def utcnow() -> datetime:

@@ -1,7 +1,8 @@
 """Cases (a consultation, complaint or suggestion), their timeline, and the public FAQ.
 
-A case belongs to one resident and is handled by one department at a time. The FAQ holds only
-text staff edited for the public, never the resident's own words.
+A case belongs to one resident and is handled by one department at a time. The resident's
+words and the answers are sealed (`sealing`); the FAQ holds only text staff edited for the
+public, never the resident's own words, and stays in clear for searching.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from enum import StrEnum
 
 from tortoise import fields
 from tortoise.models import Model
+
+from channels.identity.sealed import SEALED_TABLES, SealedColumn
+from services.consultations import sealing
 
 
 class CaseKind(StrEnum):
@@ -46,13 +50,13 @@ class Case(Model):
     state = fields.CharEnumField(CaseState, max_length=16, default=CaseState.SUBMITTED)
     department_id = fields.IntField()  # the department handling it now
     item_code = fields.CharField(max_length=32, null=True)  # the catalogue item it is about
-    title = fields.CharField(max_length=100)
-    text = fields.TextField()
+    title_cipher = fields.TextField()  # sealed, up to 100 characters in clear
+    text_cipher = fields.TextField()  # sealed
     contact = fields.CharEnumField(
         ContactPreference, max_length=16, default=ContactPreference.MESSAGE
     )
     due_at = fields.DatetimeField()  # the end of the last working day of the time limit
-    answer = fields.TextField(null=True)  # the latest answer
+    answer_cipher = fields.TextField(null=True)  # the latest answer, sealed
     answered_at = fields.DatetimeField(null=True)
     reopened_at = fields.DatetimeField(null=True)  # set once: a case is reopened only once
     closed_at = fields.DatetimeField(null=True)
@@ -79,7 +83,7 @@ class CaseEvent(Model):
     actor_type = fields.CharField(max_length=16)  # resident, staff
     actor_id = fields.BigIntField(null=True)
     department_id = fields.IntField()  # the handling department after the step
-    text = fields.TextField(null=True)
+    text_cipher = fields.TextField(null=True)  # sealed
     at = fields.DatetimeField()
 
     class Meta:
@@ -103,3 +107,11 @@ class FaqEntry(Model):
 
     class Meta:
         table = "consultations_faq"
+
+
+SEALED_TABLES[Case] = (
+    SealedColumn("title_cipher", sealing.TITLE),
+    SealedColumn("text_cipher", sealing.TEXT),
+    SealedColumn("answer_cipher", sealing.ANSWER),
+)
+SEALED_TABLES[CaseEvent] = (SealedColumn("text_cipher", sealing.EVENT_TEXT),)

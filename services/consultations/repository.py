@@ -53,8 +53,9 @@ async def case_by_no(case_no: str) -> Case | None:
     return await Case.get_or_none(case_no=case_no)
 
 
-async def case_titled(citizen_id: int, title: str) -> bool:
-    return await Case.exists(citizen_id=citizen_id, title=title)
+async def title_ciphers_of(citizen_id: int) -> list[str]:
+    ciphers = await Case.filter(citizen_id=citizen_id).values_list("title_cipher", flat=True)
+    return [str(cipher) for cipher in ciphers]
 
 
 async def cases_of(citizen_id: int, before_id: int | None, limit: int) -> list[Case]:
@@ -92,7 +93,7 @@ async def add_event(
     actor_type: str,
     actor_id: int | None,
     department_id: int,
-    text: str | None,
+    text_cipher: str | None,
     at: datetime,
 ) -> int:
     event = await CaseEvent.create(
@@ -103,7 +104,7 @@ async def add_event(
         actor_type=actor_type,
         actor_id=actor_id,
         department_id=department_id,
-        text=text,
+        text_cipher=text_cipher,
         at=at,
     )
     event_id: int = event.id

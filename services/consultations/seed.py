@@ -11,6 +11,7 @@ from channels.app.service import APP_ID
 from channels.identity.service import identity
 from gateway.schemas import Channel, StaffPrincipal, StaffScope
 from services.consultations import repository as repo
+from services.consultations import sealing
 from services.consultations.models import CaseKind
 from services.consultations.schemas import AnswerParams, SubmitParams
 from services.consultations.service import consultations
@@ -89,8 +90,11 @@ async def demo_resident() -> int:
 async def seed_consultations(say: Callable[[str], object] = print) -> int:
     citizen_id = await demo_resident()
     created = 0
+    titles = {
+        sealing.unseal(cipher, sealing.TITLE) for cipher in await repo.title_ciphers_of(citizen_id)
+    }
     for demo in DEMO_CASES:
-        if await repo.case_titled(citizen_id, demo.case.title):
+        if demo.case.title in titles:
             continue
         case = await consultations.submit(citizen_id, demo.case, Channel.APP)
         if demo.answer is not None:

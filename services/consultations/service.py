@@ -28,6 +28,7 @@ from services.catalog.errors import DepartmentNotFound, ItemNotFound
 from services.catalog.models import Department
 from services.catalog.scope import department_covered, departments_covered
 from services.consultations import repository as repo
+from services.consultations import sealing
 from services.consultations.errors import (
     CaseNotFound,
     FaqNotAllowed,
@@ -149,8 +150,8 @@ class ConsultationService:
                 kind=params.kind,
                 department_id=department_id,
                 item_code=params.item,
-                title=params.title,
-                text=params.text,
+                title_cipher=sealing.seal(params.title, sealing.TITLE),
+                text_cipher=sealing.seal(params.text, sealing.TEXT),
                 contact=params.contact,
                 due_at=await deadline(now, params.kind),
             )
@@ -300,7 +301,7 @@ class ConsultationService:
                 staff.staff_id,
                 params.text,
                 now,
-                answer=params.text,
+                answer_cipher=sealing.seal(params.text, sealing.ANSWER),
                 answered_at=now,
             )
             if public is not None:
@@ -418,7 +419,7 @@ class ConsultationService:
                 move.actor.value,
                 actor_id,
                 department_id,
-                text,
+                sealing.seal_optional(text, sealing.EVENT_TEXT),
                 now,
             )
             if name in ("answer", "transfer"):
@@ -466,7 +467,7 @@ class ConsultationService:
             case_no=case.case_no,
             kind=case.kind,
             state=case.state,
-            title=case.title,
+            title=sealing.unseal(case.title_cipher, sealing.TITLE),
             department=departments[case.department_id].code,
             department_name=departments[case.department_id].name,
             item_code=case.item_code,
@@ -491,9 +492,9 @@ class ConsultationService:
             extra["callback_phone"] = phone
         return read(
             **self._summary(fresh, departments, now).model_dump(),
-            text=fresh.text,
+            text=sealing.unseal(fresh.text_cipher, sealing.TEXT),
             contact=fresh.contact,
-            answer=fresh.answer,
+            answer=sealing.unseal_optional(fresh.answer_cipher, sealing.ANSWER),
             answered_at=fresh.answered_at,
             reopened=fresh.reopened_at is not None,
             reopen_until=reopen_until(fresh),
@@ -518,7 +519,7 @@ def _timeline(
                 actor_type=event.actor_type,
                 department=department.code,
                 department_name=department.name,
-                text=event.text,
+                text=sealing.unseal_optional(event.text_cipher, sealing.EVENT_TEXT),
                 at=event.at,
             )
         )

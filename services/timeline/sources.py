@@ -16,6 +16,7 @@ from services.appointments.models import AppointmentStatus
 from services.appointments.service import appointment_reads
 from services.consultations import repository as case_rows
 from services.consultations.models import CaseKind, CaseState
+from services.consultations.sealing import TITLE, unseal
 from services.timeline.schemas import EntryKind, TimelineEntry
 
 Source = Callable[[int, datetime | None, int], Awaitable[list[TimelineEntry]]]
@@ -122,7 +123,7 @@ async def consultation_entries(
         entry(
             EntryKind.CONSULTATION,
             reference=row.case_no,
-            title=f"{CASE_KINDS[CaseKind(row.kind)]}：{row.title}",
+            title=f"{CASE_KINDS[CaseKind(row.kind)]}：{unseal(row.title_cipher, TITLE)}",
             state=str(row.state),
             state_name=CASE_STATES[CaseState(row.state)],
             at=row.created_at,

@@ -21,8 +21,9 @@ from channels.identity.crypto import (
     parse_keys,
     personal_data,
 )
-from channels.identity.keys import SEALED_TABLES, _rotate_rows, rotate_keys
+from channels.identity.keys import _rotate_rows, rotate_keys
 from channels.identity.models import ChannelAccount, Citizen
+from channels.identity.sealed import SEALED_TABLES
 from channels.identity.service import IdentityService
 from channels.wechat import repository as wechat_repository
 from channels.wechat.models import SESSION_KEY_PURPOSE, MiniProgramSession

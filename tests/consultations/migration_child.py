@@ -1,0 +1,89 @@
+"""Run by test_sealing in its own process: builds a database at the last migration before
+sealing, writes a case in clear, migrates forward, then back, and prints what it read."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import Any
+
+import asyncpg
+from tortoise import Tortoise, connections
+from tortoise.migrations.api.migrate import migrate
+
+from config.database import ensure_sqlite_folder, tortoise_config
+from config.settings import Settings
+from services.consultations import sealing
+
+BEFORE = "consultations.0002_answered_sweep_index"
+AT = "'2026-12-01 02:00:00+00:00'"
+
+
+async def on_postgres_server(url: str, *statements: str) -> None:
+    """Runs statements naming the url's database (`{name}`) from the server's `test` one."""
+    server, name = url.replace("postgres://", "postgresql://").rsplit("/", 1)
+    conn = await asyncpg.connect(f"{server}/test")
+    try:
+        for statement in statements:
+            await conn.execute(statement.format(name=name))
+    finally:
+        await conn.close()
+
+
+DROP = 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+
+
+async def rows(sql: str) -> list[dict[str, Any]]:
+    return list(await connections.get("default").execute_query_dict(sql))
+
+
+async def main(url: str, words: list[str]) -> dict[str, Any]:
+    title, text, answer = words
+    if url.startswith("postgres"):
+        await on_postgres_server(url, DROP, 'CREATE DATABASE "{name}"')
+    settings = Settings(database_url=url)
+    ensure_sqlite_folder(settings)
+    config = tortoise_config(settings)
+    await migrate(config=config)
+    await migrate(config=config, app_labels=["consultations"], target=BEFORE)
+    client = connections.get("default")
+    await client.execute_script(
+        "INSERT INTO consultations_case (id, case_no, citizen_id, channel, kind, state,"
+        " department_id, title, text, contact, due_at, answer, answered_at, created_at,"
+        f" updated_at) VALUES (1, 'GD261201AAAAA', 7, 'app', 'consultation', 'answered', 3,"
+        f" '{title}', '{text}', 'message', {AT}, '{answer}', {AT}, {AT}, {AT});"
+        "INSERT INTO consultations_event (id, case_id, move, from_state, to_state, actor_type,"
+        f" department_id, text, at) VALUES (1, 1, 'submit', 'submitted', 'submitted',"
+        f" 'resident', 3, NULL, {AT}), (2, 1, 'answer', 'submitted', 'answered', 'staff', 3,"
+        f" '{answer}', {AT});"
+        "INSERT INTO consultations_faq (id, case_id, department_id, question, answer,"
+        f" published_at) VALUES (1, 1, 3, '公积金问答', '按规定提取', {AT});"
+    )
+    await migrate(config=config)
+    (case,) = await rows("SELECT title_cipher, text_cipher, answer_cipher FROM consultations_case")
+    events = await rows("SELECT text_cipher FROM consultations_event ORDER BY id")
+    report: dict[str, Any] = {
+        "sealed": not {title, text, answer} & set(case.values()),
+        "opens": [
+            sealing.unseal(case["title_cipher"], sealing.TITLE),
+            sealing.unseal(case["text_cipher"], sealing.TEXT),
+            sealing.unseal(case["answer_cipher"], sealing.ANSWER),
+        ],
+        "events": [sealing.unseal_optional(e["text_cipher"], sealing.EVENT_TEXT) for e in events],
+        "faq": len(await rows("SELECT id FROM consultations_faq")),
+    }
+    await migrate(config=config, app_labels=["consultations"], target=BEFORE)
+    (clear,) = await rows("SELECT title, text, answer FROM consultations_case")
+    report["backwards"] = [clear["title"], clear["text"], clear["answer"]]
+    await Tortoise.close_connections()
+    if url.startswith("postgres"):
+        await on_postgres_server(url, DROP)
+    return report
+
+
+if __name__ == "__main__":
+    sys.stdout.write(
+        json.dumps(asyncio.run(main(sys.argv[1], json.loads(sys.argv[2]))), ensure_ascii=False)
+        + "\n"
+    )
