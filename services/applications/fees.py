@@ -24,7 +24,6 @@ from services.applications.errors import FeeChanged, NotPayable, Paying
 from services.applications.models import Application
 from services.applications.schemas import PayParams, PayResult
 from services.applications.service import applications, utcnow
-from services.payable import order_over
 
 logger = logging.getLogger(__name__)
 
@@ -43,9 +42,7 @@ class ApplicationFees:
         citizen_id = request.require_citizen().citizen_id
         application = await applications.own(citizen_id, params.application_no)
         workflow = await applications.workflow(application)
-        held = application.out_trade_no
-        if held and application.paid_at is None and await self.release_if_over(application, held):
-            application.out_trade_no = None
+        await applications.release_dead_order(application)
         if application.fee_fen <= 0 or application.state != workflow.payment_due:
             raise NotPayable(state=workflow.name_of(application.state))
         if params.amount_fen is not None and params.amount_fen != application.fee_fen:
@@ -74,24 +71,14 @@ class ApplicationFees:
         except OperationalError:  # PostgreSQL broke a lock wait between two payments
             raise Paying() from None
         start = await open_payment(
-            reservation, lambda: self.release_if_over(application, reservation.out_trade_no)
+            reservation,
+            lambda: applications.release_if_over(application, reservation.out_trade_no),
         )
         return PayResult(
             application_no=application.application_no,
             amount_fen=application.fee_fen,
             payment=start,
         )
-
-    async def release_if_over(self, application: Application, out_trade_no: str) -> bool:
-        """An unpaid application held by an order that can no longer be paid is free again."""
-        if not await order_over(out_trade_no):
-            return False
-        released = await repo.release_order(application.id, out_trade_no)
-        if released:
-            logger.info(
-                "application %s: order %s is over", application.application_no, out_trade_no
-            )
-        return released
 
     async def application_of(self, order: PaymentOrder) -> Application | None:
         if not order.reference.startswith(REFERENCE_PREFIX):
@@ -147,7 +134,7 @@ class ApplicationFeeFulfiller:
     async def closed(self, order: PaymentOrder) -> None:
         application = await fees.application_of(order)
         if application is not None:
-            await fees.release_if_over(application, order.out_trade_no)
+            await applications.release_if_over(application, order.out_trade_no)
 
     async def references(self, term: str) -> list[str]:
         """The order of an application by its number (办件编号)."""

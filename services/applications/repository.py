@@ -105,8 +105,13 @@ async def update_application(application_id: int, **changes: Any) -> None:
     await Application.filter(id=application_id).update(**changes)
 
 
-async def transition(application_id: int, from_state: str, to_state: str, **changes: Any) -> bool:
-    updated = await Application.filter(id=application_id, state=from_state).update(
+async def transition(
+    application_id: int, from_state: str, held_by: str | None, to_state: str, **changes: Any
+) -> bool:
+    """Moves the application only if it is still in `from_state`, held by the same payment
+    order (or none) as when it was read: a payment starting meanwhile stops a withdrawal."""
+    held = {"out_trade_no": held_by} if held_by else {"out_trade_no__isnull": True}
+    updated = await Application.filter(id=application_id, state=from_state, **held).update(
         state=to_state, **changes
     )
     return bool(updated)

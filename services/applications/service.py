@@ -34,6 +34,7 @@ from services.applications.errors import (
     FormNotFound,
     MaterialsMissing,
     MoveNotAllowed,
+    Paying,
     ReasonRequired,
 )
 from services.applications.models import (
@@ -62,6 +63,7 @@ from services.applications.storage import storage
 from services.applications.workflow import DEFAULT, PAY, REQUEST_PAYMENT, Actor, Move, Workflow
 from services.appointments.service import working_deadline
 from services.catalog.scope import department_covered
+from services.payable import order_over
 
 logger = logging.getLogger(__name__)
 
@@ -229,9 +231,36 @@ class ApplicationService:
         return await self.view_own(citizen_id, no)
 
     async def withdraw(self, citizen_id: int, no: str) -> ApplicationView:
+        """Before the decision, or while the fee is due and no payment is under way: an order
+        still payable holds the application (APPLICATION_PAYING), so money never arrives for a
+        withdrawn one."""
         application = await self.own(citizen_id, no)
+        if await self.release_dead_order(application):
+            raise Paying(data={"out_trade_no": application.out_trade_no})
         await self._move(application, "withdraw", Actor.RESIDENT, citizen_id, None, utcnow())
         return await self.view_own(citizen_id, no)
+
+    async def release_dead_order(self, application: Application) -> bool:
+        """Lets go of the unpaid order holding the application if it can no longer be paid;
+        whether an order still holds it."""
+        held = application.out_trade_no
+        if not held or application.paid_at is not None:
+            return False
+        if await self.release_if_over(application, held):
+            application.out_trade_no = None
+            return False
+        return True
+
+    async def release_if_over(self, application: Application, out_trade_no: str) -> bool:
+        """An unpaid application held by an order that can no longer be paid is free again."""
+        if not await order_over(out_trade_no):
+            return False
+        released = await repo.release_order(application.id, out_trade_no)
+        if released:
+            logger.info(
+                "application %s: order %s is over", application.application_no, out_trade_no
+            )
+        return released
 
     async def mine(self, citizen_id: int) -> ApplicationList:
         rows = await repo.applications_of(citizen_id)
@@ -430,7 +459,9 @@ class ApplicationService:
         resumed = await self._resumed_due(application, workflow, move, now)
         if resumed is not None:
             changes.setdefault("due_at", resumed)
-        if not await repo.transition(application.id, application.state, move.target, **changes):
+        if not await repo.transition(
+            application.id, application.state, application.out_trade_no, move.target, **changes
+        ):
             raise MoveNotAllowed(state=application.state, move=move.name)
         event_id = await repo.add_event(
             application.id,

@@ -3,7 +3,7 @@
 Each catalogue item may carry its own workflow (a JSON object of the same shape); the default
 below is the national pattern: submitted → accepted (受理) → in review (审核) → approved /
 rejected → completed (办结), with supplement requested (补正) back to the resident and
-withdrawal by the resident before a decision.
+withdrawal by the resident before a decision, or while the fee is due.
 
 A fee is charged where the workflow has the system move `request_payment`: when an application
 with a fee (fee_fen > 0) arrives in one of that move's source states, it moves on at once into
@@ -101,7 +101,14 @@ DEFAULT_WORKFLOW: dict[str, Any] = {
         "submit": {"from": ["draft"], "to": "submitted", "by": "resident"},
         "resubmit": {"from": ["supplement_requested"], "to": "submitted", "by": "resident"},
         "withdraw": {
-            "from": ["draft", "submitted", "accepted", "in_review", "supplement_requested"],
+            "from": [
+                "draft",
+                "submitted",
+                "accepted",
+                "in_review",
+                "supplement_requested",
+                "payment_due",
+            ],
             "to": "withdrawn",
             "by": "resident",
         },

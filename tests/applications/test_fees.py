@@ -26,7 +26,7 @@ from services.applications.models import Application, ApplicationEvent, Applicat
 from services.applications.workflow import DEFAULT_WORKFLOW
 from tests.applications.conftest import as_resident, as_staff, ok, resident
 from tests.applications.test_applications import BIRTH_ANSWERS, submitted
-from tests.as_resident import invoke_as_resident
+from tests.as_resident import invoke_as_resident, refused
 from tests.as_staff import invoke_as_staff
 from tests.bills.conftest import cashier, fulfil, invoke
 from tests.notify.helpers import make_resident
@@ -111,7 +111,7 @@ class TestApprovalAsksForTheFee:
         ]
         mine = await detail(app, citizen, view["application_no"])
         assert mine["fee"]["state"] == "due"
-        assert mine["moves"] == ["pay"]
+        assert sorted(mine["moves"]) == ["pay", "withdraw"]
         assert not mine["overdue"]
         # One message for the approval and the fee together: 待缴费, never 审核通过 alone.
         assert await statuses(citizen) == ["已提交", "已受理", "审核中", "待缴费"]
@@ -283,6 +283,26 @@ class TestOneOrderAtATime:
         assert second != first
         row = await Application.get(application_no=no)
         assert (row.state, row.out_trade_no) == ("paid", second)
+
+    @pytest.mark.asyncio
+    async def test_the_resident_may_withdraw_while_the_fee_is_due_but_not_while_paying(
+        self, app: FastAPI, client: httpx.AsyncClient, forms: None, cashier: SandboxProvider
+    ) -> None:
+        citizen = await resident()
+        no = (await approved(app, citizen))["application_no"]
+        assert "withdraw" in (await detail(app, citizen, no))["moves"]
+        first = (await pay(app, citizen, no))["payment"]["out_trade_no"]
+        paying = await as_resident(app, "withdraw", {"application_no": no}, citizen)
+        assert refused(paying) == "APPLICATION_PAYING"
+        assert paying.data == {"out_trade_no": first}
+        order = await PaymentOrder.get(out_trade_no=first)
+        await payments.expire_order(order)  # closed unpaid; the outbox has not told it yet
+        gone = ok(await as_resident(app, "withdraw", {"application_no": no}, citizen))
+        assert (gone["state"], gone["fee"]["out_trade_no"]) == ("withdrawn", None)
+        again = await as_resident(app, "pay", {"application_no": no}, citizen)
+        assert refused(again) == "APPLICATION_NOT_PAYABLE"
+        await fulfil()
+        assert (await Application.get(application_no=no)).state == "withdrawn"
 
     @pytest.mark.asyncio
     async def test_a_closed_order_not_yet_told_is_let_go_when_the_resident_pays(
