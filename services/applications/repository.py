@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from tortoise.expressions import F, Q
 
@@ -41,18 +41,26 @@ async def handling_department(item_code: str) -> int | None:
     return found.department_id if found else None
 
 
-async def fee_fen(item_code: str) -> int:
-    """The fee of the item where it is handled: the implementation's own, else the standard."""
+class Handling(NamedTuple):
+    """Where and on what terms an item is handled: the handling implementation's own fee and
+    promised days, else the standard item's."""
+
+    department_id: int | None
+    fee_fen: int
+    promised_days: int
+
+
+async def handling(item_code: str) -> Handling:
     found = await _handling(item_code)
-    if found is not None and found.fee_fen is not None:
-        return found.fee_fen
     item = await Item.get_or_none(code=item_code)
-    return item.fee_fen if item else 0
-
-
-async def promised_days(item_code: str) -> int:
-    item = await Item.get_or_none(code=item_code)
-    return item.promised_days if item else 20
+    standard_fee, standard_days = (item.fee_fen, item.promised_days) if item else (0, 20)
+    if found is None:
+        return Handling(None, standard_fee, standard_days)
+    return Handling(
+        found.department_id,
+        standard_fee if found.fee_fen is None else found.fee_fen,
+        found.promised_days or standard_days,
+    )
 
 
 async def insert_application(**values: Any) -> Application:

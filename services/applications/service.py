@@ -161,6 +161,7 @@ class ApplicationService:
         form = await self._form(item_code)
         now = utcnow()
         library = await repo.library_materials(citizen_id)
+        handling = await repo.handling(form.item_code)
         async with unit_of_work():
             application = await repo.insert_application(
                 application_no=new_application_no(now),
@@ -169,11 +170,11 @@ class ApplicationService:
                 form_id=form.id,
                 item_code=form.item_code,
                 item_name=form.title,
-                department_id=await repo.handling_department(form.item_code),
+                department_id=handling.department_id,
                 data_cipher=seal(await self._prefill(citizen_id, form)),
                 phone_last4=(phone or "")[-4:],
-                promised_days=await repo.promised_days(form.item_code),
-                fee_fen=await repo.fee_fen(form.item_code),
+                promised_days=handling.promised_days,
+                fee_fen=handling.fee_fen,
             )
             for need in form.materials:
                 entry = library.get(str(need["code"]))

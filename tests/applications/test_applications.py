@@ -17,6 +17,7 @@ from notify.models import Notification
 from services.applications.models import Application, LibraryMaterial
 from services.applications.service import applications, promised_date, utcnow
 from services.appointments.models import CalendarDay, DayKind
+from services.catalog.models import Implementation, Item
 from tests.applications.conftest import PDF, PNG, as_resident, as_staff, ok, resident
 
 BIRTH_ANSWERS = {
@@ -217,6 +218,25 @@ class TestPromisedDate:
         end_of_last = datetime.combine(last + timedelta(days=1), time(0), tzinfo=BEIJING)
         assert row.due_at == end_of_last
         assert not sent["overdue"]
+
+    @pytest.mark.asyncio
+    async def test_the_handling_departments_own_time_limit_and_fee_are_the_applications(
+        self, app: FastAPI, forms: None
+    ) -> None:
+        item = await Item.get(code="WS002")
+        handling = await Implementation.filter(item_id=item.id).order_by("id").first()
+        assert handling is not None
+        own_days = item.promised_days + 3
+        await Implementation.filter(id=handling.id).update(promised_days=own_days, fee_fen=500)
+        sent = await submitted(app, await resident(), "WS002", BIRTH_ANSWERS)
+        row = await Application.get(application_no=sent["application_no"])
+        assert (row.department_id, row.promised_days, row.fee_fen) == (
+            handling.department_id,
+            own_days,
+            500,
+        )
+        assert row.submitted_at is not None
+        assert row.due_at == await promised_date(row.submitted_at, own_days)
 
 
 class TestStaffScope:
