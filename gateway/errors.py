@@ -43,6 +43,19 @@ class GovError(Exception):
             return template
 
 
+def retry_later(code: Code, seconds: int, **params: Any) -> GovError:
+    """An error the client may send again in `seconds`: said by the Retry-After header and, for
+    the platforms that hide headers from a page (mini-program uploads), by `retry_after` in the
+    data too."""
+    return GovError(
+        code,
+        retry_after=seconds,
+        data={"retry_after": seconds},
+        headers={"Retry-After": str(seconds)},
+        **params,
+    )
+
+
 def pick_locale(accept_language: str | None, default: str = "zh-CN") -> str:
     """`en` or `zh-CN` from an Accept-Language header, honouring q-values."""
     if not accept_language:

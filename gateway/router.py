@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from config.logging import request_id_var
 from config.settings import Settings
 from gateway.codes import SPECS, Code
-from gateway.errors import GovError
+from gateway.errors import GovError, retry_later
 from gateway.http import JSONBytes, error_response, locale_of, ok
 from gateway.schemas import Channel, CitizenPrincipal, ServiceRequest, StaffPrincipal
 from gateway.service import Gateway
@@ -138,11 +138,7 @@ class InvocationMiddleware:
         request = Request(scope, receive)
         if self.in_flight >= self.max_in_flight:
             SHED.inc()
-            busy = GovError(
-                Code.SERVER_BUSY,
-                retry_after=self.retry_after,
-                headers={"Retry-After": str(self.retry_after)},
-            )
+            busy = retry_later(Code.SERVER_BUSY, self.retry_after)
             await error_response(request, busy)(scope, receive, send)
             return
         self.in_flight += 1

@@ -17,14 +17,14 @@ from typing import Any
 import orjson
 from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
-from tortoise.exceptions import IntegrityError
+from tortoise.exceptions import IntegrityError, OperationalError
 
 from config.database import before_commit
 from config.settings import get_settings
-from config.store import Store, WindowHit
+from config.store import LockNotAcquired, Store, WindowHit
 from gateway.audit import AuditSink, CarriedAudit, audit_row, carrying
 from gateway.codes import Code
-from gateway.errors import GovError
+from gateway.errors import GovError, retry_later
 from gateway.masking import mask_params
 from gateway.models import IdempotencyRecord
 from gateway.registry import Action, Registry
@@ -108,12 +108,22 @@ class Gateway:
                 result = await self._run(action, request)
         except GovError as error:
             result = error_result(error, request.locale)
-        except Exception:
-            logger.exception("action %s.%s failed", request.service, request.action)
-            result = error_result(GovError(Code.INTERNAL_ERROR), request.locale)
+        except Exception as exc:
+            result = error_result(self._unexpected(request, exc), request.locale)
         elapsed = time.perf_counter() - started
         await self._audit(request, action, result, elapsed, carried)
         return result
+
+    @staticmethod
+    def _unexpected(request: ServiceRequest, exc: Exception) -> GovError:
+        """SERVER_BUSY for a wait that ran out under load (a store lock, SQLite's write lock, a
+        PostgreSQL lock or deadlock): nothing was done, and the same request sent again in a
+        moment succeeds. Anything else is a fault of ours."""
+        if contended(exc):
+            logger.warning("action %s.%s: %s", request.service, request.action, exc)
+            return retry_later(Code.SERVER_BUSY, CONTENDED_RETRY_AFTER)
+        logger.exception("action %s.%s failed", request.service, request.action)
+        return GovError(Code.INTERNAL_ERROR)
 
     def _unknown(self, request: ServiceRequest) -> GovError:
         if not self.registry.has_service(request.service):
@@ -310,6 +320,18 @@ class Gateway:
         }
 
 
+CONTENDED_RETRY_AFTER = 1  # seconds
+# What the database says when a lock wait ran out (SQLite, PostgreSQL's lock_timeout) or it broke
+# a deadlock: the transaction was rolled back whole.
+_CONTENTION = ("database is locked", "deadlock detected", "due to lock timeout")
+
+
+def contended(exc: BaseException) -> bool:
+    if isinstance(exc, LockNotAcquired):
+        return True
+    return isinstance(exc, OperationalError) and any(text in str(exc) for text in _CONTENTION)
+
+
 async def enforce_rate_limits(
     store: Store, hits: list[WindowHit], code: Code = Code.RATE_LIMITED
 ) -> None:
@@ -319,7 +341,7 @@ async def enforce_rate_limits(
     refused = [w for w in await store.hit_windows(hits) if not w.allowed]
     if refused:
         retry_after = max(w.retry_after for w in refused)
-        raise GovError(code, retry_after=retry_after, headers={"Retry-After": str(retry_after)})
+        raise retry_later(code, retry_after)
 
 
 def error_result(error: GovError, locale: str) -> ServiceResult:

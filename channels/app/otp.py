@@ -23,7 +23,7 @@ from channels.identity.phones import normalize_phone
 from config.runtime import runtime
 from config.store import Store
 from gateway.codes import Code
-from gateway.errors import GovError
+from gateway.errors import GovError, retry_later
 from notify.service import send_sms
 
 CODE_LIFETIME = 300
@@ -98,12 +98,7 @@ class OtpService:
             last = await self.store.get(keys.sent)
             wait = 0 if last is None else math.ceil(float(last) + RESEND_INTERVAL - now)
             if wait > 0:
-                raise GovError(
-                    Code.OTP_TOO_FREQUENT,
-                    retry_after=wait,
-                    data={"retry_after": wait},
-                    headers={"Retry-After": str(wait)},
-                )
+                raise retry_later(Code.OTP_TOO_FREQUENT, wait)
             await self.store.set(keys.sent, str(now), ttl=RESEND_INTERVAL)
         if await self.store.incr(keys.day, ttl=2 * 86400) > DAILY_LIMIT:
             raise GovError(Code.OTP_DAILY_LIMIT)

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel, Field
 
 from config.database import unit_of_work
-from config.runtime import Runtime
+from config.runtime import Runtime, runtime
 from gateway.audit import AuditSink
 from gateway.codes import Code
 from gateway.errors import GovError
@@ -125,6 +125,14 @@ def build_demo_service(calls: Calls) -> Service:
             calls.held.set()
         await calls.release.wait()
         return Echo(text="held")
+
+    @demo.action()
+    async def contend(request: ServiceRequest, params: Empty) -> Echo:
+        """Waits for a store lock someone holds (itself) until the wait runs out."""
+        store = runtime().store
+        async with store.lock("demo:contended", ttl=5.0, wait=1.0):
+            async with store.lock("demo:contended", ttl=5.0, wait=0.05):
+                return Echo(text="never")
 
     @demo.action()
     async def boom(request: ServiceRequest, params: Empty) -> Echo:

@@ -47,7 +47,7 @@ class TestShedding:
             assert response.headers["retry-after"] == "1"
             body = response.json()
             assert body["code"] == "SERVER_BUSY"
-            assert body["data"] is None
+            assert body["data"] == {"retry_after": 1}
             assert body["request_id"] == response.headers["x-request-id"]
             assert "1" in body["message"]
         calls.release.set()

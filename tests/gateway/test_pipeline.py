@@ -157,6 +157,7 @@ class TestRateLimits:
         retry_after = int(refused.headers["retry-after"])
         assert 1 <= retry_after <= 60
         assert str(retry_after) in str(body["message"])
+        assert body["data"] == {"retry_after": retry_after}  # for pages that see no headers
 
     @pytest.mark.asyncio
     async def test_per_resident_across_addresses(self, demo_gateway: Gateway) -> None:
@@ -255,6 +256,16 @@ class TestInternalErrors:
         assert "hunter2" not in response.text
         assert "Traceback" not in response.text
         assert body["data"] is None
+
+
+    @pytest.mark.asyncio
+    async def test_a_lock_wait_that_ran_out_is_busy_not_a_fault(
+        self, demo: httpx.AsyncClient
+    ) -> None:
+        response = await demo.post(f"{URL}/contend")
+        body = assert_envelope(response, 503, "SERVER_BUSY")
+        assert response.headers["retry-after"] == "1"
+        assert body["data"] == {"retry_after": 1}
 
 
 class TestLanguages:
