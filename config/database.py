@@ -19,7 +19,7 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from config import jobs, sqlite
+from config import jobs, postgres, sqlite
 from config.settings import Settings
 
 # label -> package holding `models.py` and `migrations/`; cross-app foreign keys use "label.Model".
@@ -53,13 +53,16 @@ def database_url(settings: Settings) -> str:
     return url
 
 
-def connection_config(settings: Settings) -> str | dict[str, Any]:
-    """The default connection: PostgreSQL by URL, SQLite through `config.sqlite`'s engine."""
+def connection_config(settings: Settings) -> dict[str, Any]:
+    """The default connection, through GovHub's own engines: `config.sqlite` (transactions
+    take the write lock first) and `config.postgres` (no session reset between uses)."""
     url = database_url(settings)
-    if not url.startswith("sqlite://"):
-        return url
     expanded: dict[str, Any] = expand_db_url(url)
-    return {**expanded, "engine": sqlite.ENGINE}
+    if url.startswith("sqlite://"):
+        return {**expanded, "engine": sqlite.ENGINE}
+    if expanded["engine"] == "tortoise.backends.asyncpg":
+        return {**expanded, "engine": postgres.ENGINE}
+    return expanded
 
 
 def tortoise_config(settings: Settings) -> dict[str, Any]:
