@@ -8,8 +8,7 @@ from datetime import UTC, datetime
 from channels.identity.crypto import personal_data
 from services import apikeys
 from services.demands import keys
-from services.demands.models import Department, DepartmentKey, KeyMode
-from services.demands.service import WEBHOOK_SECRET
+from services.demands.models import WEBHOOK_SECRET, Department, DepartmentKey, KeyMode
 
 
 async def add_department(code: str, name: str, webhook_url: str | None) -> tuple[Department, str]:

@@ -8,6 +8,10 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from channels.identity.sealed import SEALED_TABLES, SealedColumn
+
+WEBHOOK_SECRET = "demands.webhook_secret"  # the purpose the webhook secrets are sealed for
+
 
 class KeyMode(StrEnum):
     TEST = "test"  # reaches only the sandbox provider: never moves real money
@@ -39,6 +43,9 @@ class Department(Model):
 
     class Meta:
         table = "demands_department"
+
+
+SEALED_TABLES[Department] = (SealedColumn("webhook_secret", WEBHOOK_SECRET),)
 
 
 class DepartmentKey(Model):

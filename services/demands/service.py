@@ -56,6 +56,7 @@ from services.demands.errors import (
     TestModeOnly,
 )
 from services.demands.models import (
+    WEBHOOK_SECRET,
     DeliveryState,
     DemandState,
     Department,
@@ -78,7 +79,6 @@ logger = logging.getLogger(__name__)
 
 REFERENCE_PREFIX = "demand:"
 PHONE, ID_NUMBER = "phone", "id_number"  # the identity module's blind-index purposes
-WEBHOOK_SECRET = "demands.webhook_secret"
 
 
 def utcnow() -> datetime:

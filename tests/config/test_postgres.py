@@ -18,6 +18,12 @@ class Failed(Exception):
     pass
 
 
+async def failing_transaction() -> None:
+    async with in_transaction() as connection:
+        await connection.execute_query("SELECT 1")
+        raise Failed
+
+
 class TestPooledConnections:
     @pytest.mark.asyncio
     async def test_the_engine_is_ours_and_releases_without_a_reset_query(
@@ -33,9 +39,7 @@ class TestPooledConnections:
         self, app: FastAPI, db: None
     ) -> None:
         with pytest.raises(Failed):
-            async with in_transaction() as connection:
-                await connection.execute_query("SELECT 1")
-                raise Failed
+            await failing_transaction()
         stuck = await connections.get("default").execute_query_dict(
             "SELECT count(*) AS n FROM pg_stat_activity"
             " WHERE datname = current_database() AND state LIKE 'idle in transaction%'"

@@ -28,6 +28,7 @@ from channels.identity.sealed import SEALED_TABLES
 from services.applications.models import Application, LibraryField
 from services.consultations import sealing
 from services.consultations.models import Case, CaseEvent
+from services.demands.models import Department
 from tests.conftest import BACKEND, PG_URL, RUN_ID
 from tests.consultations.conftest import HOUSING, as_resident, as_staff, ok, resident
 
@@ -79,8 +80,8 @@ class TestSealedAtRest:
 
 
 class TestKeyRotation:
-    def test_every_sealed_table_of_cases_and_applications_is_walked(self) -> None:
-        for model in (Case, CaseEvent, Application, LibraryField):
+    def test_every_sealed_table_of_cases_applications_and_webhooks_is_walked(self) -> None:
+        for model in (Case, CaseEvent, Application, LibraryField, Department):
             assert model in SEALED_TABLES
 
     @pytest.mark.asyncio

@@ -257,7 +257,6 @@ class TestInternalErrors:
         assert "Traceback" not in response.text
         assert body["data"] is None
 
-
     @pytest.mark.asyncio
     async def test_a_lock_wait_that_ran_out_is_busy_not_a_fault(
         self, demo: httpx.AsyncClient
