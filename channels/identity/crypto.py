@@ -178,3 +178,20 @@ def configured_hash_keys() -> list[Key]:
 def personal_data() -> PersonalData:
     """The process-wide keys, from the settings."""
     return PersonalData(DataCipher(configured_data_keys()), BlindIndex(configured_hash_keys()))
+
+
+def seal_text(text: str, purpose: str) -> str:
+    """Text sealed with the current data key, for a column of `purpose`."""
+    return personal_data().cipher.encrypt(text, purpose)
+
+
+def open_text(ciphertext: str, purpose: str) -> str:
+    return personal_data().open(ciphertext, purpose)
+
+
+def seal_optional(text: str | None, purpose: str) -> str | None:
+    return None if text is None else seal_text(text, purpose)
+
+
+def open_optional(ciphertext: str | None, purpose: str) -> str | None:
+    return None if ciphertext is None else open_text(ciphertext, purpose)

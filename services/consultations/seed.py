@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from channels.app.service import APP_ID
+from channels.identity.crypto import open_text
 from channels.identity.service import identity
 from gateway.schemas import Channel, StaffPrincipal, StaffScope
 from services.consultations import repository as repo
@@ -91,7 +92,7 @@ async def seed_consultations(say: Callable[[str], object] = print) -> int:
     citizen_id = await demo_resident()
     created = 0
     titles = {
-        sealing.unseal(cipher, sealing.TITLE) for cipher in await repo.title_ciphers_of(citizen_id)
+        open_text(cipher, sealing.TITLE) for cipher in await repo.title_ciphers_of(citizen_id)
     }
     for demo in DEMO_CASES:
         if demo.case.title in titles:

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import TypeVar
 
+from channels.identity.crypto import open_optional, open_text, seal_optional, seal_text
 from channels.identity.service import identity
 from config.database import unit_of_work
 from gateway.paging import Page, PageParams, cursor_id, cursor_key, decode_cursor, key_of, page_of
@@ -150,8 +151,8 @@ class ConsultationService:
                 kind=params.kind,
                 department_id=department_id,
                 item_code=params.item,
-                title_cipher=sealing.seal(params.title, sealing.TITLE),
-                text_cipher=sealing.seal(params.text, sealing.TEXT),
+                title_cipher=seal_text(params.title, sealing.TITLE),
+                text_cipher=seal_text(params.text, sealing.TEXT),
                 contact=params.contact,
                 due_at=await deadline(now, params.kind),
             )
@@ -301,7 +302,7 @@ class ConsultationService:
                 staff.staff_id,
                 params.text,
                 now,
-                answer_cipher=sealing.seal(params.text, sealing.ANSWER),
+                answer_cipher=seal_text(params.text, sealing.ANSWER),
                 answered_at=now,
             )
             if public is not None:
@@ -419,7 +420,7 @@ class ConsultationService:
                 move.actor.value,
                 actor_id,
                 department_id,
-                sealing.seal_optional(text, sealing.EVENT_TEXT),
+                seal_optional(text, sealing.EVENT_TEXT),
                 now,
             )
             if name in ("answer", "transfer"):
@@ -467,7 +468,7 @@ class ConsultationService:
             case_no=case.case_no,
             kind=case.kind,
             state=case.state,
-            title=sealing.unseal(case.title_cipher, sealing.TITLE),
+            title=open_text(case.title_cipher, sealing.TITLE),
             department=departments[case.department_id].code,
             department_name=departments[case.department_id].name,
             item_code=case.item_code,
@@ -492,9 +493,9 @@ class ConsultationService:
             extra["callback_phone"] = phone
         return read(
             **self._summary(fresh, departments, now).model_dump(),
-            text=sealing.unseal(fresh.text_cipher, sealing.TEXT),
+            text=open_text(fresh.text_cipher, sealing.TEXT),
             contact=fresh.contact,
-            answer=sealing.unseal_optional(fresh.answer_cipher, sealing.ANSWER),
+            answer=open_optional(fresh.answer_cipher, sealing.ANSWER),
             answered_at=fresh.answered_at,
             reopened=fresh.reopened_at is not None,
             reopen_until=reopen_until(fresh),
@@ -519,7 +520,7 @@ def _timeline(
                 actor_type=event.actor_type,
                 department=department.code,
                 department_name=department.name,
-                text=sealing.unseal_optional(event.text_cipher, sealing.EVENT_TEXT),
+                text=open_optional(event.text_cipher, sealing.EVENT_TEXT),
                 at=event.at,
             )
         )

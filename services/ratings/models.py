@@ -1,7 +1,8 @@
 """Ratings, the rectification case of each 差评, and departments' appeals.
 
 A rating copies what the statistics need of its matter (item, department, hall, when it was
-handled), so they never reach into the capability that handled it.
+handled), so they never reach into the capability that handled it. The resident's own words
+(the comment, what they said when called back) are sealed with the data key.
 """
 
 from __future__ import annotations
@@ -10,6 +11,11 @@ from enum import StrEnum
 
 from tortoise import fields
 from tortoise.models import Model
+
+from channels.identity.sealed import SEALED_TABLES, SealedColumn
+
+COMMENT = "ratings.comment"  # the purposes the resident's words are sealed for
+RESIDENT_SAID = "ratings.resident_said"
 
 
 class CaseState(StrEnum):
@@ -42,7 +48,7 @@ class Rating(Model):
     channel = fields.CharField(max_length=16)
     level = fields.SmallIntField()  # 5 非常满意 to 1 非常不满意
     reasons: fields.Field[list[str]] = fields.JSONField()
-    comment = fields.CharField(max_length=500, null=True)
+    comment_cipher = fields.TextField(null=True)  # sealed, up to 500 characters in clear
     item_code = fields.CharField(max_length=32)
     item_name = fields.CharField(max_length=64)
     department_id = fields.IntField(null=True)
@@ -76,7 +82,7 @@ class RectificationCase(Model):
     callback_at = fields.DatetimeField(null=True)
     callback_staff_id = fields.BigIntField(null=True)
     callback_staff = fields.CharField(max_length=64, null=True)
-    resident_said = fields.CharField(max_length=500, null=True)
+    resident_said_cipher = fields.TextField(null=True)  # sealed, up to 500 characters
     resident_satisfied = fields.BooleanField(null=True)
     outcome = fields.CharEnumField(CaseOutcome, max_length=16, null=True)
     outcome_note = fields.CharField(max_length=500, null=True)
@@ -109,3 +115,7 @@ class RatingAppeal(Model):
     class Meta:
         table = "ratings_appeal"
         indexes = (("state", "id"),)
+
+
+SEALED_TABLES[Rating] = (SealedColumn("comment_cipher", COMMENT),)
+SEALED_TABLES[RectificationCase] = (SealedColumn("resident_said_cipher", RESIDENT_SAID),)

@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from channels.identity.crypto import seal_text
 from config.database import unit_of_work
 from services.catalog.models import Implementation
 from services.ratings import repository as repo
 from services.ratings.grades import CASE_LEVELS
 from services.ratings.matters import MatterKind
-from services.ratings.models import CaseOutcome, CaseState
+from services.ratings.models import RESIDENT_SAID, CaseOutcome, CaseState
 from services.ratings.service import month_of, ratings
 
 DEMO_CITIZEN = 0
@@ -90,7 +91,7 @@ async def _rating(
                 (CaseState.OPEN,),
                 state=CaseState.CLOSED,
                 callback_at=at + timedelta(days=1),
-                resident_said="已电话回访，情况属实",
+                resident_said_cipher=seal_text("已电话回访，情况属实", RESIDENT_SAID),
                 outcome=CaseOutcome.RECTIFIED,
                 outcome_note="已加强窗口人员培训",
                 closed_at=at + timedelta(days=2),

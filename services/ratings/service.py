@@ -17,6 +17,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
+from channels.identity.crypto import open_optional, seal_optional, seal_text
 from channels.identity.service import phone_of_citizen
 from config.database import unit_of_work
 from gateway.paging import BEIJING, Page, PageParams, cursor_id, decode_cursor, page_of
@@ -50,6 +51,8 @@ from services.ratings.grades import (
 )
 from services.ratings.matters import SOURCES, Matter, MatterKind, MatterSource
 from services.ratings.models import (
+    COMMENT,
+    RESIDENT_SAID,
     AppealState,
     CaseOutcome,
     CaseState,
@@ -195,7 +198,7 @@ class RatingService:
                     channel=channel,
                     level=params.level,
                     reasons=reasons,
-                    comment=(params.comment or "").strip() or None,
+                    comment_cipher=seal_optional((params.comment or "").strip() or None, COMMENT),
                     item_code=matter.item_code,
                     item_name=matter.item_name,
                     department_id=matter.department_id,
@@ -278,7 +281,7 @@ class RatingService:
             grade=grade,
             grade_name=GRADE_NAMES[grade][0],
             reasons=reason_reads(rating.level, rating.reasons),
-            comment=rating.comment,
+            comment=open_optional(rating.comment_cipher, COMMENT),
             rated_at=rating.rated_at,
             case_state=case.state if case else None,
             case_outcome=case.outcome if case else None,
@@ -329,7 +332,7 @@ class RatingService:
             "callback_at": called_at,
             "callback_staff_id": staff.staff_id,
             "callback_staff": staff.username[:64],
-            "resident_said": params.resident_said.strip(),
+            "resident_said_cipher": seal_text(params.resident_said.strip(), RESIDENT_SAID),
             "resident_satisfied": params.resident_satisfied,
         }
         async with unit_of_work():
@@ -409,7 +412,7 @@ class RatingService:
             grade=read.grade,
             grade_name=read.grade_name,
             reasons=read.reasons,
-            comment=rating.comment,
+            comment=open_optional(rating.comment_cipher, COMMENT),
             rated_at=rating.rated_at,
             state=case.state,
             opened_at=case.opened_at,
@@ -420,7 +423,7 @@ class RatingService:
             else CallbackRead(
                 called_at=case.callback_at,
                 staff=case.callback_staff,
-                resident_said=case.resident_said,
+                resident_said=open_optional(case.resident_said_cipher, RESIDENT_SAID),
                 resident_satisfied=case.resident_satisfied,
             ),
             outcome=case.outcome,
@@ -510,7 +513,7 @@ class RatingService:
             level=rating.level,
             grade=grade_of(rating.level),
             reasons=reason_reads(rating.level, rating.reasons),
-            comment=rating.comment,
+            comment=open_optional(rating.comment_cipher, COMMENT),
             rated_at=rating.rated_at,
             reason=appeal.reason,
             state=appeal.state,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
+from channels.identity.crypto import open_text
 from payments.api import orders_changed
 from payments.states import OrderState
 from services.applications import repository as application_rows
@@ -16,7 +17,7 @@ from services.appointments.models import AppointmentStatus
 from services.appointments.service import appointment_reads
 from services.consultations import repository as case_rows
 from services.consultations.models import CaseKind, CaseState
-from services.consultations.sealing import TITLE, unseal
+from services.consultations.sealing import TITLE
 from services.timeline.schemas import EntryKind, TimelineEntry
 
 Source = Callable[[int, datetime | None, int], Awaitable[list[TimelineEntry]]]
@@ -123,7 +124,7 @@ async def consultation_entries(
         entry(
             EntryKind.CONSULTATION,
             reference=row.case_no,
-            title=f"{CASE_KINDS[CaseKind(row.kind)]}：{unseal(row.title_cipher, TITLE)}",
+            title=f"{CASE_KINDS[CaseKind(row.kind)]}：{open_text(row.title_cipher, TITLE)}",
             state=str(row.state),
             state_name=CASE_STATES[CaseState(row.state)],
             at=row.created_at,

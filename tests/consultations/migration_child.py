@@ -12,11 +12,13 @@ import asyncpg
 from tortoise import Tortoise, connections
 from tortoise.migrations.api.migrate import migrate
 
+from channels.identity.crypto import open_optional, open_text
 from config.database import ensure_sqlite_folder, tortoise_config
 from config.settings import Settings
 from services.consultations import sealing
 
 BEFORE = "consultations.0002_answered_sweep_index"
+RATINGS_BEFORE = "ratings.0001_initial"
 AT = "'2026-12-01 02:00:00+00:00'"
 
 
@@ -47,6 +49,7 @@ async def main(url: str, words: list[str]) -> dict[str, Any]:
     config = tortoise_config(settings)
     await migrate(config=config)
     await migrate(config=config, app_labels=["consultations"], target=BEFORE)
+    await migrate(config=config, app_labels=["ratings"], target=RATINGS_BEFORE)
     client = connections.get("default")
     await client.execute_script(
         "INSERT INTO consultations_case (id, case_no, citizen_id, channel, kind, state,"
@@ -59,6 +62,13 @@ async def main(url: str, words: list[str]) -> dict[str, Any]:
         f" '{answer}', {AT});"
         "INSERT INTO consultations_faq (id, case_id, department_id, question, answer,"
         f" published_at) VALUES (1, 1, 3, '公积金问答', '按规定提取', {AT});"
+        "INSERT INTO ratings_rating (id, rating_no, kind, reference, citizen_id, channel, level,"
+        " reasons, comment, item_code, item_name, handled_at, rated_at, month, excluded)"
+        f" VALUES (1, 'PJ1', 'application', 'SQ1', 7, 'app', 1, '[]', '{text}', 'WS002', '出生',"
+        f" {AT}, {AT}, '2026-12', false);"
+        "INSERT INTO ratings_case (id, rating_id, item_code, month, state, opened_at, due_on,"
+        f" resident_said) VALUES (1, 1, 'WS002', '2026-12', 'called_back', {AT}, '2026-12-20',"
+        f" '{answer}');"
     )
     await migrate(config=config)
     (case,) = await rows("SELECT title_cipher, text_cipher, answer_cipher FROM consultations_case")
@@ -66,13 +76,19 @@ async def main(url: str, words: list[str]) -> dict[str, Any]:
     report: dict[str, Any] = {
         "sealed": not {title, text, answer} & set(case.values()),
         "opens": [
-            sealing.unseal(case["title_cipher"], sealing.TITLE),
-            sealing.unseal(case["text_cipher"], sealing.TEXT),
-            sealing.unseal(case["answer_cipher"], sealing.ANSWER),
+            open_text(case["title_cipher"], sealing.TITLE),
+            open_text(case["text_cipher"], sealing.TEXT),
+            open_text(case["answer_cipher"], sealing.ANSWER),
         ],
-        "events": [sealing.unseal_optional(e["text_cipher"], sealing.EVENT_TEXT) for e in events],
+        "events": [open_optional(e["text_cipher"], sealing.EVENT_TEXT) for e in events],
         "faq": len(await rows("SELECT id FROM consultations_faq")),
     }
+    (rating,) = await rows("SELECT comment_cipher FROM ratings_rating")
+    (rectification,) = await rows("SELECT resident_said_cipher FROM ratings_case")
+    report["ratings"] = [
+        open_text(rating["comment_cipher"], "ratings.comment"),
+        open_text(rectification["resident_said_cipher"], "ratings.resident_said"),
+    ]
     await migrate(config=config, app_labels=["consultations"], target=BEFORE)
     (clear,) = await rows("SELECT title, text, answer FROM consultations_case")
     report["backwards"] = [clear["title"], clear["text"], clear["answer"]]

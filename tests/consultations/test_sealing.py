@@ -1,6 +1,6 @@
 """The resident's words in a case are sealed at rest: the database holds no title, question,
-answer or reason in clear; the keys rotate over them; and cases written before sealing are
-sealed in place by the migration, their timeline kept."""
+answer or reason in clear; the keys rotate over them; and cases and ratings written before
+sealing are sealed in place by the migrations, their timeline kept."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from channels.identity.crypto import (
     PersonalData,
     configured_data_keys,
     configured_hash_keys,
+    open_text,
 )
 from channels.identity.keys import rotate_keys
 from channels.identity.sealed import SEALED_TABLES
@@ -29,6 +30,7 @@ from services.applications.models import Application, LibraryField
 from services.consultations import sealing
 from services.consultations.models import Case, CaseEvent
 from services.demands.models import Department
+from services.ratings.models import Rating, RectificationCase
 from tests.conftest import BACKEND, PG_URL, RUN_ID
 from tests.consultations.conftest import HOUSING, as_resident, as_staff, ok, resident
 
@@ -76,12 +78,20 @@ class TestSealedAtRest:
         await answered_and_reopened(app)
         case = await Case.get()
         with pytest.raises(Exception, match="open|decrypt|authent"):
-            sealing.unseal(case.text_cipher, sealing.TITLE)
+            open_text(case.text_cipher, sealing.TITLE)
 
 
 class TestKeyRotation:
     def test_every_sealed_table_of_cases_applications_and_webhooks_is_walked(self) -> None:
-        for model in (Case, CaseEvent, Application, LibraryField, Department):
+        for model in (
+            Case,
+            CaseEvent,
+            Application,
+            LibraryField,
+            Department,
+            Rating,
+            RectificationCase,
+        ):
             assert model in SEALED_TABLES
 
     @pytest.mark.asyncio
@@ -116,7 +126,7 @@ def _child_database() -> str:
 
 
 class TestMigration:
-    def test_cases_written_before_sealing_are_sealed_in_place_and_open_again_backwards(
+    def test_cases_and_ratings_written_before_sealing_are_sealed_in_place(
         self, tmp_path: Path
     ) -> None:
         url = _child_database() or f"sqlite://{tmp_path}/before.sqlite3"
@@ -134,5 +144,6 @@ class TestMigration:
             "opens": [TITLE, TEXT, ANSWER],
             "events": [None, ANSWER],
             "faq": 1,
+            "ratings": [TEXT, ANSWER],
             "backwards": [TITLE, TEXT, ANSWER],
         }

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import orjson
 import pytest
 from fastapi import FastAPI
+from tortoise import connections
 
 from notify.models import Notification
 from services.applications.models import Application
@@ -180,6 +181,14 @@ class TestRectification:
         assert called["state"] == "called_back"
         assert called["callback"]["staff"] == staff.username
         assert called["callback"]["resident_said"] == "希望减少跑动"
+        stored = orjson.dumps(
+            await connections.get("default").execute_query_dict(
+                "SELECT * FROM ratings_rating, ratings_case"
+            ),
+            default=str,
+        ).decode()
+        assert "跑了三次" not in stored  # sealed at rest
+        assert "希望减少跑动" not in stored
 
         closed = ok(await call(app, "close", close, staff))
         assert (closed["state"], closed["outcome"], closed["on_time"]) == (
