@@ -65,6 +65,14 @@ def serve(
             err=True,
         )
         raise typer.Exit(2)
+    if workers > 1 and settings.database_url.startswith("sqlite"):
+        typer.secho(
+            f"{workers} processes share one SQLite file: their writes take turns on its lock, "
+            "which SQLite waits for by polling, so answers slow down under load. Use "
+            "PostgreSQL (GOVHUB_DATABASE_URL) to serve with several workers.",
+            fg="yellow",
+            err=True,
+        )
     host, port = host or settings.host, port or settings.port
     typer.echo(f"GovHub serving on http://{host}:{port} (docs at /docs)")
     uvicorn.run(

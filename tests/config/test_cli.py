@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +26,9 @@ def govhub(*args: str, database: Path, **extra_env: str) -> subprocess.Completed
         timeout=120,
         check=False,
     )
+
+
+UNREACHABLE = "redis://127.0.0.1:1/0"
 
 
 @pytest.fixture
@@ -74,6 +78,26 @@ class TestEmbeddedIsOneProcess:
         result = govhub("serve", "--workers", "2", database=database)
         assert result.returncode == 2
         assert "GOVHUB_REDIS_URL" in result.stderr
+
+    def test_serve_warns_that_several_workers_on_sqlite_take_turns(self, database: Path) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GOVHUB_")}
+        env.update(GOVHUB_DATABASE_URL=f"sqlite://{database}", GOVHUB_REDIS_URL=UNREACHABLE)
+        serving = subprocess.Popen(
+            [sys.executable, "-m", "gateway.cli", "serve", "--workers", "2", "--port", "0"],
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+            env=env,
+            start_new_session=True,  # its workers too are stopped with it
+        )
+        try:
+            assert serving.stderr is not None
+            first = serving.stderr.readline()
+        finally:
+            os.killpg(serving.pid, signal.SIGKILL)
+            serving.wait(30)
+        assert "SQLite" in first
+        assert "PostgreSQL" in first
 
     def test_scheduler_needs_redis(self, database: Path) -> None:
         result = govhub("scheduler", database=database)
