@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import AsyncIterator, Iterator
+from graphlib import TopologicalSorter
 from pathlib import Path
 
 BACKEND = os.environ.get("GOVHUB_TEST_BACKEND", "embedded")
@@ -42,6 +43,7 @@ import pytest_asyncio  # noqa: E402
 from asgi_lifespan import LifespanManager  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 from tortoise import Tortoise, connections  # noqa: E402
+from tortoise.backends.base.client import BaseDBAsyncClient  # noqa: E402
 
 from config import database  # noqa: E402
 from config.runtime import Runtime, runtime  # noqa: E402
@@ -141,17 +143,40 @@ async def rt(app: FastAPI) -> Runtime:
     return runtime()
 
 
-async def truncate_all() -> None:
+_cleanup_script: str | None = None
+
+
+async def _delete_in_key_order(connection: BaseDBAsyncClient, tables: list[str]) -> str:
+    """`DELETE FROM` each table, children before the tables they reference: on PostgreSQL far
+    cheaper per test than TRUNCATE, which makes new files for every table. Ids go on counting,
+    as they do on SQLite."""
+    rows = await connection.execute_query_dict(
+        "SELECT child.relname AS child, parent.relname AS parent FROM pg_constraint c"
+        " JOIN pg_class child ON child.oid = c.conrelid"
+        " JOIN pg_class parent ON parent.oid = c.confrelid WHERE c.contype = 'f'"
+    )
+    referenced_by: dict[str, set[str]] = {table: set() for table in tables}
+    for row in rows:
+        if row["child"] != row["parent"] and row["parent"] in referenced_by:
+            referenced_by[row["parent"]].add(row["child"])
+            referenced_by.setdefault(row["child"], set())
+    order = TopologicalSorter(referenced_by).static_order()
+    return "".join(f'DELETE FROM "{table}";' for table in order)
+
+
+async def empty_all_tables() -> None:
+    global _cleanup_script
     connection = connections.get("default")
-    tables = [
-        model._meta.db_table for models in Tortoise.apps.values() for model in models.values()
-    ]
-    if BACKEND == "services":
-        quoted = ", ".join(f'"{t}"' for t in tables)
-        await connection.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
-    else:
-        script = "PRAGMA foreign_keys=OFF;" + "".join(f'DELETE FROM "{t}";' for t in tables)
-        await connection.execute_script(script + "PRAGMA foreign_keys=ON;")
+    if _cleanup_script is None:
+        tables = [
+            model._meta.db_table for models in Tortoise.apps.values() for model in models.values()
+        ]
+        if BACKEND == "services":
+            _cleanup_script = await _delete_in_key_order(connection, tables)
+        else:
+            deletes = "".join(f'DELETE FROM "{t}";' for t in tables)
+            _cleanup_script = f"PRAGMA foreign_keys=OFF;{deletes}PRAGMA foreign_keys=ON;"
+    await connection.execute_script(_cleanup_script)
 
 
 async def clear_store(rt: Runtime) -> None:
@@ -169,7 +194,7 @@ async def clear_store(rt: Runtime) -> None:
 async def db(app: FastAPI, rt: Runtime) -> AsyncIterator[None]:
     """A clean database and store for one test."""
     await app.state.gateway.audit.flush()  # rows of the previous test must not leak into this one
-    await truncate_all()
+    await empty_all_tables()
     await clear_store(rt)
     yield
 
