@@ -29,17 +29,18 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-# The suite runs twice: on PostgreSQL + Redis, then on the embedded default (SQLite, no Redis).
+# The suite runs twice: on PostgreSQL + Redis, then on the embedded default (SQLite, no Redis),
+# each on two pytest-xdist workers.
 test: lint typecheck api-types-check console-test console resident-test resident test-services \
 	test-embedded
 
 test-services: install
 	@echo "==> tests on PostgreSQL + Redis"
-	GOVHUB_TEST_BACKEND=services $(BIN)/python -m pytest -q
+	GOVHUB_TEST_BACKEND=services $(BIN)/python -m pytest -q -n 2
 
 test-embedded: install
 	@echo "==> tests on the embedded default (SQLite, no Redis)"
-	GOVHUB_TEST_BACKEND=embedded $(BIN)/python -m pytest -q
+	GOVHUB_TEST_BACKEND=embedded $(BIN)/python -m pytest -q -n 2
 
 # Every performance target, each measured against its baseline in the same run. Pass
 # BENCH_ARGS='--postgres postgres://… --redis redis://…' to measure on the production backends.
