@@ -4,8 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck test-embedded test-services bench migrations clean \
-	api-types api-types-check
+.PHONY: run test suites install lint typecheck test-embedded test-services bench migrations \
+	clean api-types api-types-check
 
 $(STAMP): pyproject.toml
 	@echo "==> creating $(VENV) and installing GovHub with its development tools"
@@ -29,17 +29,22 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-# The suite runs twice: on PostgreSQL + Redis, then on the embedded default (SQLite, no Redis).
-test: lint typecheck api-types-check console-test console resident-test resident test-services \
-	test-embedded
+# The suite runs twice: on PostgreSQL + Redis, then on the embedded default (SQLite, no Redis),
+# each on two pytest-xdist workers. Under `make -j2` (as .ci/run runs it) the checks and the
+# client tests share the cores with the suites; the two suites run one after the other.
+test: suites lint typecheck api-types-check console-test resident-test
+
+suites: install console resident
+	@$(MAKE) --no-print-directory test-services
+	@$(MAKE) --no-print-directory test-embedded
 
 test-services: install
 	@echo "==> tests on PostgreSQL + Redis"
-	GOVHUB_TEST_BACKEND=services $(BIN)/python -m pytest -q
+	GOVHUB_TEST_BACKEND=services $(BIN)/python -m pytest -q -n 2
 
 test-embedded: install
 	@echo "==> tests on the embedded default (SQLite, no Redis)"
-	GOVHUB_TEST_BACKEND=embedded $(BIN)/python -m pytest -q
+	GOVHUB_TEST_BACKEND=embedded $(BIN)/python -m pytest -q -n 2
 
 # Every performance target, each measured against its baseline in the same run. Pass
 # BENCH_ARGS='--postgres postgres://… --redis redis://…' to measure on the production backends.

@@ -24,6 +24,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from gateway.clients import BuiltClient
+from tests.cli import copy_database
 from tests.conftest import BACKEND
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -196,12 +197,17 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@contextmanager
-def live_govhub(client: BuiltClient, build_command: str) -> Iterator[LiveGovHub]:
-    """A migrated, seeded GovHub serving `client` on a free port, for the length of the block."""
+def servable(client: BuiltClient, build_command: str) -> None:
+    """Skips (or fails under CI) before anything is started for a client that cannot be served."""
     embedded_only()
     if not client.built:
         unavailable(f"{client.prefix} is not built ({build_command})")
+
+
+@contextmanager
+def live_govhub(migrated: Path) -> Iterator[LiveGovHub]:
+    """A GovHub on a copy of the `migrated` database, seeded, on a free port, for the length of
+    the block."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="govhub-browser-") as folder:
@@ -218,9 +224,9 @@ def live_govhub(client: BuiltClient, build_command: str) -> Iterator[LiveGovHub]
             # from an address of its own (X-Forwarded-For), so per-address limits count apart
             GOVHUB_TRUSTED_PROXIES="127.0.0.1/32",
         )
+        copy_database(migrated, Path(folder) / "govhub.sqlite3")
         govhub = [sys.executable, "-m", "gateway.cli"]
-        for command in (["migrate"], ["seed"]):
-            subprocess.run([*govhub, *command], env=env, cwd=ROOT, check=True, capture_output=True)
+        subprocess.run([*govhub, "seed"], env=env, cwd=ROOT, check=True, capture_output=True)
         server = subprocess.Popen(
             [*govhub, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=ROOT
         )
@@ -261,8 +267,9 @@ def fixtures(client: BuiltClient, build_command: str) -> tuple[Any, Any]:
     it is open, and the asyncio tests of later modules need the thread without one."""
 
     @pytest.fixture(scope="session")
-    def govhub() -> Iterator[LiveGovHub]:
-        with live_govhub(client, build_command) as live:
+    def govhub(request: pytest.FixtureRequest) -> Iterator[LiveGovHub]:
+        servable(client, build_command)
+        with live_govhub(request.getfixturevalue("migrated_sqlite")) as live:
             yield live
 
     @pytest.fixture(scope="module")

@@ -8,17 +8,21 @@ and the in-process store, as `make run` uses.
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
 import shutil
 import tempfile
 from collections.abc import AsyncIterator, Iterator
+from graphlib import TopologicalSorter
 from pathlib import Path
 
 BACKEND = os.environ.get("GOVHUB_TEST_BACKEND", "embedded")
 PG_URL = os.environ.get("GOVHUB_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("GOVHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-# Each run gets its own database and Redis key prefix, so runs side by side never collide.
-RUN_ID = f"{os.getpid()}_{int(__import__('time').time())}"
+# Each run, and each pytest-xdist worker of a run, gets its own database and Redis key prefix,
+# so runs side by side never collide.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+RUN_ID = f"{os.getpid()}_{int(__import__('time').time())}_{WORKER}"
 RUN_DB_URL = PG_URL.rsplit("/", 1)[0] + f"/govhub_test_{RUN_ID}"
 REDIS_PREFIX = f"govhub-test-{RUN_ID}:"
 _tmp = tempfile.mkdtemp(prefix="govhub-test-")
@@ -42,6 +46,9 @@ import pytest_asyncio  # noqa: E402
 from asgi_lifespan import LifespanManager  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 from tortoise import Tortoise, connections  # noqa: E402
+from tortoise.backends.base.client import BaseDBAsyncClient  # noqa: E402
+from xdist.remote import Producer  # noqa: E402
+from xdist.scheduler import LoadFileScheduling  # noqa: E402
 
 from config import database  # noqa: E402
 from config.runtime import Runtime, runtime  # noqa: E402
@@ -68,15 +75,31 @@ def _services_reachable() -> str | None:
     return None
 
 
+_services_down: str | None = None
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
+    global _services_down
     if BACKEND != "services":
         return
     problem = _services_reachable()
     if problem is None:
         return
+    if WORKER != "main":  # a pytest-xdist worker that exits is only started again
+        _services_down = problem
+        return
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.exit(f"CI needs the real services and one is down: {problem}", returncode=1)
     pytest.exit(f"skipping the PostgreSQL + Redis run: {problem}", returncode=0)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Each test of a worker that found a service down fails under CI, as the run would."""
+    if _services_down is None:
+        return
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"CI needs the real services and one is down: {_services_down}")
+    pytest.skip(f"skipping the PostgreSQL + Redis run: {_services_down}")
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -90,6 +113,24 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         keys = list(client.scan_iter(f"{REDIS_PREFIX}*"))
         if keys:
             client.delete(*keys)
+
+
+class _ByFileOrBrowserFolder(LoadFileScheduling):  # type: ignore[misc]  # xdist is untyped
+    """`-n 2` hands each worker whole test files, and a browser folder whole: its live server and
+    browser start once in the worker that runs it, not once in each."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        path = nodeid.split("::", 1)[0]
+        folder = path.rsplit("/", 1)[0]
+        return folder if folder in BROWSER_FOLDERS else path
+
+
+BROWSER_FOLDERS = ("tests/resident", "tests/console")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> LoadFileScheduling:
+    return _ByFileOrBrowserFolder(config, log)
 
 
 def pytest_report_header() -> str:
@@ -141,17 +182,40 @@ async def rt(app: FastAPI) -> Runtime:
     return runtime()
 
 
-async def truncate_all() -> None:
+_cleanup_script: str | None = None
+
+
+async def _delete_in_key_order(connection: BaseDBAsyncClient, tables: list[str]) -> str:
+    """`DELETE FROM` each table, children before the tables they reference: on PostgreSQL far
+    cheaper per test than TRUNCATE, which makes new files for every table. Ids go on counting,
+    as they do on SQLite."""
+    rows = await connection.execute_query_dict(
+        "SELECT child.relname AS child, parent.relname AS parent FROM pg_constraint c"
+        " JOIN pg_class child ON child.oid = c.conrelid"
+        " JOIN pg_class parent ON parent.oid = c.confrelid WHERE c.contype = 'f'"
+    )
+    referenced_by: dict[str, set[str]] = {table: set() for table in tables}
+    for row in rows:
+        if row["child"] != row["parent"] and row["parent"] in referenced_by:
+            referenced_by[row["parent"]].add(row["child"])
+            referenced_by.setdefault(row["child"], set())
+    order = TopologicalSorter(referenced_by).static_order()
+    return "".join(f'DELETE FROM "{table}";' for table in order)
+
+
+async def empty_all_tables() -> None:
+    global _cleanup_script
     connection = connections.get("default")
-    tables = [
-        model._meta.db_table for models in Tortoise.apps.values() for model in models.values()
-    ]
-    if BACKEND == "services":
-        quoted = ", ".join(f'"{t}"' for t in tables)
-        await connection.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
-    else:
-        script = "PRAGMA foreign_keys=OFF;" + "".join(f'DELETE FROM "{t}";' for t in tables)
-        await connection.execute_script(script + "PRAGMA foreign_keys=ON;")
+    if _cleanup_script is None:
+        tables = [
+            model._meta.db_table for models in Tortoise.apps.values() for model in models.values()
+        ]
+        if BACKEND == "services":
+            _cleanup_script = await _delete_in_key_order(connection, tables)
+        else:
+            deletes = "".join(f'DELETE FROM "{t}";' for t in tables)
+            _cleanup_script = f"PRAGMA foreign_keys=OFF;{deletes}PRAGMA foreign_keys=ON;"
+    await connection.execute_script(_cleanup_script)
 
 
 async def clear_store(rt: Runtime) -> None:
@@ -169,7 +233,7 @@ async def clear_store(rt: Runtime) -> None:
 async def db(app: FastAPI, rt: Runtime) -> AsyncIterator[None]:
     """A clean database and store for one test."""
     await app.state.gateway.audit.flush()  # rows of the previous test must not leak into this one
-    await truncate_all()
+    await empty_all_tables()
     await clear_store(rt)
     yield
 
@@ -184,6 +248,25 @@ async def client(app: FastAPI, db: None) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite database `govhub migrate` built per run, for the tests that need a migrated
+    database of their own but are not about migrating: a copy takes milliseconds, migrating
+    seconds. The first pytest-xdist worker to need it builds it; the others wait for it."""
+    from tests.cli import migrated_database
+
+    shared = tmp_path_factory.getbasetemp()
+    if WORKER != "main":
+        shared = shared.parent  # the run's folder, above each worker's own
+    path = shared / "migrated" / "govhub.sqlite3"
+    path.parent.mkdir(exist_ok=True)
+    with (path.parent / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            migrated_database(path.with_suffix(".partial")).rename(path)
+    return path
 
 
 @pytest.fixture(scope="session")

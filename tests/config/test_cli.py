@@ -10,23 +10,7 @@ from pathlib import Path
 
 import pytest
 
-
-def govhub(*args: str, database: Path, **extra_env: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("GOVHUB_") and key != "PYTEST_CURRENT_TEST"
-    }
-    env.update(GOVHUB_DATABASE_URL=f"sqlite://{database}", **extra_env)
-    return subprocess.run(
-        [sys.executable, "-m", "gateway.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-
+from tests.cli import copy_database, govhub
 
 UNREACHABLE = "redis://127.0.0.1:1/0"
 
@@ -46,8 +30,8 @@ class TestMigrate:
         assert "applying" not in again.stdout
         assert "up to date" in again.stdout
 
-    def test_models_and_migrations_agree(self, database: Path) -> None:
-        assert govhub("migrate", database=database).returncode == 0
+    def test_models_and_migrations_agree(self, database: Path, migrated_sqlite: Path) -> None:
+        copy_database(migrated_sqlite, database)
         result = govhub("makemigrations", database=database)
         assert result.returncode == 0, result.stderr
         assert "No changes detected" in result.stdout, result.stdout

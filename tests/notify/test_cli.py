@@ -6,14 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.config.test_cli import govhub
+from tests.cli import copy_database, govhub
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Path:
-    path = tmp_path / "cli" / "govhub.sqlite3"
-    assert govhub("migrate", database=path).returncode == 0
-    return path
+def database(tmp_path: Path, migrated_sqlite: Path) -> Path:
+    return copy_database(migrated_sqlite, tmp_path / "cli" / "govhub.sqlite3")
 
 
 class TestNotifyCommands:
