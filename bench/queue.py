@@ -69,7 +69,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     add_load_arguments(parser, concurrency=64)
     parser.add_argument("--overload", type=int, default=256, help="connections of (c); 0 skips it")
-    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("GOVHUB_WORKERS", "1")),
+        help="uvicorn worker processes (default: GOVHUB_WORKERS, as `govhub serve`, else 1)",
+    )
     parser.add_argument("--profile", type=Path, help="py-spy flame graph of the server in (b)")
     args = parser.parse_args(argv)
     if args.workers > 1 and not args.redis:
