@@ -218,6 +218,13 @@ async def empty_all_tables() -> None:
     await connection.execute_script(_cleanup_script)
 
 
+def forget_cached_rows() -> None:
+    """Rows an earlier test left cached in the process must go: their ids may come again."""
+    from services.applications.service import applications
+
+    applications.forget_cached()
+
+
 async def clear_store(rt: Runtime) -> None:
     from config.store import MemoryStore, RedisStore
 
@@ -235,6 +242,7 @@ async def db(app: FastAPI, rt: Runtime) -> AsyncIterator[None]:
     await app.state.gateway.audit.flush()  # rows of the previous test must not leak into this one
     await empty_all_tables()
     await clear_store(rt)
+    forget_cached_rows()
     yield
 
 

@@ -21,6 +21,7 @@ from jsonschema.exceptions import SchemaError
 
 from channels.identity.crypto import personal_data
 from channels.identity.service import identity
+from config.cache import Expiring
 from config.database import unit_of_work
 from gateway.paging import BEIJING
 from gateway.schemas import Channel, StaffPrincipal
@@ -70,6 +71,9 @@ logger = logging.getLogger(__name__)
 PAYABLE = frozenset({FeeState.DUE, FeeState.PAYING})
 
 
+WORKFLOW_SECONDS = 300  # how long a form version's workflow is kept in the process
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -111,6 +115,13 @@ def schema_errors(schema: dict[str, Any], data: dict[str, Any]) -> list[str]:
 
 
 class ApplicationService:
+    def __init__(self) -> None:
+        self._workflows: Expiring[int, Workflow] = Expiring(WORKFLOW_SECONDS)
+
+    def forget_cached(self) -> None:
+        """Drops the cached workflows, so a form changed behind this process's back shows."""
+        self._workflows.clear()
+
     # ------------------------------------------------------------------ forms and library
 
     async def form(self, citizen_id: int, item_code: str) -> FormView:
@@ -537,7 +548,16 @@ class ApplicationService:
         )
 
     async def workflow(self, application: Application) -> Workflow:
-        return workflow_of(await repo.form_by_id(application.form_id))
+        """The workflow of the application's form version, kept for minutes: a version is never
+        changed (a new one is a new row), and every view of an application needs it."""
+        return await self._workflows.get(
+            application.form_id,
+            lambda: self._load_workflow(application.form_id),
+        )
+
+    @staticmethod
+    async def _load_workflow(form_id: int) -> Workflow:
+        return workflow_of(await repo.form_by_id(form_id))
 
     async def summary(self, application: Application) -> ApplicationSummary:
         workflow = await self.workflow(application)

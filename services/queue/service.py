@@ -18,6 +18,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from channels.identity.service import fast_lane_groups
+from config.cache import Expiring
 from config.database import unit_of_work
 from config.group_commit import GroupCommit
 from gateway.audit import Row as AuditRow
@@ -33,7 +34,6 @@ from services.appointments.service import AppointmentService, appointments
 from services.appointments.settings import appointment_settings
 from services.catalog.models import Hall
 from services.queue import live, numbering, repository
-from services.queue.cache import Expiring
 from services.queue.errors import (
     QueueClosed,
     QueueEmpty,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from services.queue.cache import Expiring
+from config.cache import Expiring
 
 
 @dataclass

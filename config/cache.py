@@ -1,5 +1,6 @@
-"""A small in-process cache with expiry, for rows read on every number taken (queues, halls,
-opening hours, the wait estimate's basis). Each process keeps its own; entries live seconds.
+"""A small in-process cache with expiry, for rows read on nearly every request: the queue's
+queues, halls, opening hours and wait basis for every number taken; an application's workflow
+for every view of it. Each process keeps its own; entries live seconds to minutes.
 
 Under load many requests find the same entry expired at the same moment. Only one of them
 loads it again: while it does, the others answer from the entry that just expired (seconds
