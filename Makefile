@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test suites install lint typecheck test-embedded test-services bench migrations \
+.PHONY: run test checks suites install lint typecheck test-embedded test-services bench migrations \
 	clean api-types api-types-check
 
 $(STAMP): pyproject.toml
@@ -30,9 +30,13 @@ typecheck: install
 	$(BIN)/mypy
 
 # The suite runs twice: on PostgreSQL + Redis, then on the embedded default (SQLite, no Redis),
-# each on two pytest-xdist workers. Under `make -j2` (as .ci/run runs it) the checks and the
-# client tests share the cores with the suites; the two suites run one after the other.
-test: suites lint typecheck api-types-check console-test resident-test
+# each on two pytest-xdist workers. `make test` runs two jobs at a time, so the checks and the
+# client tests share the cores with the suites; the two suites run one after the other. Each
+# job's output is printed whole when it ends.
+test:
+	@$(MAKE) --no-print-directory -j2 --output-sync=target checks
+
+checks: suites lint typecheck api-types-check console-test resident-test
 
 suites: install console resident
 	@$(MAKE) --no-print-directory test-services
