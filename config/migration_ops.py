@@ -40,12 +40,8 @@ async def rewrite_columns(model: Any, columns: Columns, change: Callable[[str, s
     """Every row's value of each column replaced by `change(value, purpose)`, a batch at a time
     by primary key (NULLs stay). `model` is the migration's historical model."""
     names = [column for column, _ in columns]
-    last = None
-    while True:
-        query = model.all() if last is None else model.filter(id__gt=last)
-        rows = await query.order_by("id").limit(BATCH).values("id", *names)
-        if not rows:
-            return
+    last = 0  # generated ids start at 1
+    while rows := await model.filter(id__gt=last).order_by("id").limit(BATCH).values("id", *names):
         for row in rows:
             written = {
                 column: change(row[column], purpose)

@@ -221,8 +221,10 @@ async def empty_all_tables() -> None:
 def forget_cached_rows() -> None:
     """Rows an earlier test left cached in the process must go: their ids may come again."""
     from services.applications.service import applications
+    from services.queue.service import queue
 
     applications.forget_cached()
+    queue.forget_cached()
 
 
 async def clear_store(rt: Runtime) -> None:

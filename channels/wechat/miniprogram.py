@@ -7,7 +7,7 @@ phone-number API and binds the verified phone to the resident.
 
 from __future__ import annotations
 
-from channels.identity.crypto import personal_data
+from channels.identity.crypto import seal_text
 from channels.identity.service import sign_in_channel_account
 from channels.identity.tokens import TokenPair
 from channels.wechat import repository
@@ -66,7 +66,7 @@ async def sign_in(code: str, phone_code: str | None = None) -> TokenPair:
     app = mini_program()
     session = await code_to_session(app, code)
     phone = None if phone_code is None else await phone_number(app, phone_code)
-    sealed = personal_data().cipher.encrypt(session["session_key"], SESSION_KEY_PURPOSE)
+    sealed = seal_text(session["session_key"], SESSION_KEY_PURPOSE)
     await repository.save_mini_program_session(
         app.app_id, session["openid"], session.get("unionid"), sealed
     )

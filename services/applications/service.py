@@ -19,7 +19,7 @@ import orjson
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from channels.identity.crypto import personal_data
+from channels.identity.crypto import open_text, seal_text
 from channels.identity.service import identity
 from config.cache import Expiring
 from config.database import unit_of_work
@@ -93,13 +93,13 @@ def workflow_of(form: ApplicationForm) -> Workflow:
 
 
 def seal(data: dict[str, Any]) -> str:
-    return personal_data().cipher.encrypt(orjson.dumps(data).decode(), DATA_PURPOSE)
+    return seal_text(orjson.dumps(data).decode(), DATA_PURPOSE)
 
 
 def unseal(text: str) -> dict[str, Any]:
     if not text:
         return {}
-    value: dict[str, Any] = orjson.loads(personal_data().open(text, DATA_PURPOSE))
+    value: dict[str, Any] = orjson.loads(open_text(text, DATA_PURPOSE))
     return value
 
 
@@ -159,7 +159,7 @@ class ApplicationService:
         assert isinstance(properties, dict)
         fields = await repo.library_fields(citizen_id, list(properties))
         return {
-            name: orjson.loads(personal_data().open(row.value_cipher, FIELD_PURPOSE))
+            name: orjson.loads(open_text(row.value_cipher, FIELD_PURPOSE))
             for name, row in fields.items()
         }
 
@@ -728,7 +728,7 @@ def _same(a: str, b: str) -> bool:
 
 
 def _sealed_field(value: Any) -> str:
-    return personal_data().cipher.encrypt(orjson.dumps(value).decode(), FIELD_PURPOSE)
+    return seal_text(orjson.dumps(value).decode(), FIELD_PURPOSE)
 
 
 applications = ApplicationService()

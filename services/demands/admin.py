@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from channels.identity.crypto import personal_data
+from channels.identity.crypto import seal_text
 from services import apikeys
 from services.demands import keys
 from services.demands.models import WEBHOOK_SECRET, Department, DepartmentKey, KeyMode
@@ -18,7 +18,7 @@ async def add_department(code: str, name: str, webhook_url: str | None) -> tuple
         code=code,
         name=name,
         webhook_url=webhook_url,
-        webhook_secret=personal_data().cipher.encrypt(secret, WEBHOOK_SECRET),
+        webhook_secret=seal_text(secret, WEBHOOK_SECRET),
     )
     return department, secret
 

@@ -18,7 +18,7 @@ import httpx
 import orjson
 from tortoise.exceptions import IntegrityError
 
-from channels.identity.crypto import personal_data
+from channels.identity.crypto import open_text, personal_data
 from channels.identity.id_numbers import normalize_id_number
 from channels.identity.models import Citizen
 from channels.identity.phones import normalize_phone
@@ -471,7 +471,7 @@ class DemandService:
         if not department.webhook_url:
             error = "the department has no webhook URL"
         else:
-            secret = personal_data().open(department.webhook_secret, WEBHOOK_SECRET)
+            secret = open_text(department.webhook_secret, WEBHOOK_SECRET)
             headers = {
                 "Content-Type": "application/json",
                 "GovHub-Event": delivery.event,

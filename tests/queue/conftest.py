@@ -41,11 +41,3 @@ async def make_queue(place: Place, code: str = "A", *items: Item) -> Queue:
 async def qp(db: None) -> QueuePlace:
     place = await make_place()
     return QueuePlace(place, await make_queue(place))
-
-
-@pytest_asyncio.fixture(autouse=True)
-async def fresh_queue_caches() -> None:
-    """Row ids restart with every clean database; cached rows of an earlier test must go."""
-    from services.queue.service import queue
-
-    queue.forget_cached()
