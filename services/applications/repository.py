@@ -20,6 +20,7 @@ from services.applications.models import (
 )
 from services.catalog.models import Implementation, Item
 from services.catalog.scope import departments_covered as covered
+from services.catalog.snapshot import local_term
 
 
 async def current_form(item_code: str) -> ApplicationForm | None:
@@ -58,8 +59,8 @@ async def handling(item_code: str) -> Handling:
         return Handling(None, standard_fee, standard_days)
     return Handling(
         found.department_id,
-        standard_fee if found.fee_fen is None else found.fee_fen,
-        found.promised_days or standard_days,
+        local_term(found.fee_fen, standard_fee),
+        local_term(found.promised_days, standard_days),
     )
 
 

@@ -113,7 +113,9 @@ class Offer:
     implementation: ImplementationEntry | None
 
 
-def _local(value: T | None, standard: T) -> T:
+def local_term(value: T | None, standard: T) -> T:
+    """An implementation's own term (fee, time limit …) where it sets one, else the standard's:
+    a local 0 (free, handled at once) is a term too."""
     return standard if value is None else value
 
 
@@ -127,10 +129,10 @@ def _local_terms(std: ItemRead, impl: ImplementationEntry | None) -> dict[str, A
             "online_level": std.online_level,
         }
     return {
-        "fee_fen": _local(impl.fee_fen, std.fee_fen),
-        "legal_days": _local(impl.legal_days, std.legal_days),
-        "promised_days": _local(impl.promised_days, std.promised_days),
-        "online_level": _local(impl.online_level, std.online_level),
+        "fee_fen": local_term(impl.fee_fen, std.fee_fen),
+        "legal_days": local_term(impl.legal_days, std.legal_days),
+        "promised_days": local_term(impl.promised_days, std.promised_days),
+        "online_level": local_term(impl.online_level, std.online_level),
     }
 
 

@@ -239,6 +239,16 @@ class TestPromisedDate:
         assert row.due_at == await promised_date(row.submitted_at, own_days)
 
 
+    @pytest.mark.asyncio
+    async def test_a_departments_own_zero_days_and_free_handling_are_kept(
+        self, app: FastAPI, forms: None
+    ) -> None:
+        item = await Item.get(code="WS002")
+        await Implementation.filter(item_id=item.id).update(promised_days=0, fee_fen=0)
+        sent = await submitted(app, await resident(), "WS002", BIRTH_ANSWERS)
+        row = await Application.get(application_no=sent["application_no"])
+        assert (row.promised_days, row.fee_fen) == (0, 0)
+
 class TestStaffScope:
     @pytest.mark.asyncio
     async def test_another_department_neither_sees_nor_moves_it(
