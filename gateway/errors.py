@@ -43,7 +43,7 @@ class GovError(Exception):
             return template
 
 
-def retry_later(code: Code, seconds: int, **params: Any) -> GovError:
+def retry_later(code: Code, seconds: int) -> GovError:
     """An error the client may send again in `seconds`: said by the Retry-After header and, for
     the platforms that hide headers from a page (mini-program uploads), by `retry_after` in the
     data too."""
@@ -52,7 +52,6 @@ def retry_later(code: Code, seconds: int, **params: Any) -> GovError:
         retry_after=seconds,
         data={"retry_after": seconds},
         headers={"Retry-After": str(seconds)},
-        **params,
     )
 
 

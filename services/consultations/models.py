@@ -1,7 +1,8 @@
 """Cases (a consultation, complaint or suggestion), their timeline, and the public FAQ.
 
 A case belongs to one resident and is handled by one department at a time. The resident's
-words and the answers are sealed (`sealing`); the FAQ holds only text staff edited for the
+words and the answers are sealed with the data key, one purpose per column (so a ciphertext
+moved into another column does not open); the FAQ holds only text staff edited for the
 public, never the resident's own words, and stays in clear for searching.
 """
 
@@ -13,7 +14,11 @@ from tortoise import fields
 from tortoise.models import Model
 
 from channels.identity.sealed import SEALED_TABLES, SealedColumn
-from services.consultations import sealing
+
+TITLE_PURPOSE = "consultations.title"
+TEXT_PURPOSE = "consultations.text"
+ANSWER_PURPOSE = "consultations.answer"
+EVENT_TEXT_PURPOSE = "consultations.event_text"
 
 
 class CaseKind(StrEnum):
@@ -110,8 +115,8 @@ class FaqEntry(Model):
 
 
 SEALED_TABLES[Case] = (
-    SealedColumn("title_cipher", sealing.TITLE),
-    SealedColumn("text_cipher", sealing.TEXT),
-    SealedColumn("answer_cipher", sealing.ANSWER),
+    SealedColumn("title_cipher", TITLE_PURPOSE),
+    SealedColumn("text_cipher", TEXT_PURPOSE),
+    SealedColumn("answer_cipher", ANSWER_PURPOSE),
 )
-SEALED_TABLES[CaseEvent] = (SealedColumn("text_cipher", sealing.EVENT_TEXT),)
+SEALED_TABLES[CaseEvent] = (SealedColumn("text_cipher", EVENT_TEXT_PURPOSE),)

@@ -12,8 +12,7 @@ from channels.identity.crypto import open_text
 from channels.identity.service import identity
 from gateway.schemas import Channel, StaffPrincipal, StaffScope
 from services.consultations import repository as repo
-from services.consultations import sealing
-from services.consultations.models import CaseKind
+from services.consultations.models import TITLE_PURPOSE, CaseKind
 from services.consultations.schemas import AnswerParams, SubmitParams
 from services.consultations.service import consultations
 
@@ -92,7 +91,7 @@ async def seed_consultations(say: Callable[[str], object] = print) -> int:
     citizen_id = await demo_resident()
     created = 0
     titles = {
-        open_text(cipher, sealing.TITLE) for cipher in await repo.title_ciphers_of(citizen_id)
+        open_text(cipher, TITLE_PURPOSE) for cipher in await repo.title_ciphers_of(citizen_id)
     }
     for demo in DEMO_CASES:
         if demo.case.title in titles:

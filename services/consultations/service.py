@@ -29,7 +29,6 @@ from services.catalog.errors import DepartmentNotFound, ItemNotFound
 from services.catalog.models import Department
 from services.catalog.scope import department_covered, departments_covered
 from services.consultations import repository as repo
-from services.consultations import sealing
 from services.consultations.errors import (
     CaseNotFound,
     FaqNotAllowed,
@@ -42,7 +41,11 @@ from services.consultations.errors import (
     TransferSame,
 )
 from services.consultations.models import (
+    ANSWER_PURPOSE,
+    EVENT_TEXT_PURPOSE,
     OPEN_STATES,
+    TEXT_PURPOSE,
+    TITLE_PURPOSE,
     Case,
     CaseEvent,
     CaseKind,
@@ -151,8 +154,8 @@ class ConsultationService:
                 kind=params.kind,
                 department_id=department_id,
                 item_code=params.item,
-                title_cipher=seal_text(params.title, sealing.TITLE),
-                text_cipher=seal_text(params.text, sealing.TEXT),
+                title_cipher=seal_text(params.title, TITLE_PURPOSE),
+                text_cipher=seal_text(params.text, TEXT_PURPOSE),
                 contact=params.contact,
                 due_at=await deadline(now, params.kind),
             )
@@ -302,7 +305,7 @@ class ConsultationService:
                 staff.staff_id,
                 params.text,
                 now,
-                answer_cipher=seal_text(params.text, sealing.ANSWER),
+                answer_cipher=seal_text(params.text, ANSWER_PURPOSE),
                 answered_at=now,
             )
             if public is not None:
@@ -420,7 +423,7 @@ class ConsultationService:
                 move.actor.value,
                 actor_id,
                 department_id,
-                seal_optional(text, sealing.EVENT_TEXT),
+                seal_optional(text, EVENT_TEXT_PURPOSE),
                 now,
             )
             if name in ("answer", "transfer"):
@@ -468,7 +471,7 @@ class ConsultationService:
             case_no=case.case_no,
             kind=case.kind,
             state=case.state,
-            title=open_text(case.title_cipher, sealing.TITLE),
+            title=open_text(case.title_cipher, TITLE_PURPOSE),
             department=departments[case.department_id].code,
             department_name=departments[case.department_id].name,
             item_code=case.item_code,
@@ -493,9 +496,9 @@ class ConsultationService:
             extra["callback_phone"] = phone
         return read(
             **self._summary(fresh, departments, now).model_dump(),
-            text=open_text(fresh.text_cipher, sealing.TEXT),
+            text=open_text(fresh.text_cipher, TEXT_PURPOSE),
             contact=fresh.contact,
-            answer=open_optional(fresh.answer_cipher, sealing.ANSWER),
+            answer=open_optional(fresh.answer_cipher, ANSWER_PURPOSE),
             answered_at=fresh.answered_at,
             reopened=fresh.reopened_at is not None,
             reopen_until=reopen_until(fresh),
@@ -520,7 +523,7 @@ def _timeline(
                 actor_type=event.actor_type,
                 department=department.code,
                 department_name=department.name,
-                text=open_optional(event.text_cipher, sealing.EVENT_TEXT),
+                text=open_optional(event.text_cipher, EVENT_TEXT_PURPOSE),
                 at=event.at,
             )
         )

@@ -16,8 +16,7 @@ from services.appointments import repository as appointment_rows
 from services.appointments.models import AppointmentStatus
 from services.appointments.service import appointment_reads
 from services.consultations import repository as case_rows
-from services.consultations.models import CaseKind, CaseState
-from services.consultations.sealing import TITLE
+from services.consultations.models import TITLE_PURPOSE, CaseKind, CaseState
 from services.timeline.schemas import EntryKind, TimelineEntry
 
 Source = Callable[[int, datetime | None, int], Awaitable[list[TimelineEntry]]]
@@ -124,7 +123,7 @@ async def consultation_entries(
         entry(
             EntryKind.CONSULTATION,
             reference=row.case_no,
-            title=f"{CASE_KINDS[CaseKind(row.kind)]}：{open_text(row.title_cipher, TITLE)}",
+            title=f"{CASE_KINDS[CaseKind(row.kind)]}：{open_text(row.title_cipher, TITLE_PURPOSE)}",
             state=str(row.state),
             state_name=CASE_STATES[CaseState(row.state)],
             at=row.created_at,

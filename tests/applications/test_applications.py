@@ -238,7 +238,6 @@ class TestPromisedDate:
         assert row.submitted_at is not None
         assert row.due_at == await promised_date(row.submitted_at, own_days)
 
-
     @pytest.mark.asyncio
     async def test_a_departments_own_zero_days_and_free_handling_are_kept(
         self, app: FastAPI, forms: None
@@ -248,6 +247,7 @@ class TestPromisedDate:
         sent = await submitted(app, await resident(), "WS002", BIRTH_ANSWERS)
         row = await Application.get(application_no=sent["application_no"])
         assert (row.promised_days, row.fee_fen) == (0, 0)
+
 
 class TestStaffScope:
     @pytest.mark.asyncio

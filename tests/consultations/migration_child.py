@@ -15,7 +15,12 @@ from tortoise.migrations.api.migrate import migrate
 from channels.identity.crypto import open_optional, open_text
 from config.database import ensure_sqlite_folder, tortoise_config
 from config.settings import Settings
-from services.consultations import sealing
+from services.consultations.models import (
+    ANSWER_PURPOSE,
+    EVENT_TEXT_PURPOSE,
+    TEXT_PURPOSE,
+    TITLE_PURPOSE,
+)
 
 BEFORE = "consultations.0002_answered_sweep_index"
 RATINGS_BEFORE = "ratings.0001_initial"
@@ -76,11 +81,11 @@ async def main(url: str, words: list[str]) -> dict[str, Any]:
     report: dict[str, Any] = {
         "sealed": not {title, text, answer} & set(case.values()),
         "opens": [
-            open_text(case["title_cipher"], sealing.TITLE),
-            open_text(case["text_cipher"], sealing.TEXT),
-            open_text(case["answer_cipher"], sealing.ANSWER),
+            open_text(case["title_cipher"], TITLE_PURPOSE),
+            open_text(case["text_cipher"], TEXT_PURPOSE),
+            open_text(case["answer_cipher"], ANSWER_PURPOSE),
         ],
-        "events": [open_optional(e["text_cipher"], sealing.EVENT_TEXT) for e in events],
+        "events": [open_optional(e["text_cipher"], EVENT_TEXT_PURPOSE) for e in events],
         "faq": len(await rows("SELECT id FROM consultations_faq")),
     }
     (rating,) = await rows("SELECT comment_cipher FROM ratings_rating")

@@ -27,8 +27,13 @@ from channels.identity.crypto import (
 from channels.identity.keys import rotate_keys
 from channels.identity.sealed import SEALED_TABLES
 from services.applications.models import Application, LibraryField
-from services.consultations import sealing
-from services.consultations.models import Case, CaseEvent
+from services.consultations.models import (
+    ANSWER_PURPOSE,
+    EVENT_TEXT_PURPOSE,
+    TITLE_PURPOSE,
+    Case,
+    CaseEvent,
+)
 from services.demands.models import Department
 from services.ratings.models import Rating, RectificationCase
 from tests.conftest import BACKEND, PG_URL, RUN_ID
@@ -78,7 +83,7 @@ class TestSealedAtRest:
         await answered_and_reopened(app)
         case = await Case.get()
         with pytest.raises(Exception, match="open|decrypt|authent"):
-            open_text(case.text_cipher, sealing.TITLE)
+            open_text(case.text_cipher, TITLE_PURPOSE)
 
 
 class TestKeyRotation:
@@ -108,11 +113,11 @@ class TestKeyRotation:
         assert report.tables["consultations_event"].rewritten == 2  # the answer and the reason
         case = await Case.get()
         assert case.title_cipher.startswith("k2:")
-        assert new.open(case.title_cipher, sealing.TITLE) == TITLE
-        assert new.open(case.answer_cipher or "", sealing.ANSWER) == ANSWER
+        assert new.open(case.title_cipher, TITLE_PURPOSE) == TITLE
+        assert new.open(case.answer_cipher or "", ANSWER_PURPOSE) == ANSWER
         texts = [e.text_cipher for e in await CaseEvent.all().order_by("id")]
         assert texts[0] is None
-        assert [new.open(t or "", sealing.EVENT_TEXT) for t in texts[1:]] == [ANSWER, REASON]
+        assert [new.open(t or "", EVENT_TEXT_PURPOSE) for t in texts[1:]] == [ANSWER, REASON]
 
 
 # The migration runs in a child process: this one's ORM belongs to the other tests.

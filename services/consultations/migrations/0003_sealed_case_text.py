@@ -9,14 +9,13 @@ from tortoise.migrations import operations as ops
 
 from channels.identity.crypto import open_text, seal_text
 from config.migration_ops import WidenOffSqlite, rewrite_columns
-from services.consultations import sealing
 
 CASE_COLUMNS = (
-    ("title_cipher", sealing.TITLE),
-    ("text_cipher", sealing.TEXT),
-    ("answer_cipher", sealing.ANSWER),
+    ("title_cipher", "consultations.title"),
+    ("text_cipher", "consultations.text"),
+    ("answer_cipher", "consultations.answer"),
 )
-EVENT_COLUMNS = (("text_cipher", sealing.EVENT_TEXT),)
+EVENT_COLUMNS = (("text_cipher", "consultations.event_text"),)
 
 
 async def seal_rows(apps: Any, schema_editor: Any) -> None:
