@@ -219,7 +219,8 @@ async def empty_all_tables() -> None:
 
 
 def forget_cached_rows() -> None:
-    """Rows an earlier test left cached in the process must go: their ids may come again."""
+    """Rows an earlier test left cached in the process must go: tests change rows behind the
+    caches' back (a form's workflow updated in place, a queue's hall edited)."""
     from services.applications.service import applications
     from services.queue.service import queue
 
