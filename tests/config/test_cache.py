@@ -1,4 +1,5 @@
-"""The queue's row cache: an expired entry is loaded once, however many requests want it."""
+"""The expiring row cache (queues, halls, workflows): an expired entry is loaded once, however many
+requests want it."""
 
 from __future__ import annotations
 
